@@ -1,0 +1,150 @@
+"""The Textual app: a dashboard home and one mode per desk.
+
+Start-up is kept light: only Textual is imported before the first frame.
+The database (SQLModel, holidays ...) is opened in a worker thread after it,
+and each desk's module is imported the first time its mode is entered.
+"""
+from __future__ import annotations
+
+import importlib
+from datetime import date
+from typing import TYPE_CHECKING, Callable
+
+from textual import work
+from textual.app import App
+from textual.binding import Binding
+from textual.message import Message
+from textual.screen import Screen
+
+if TYPE_CHECKING:
+    from eksamen_tui.services.context import Context
+
+# mode name -> (bokmål title, key, "module:Class" in the screens package)
+DESKS: dict[str, tuple[str, str, str]] = {
+    "dashboard": ("Oversikt", "f2", "screens.dashboard:DashboardScreen"),
+    "papers": ("Eksamensoppgaver", "f3", "screens.papers:PapersScreen"),
+    "attendance": ("Oppmøte", "f4", "screens.attendance:AttendanceScreen"),
+    "grades": ("Karakterer", "f5", "screens.grades:GradesScreen"),
+    "appeals": ("Begrunnelse og klage", "f6", "screens.appeals:AppealsScreen"),
+    "commissions": ("Kommisjonsskjema", "f7", "screens.commissions:CommissionsScreen"),
+}
+
+
+def _screen_factory(target: str) -> Callable[[], Screen]:
+    def build() -> Screen:
+        module_name, class_name = target.split(":")
+        return getattr(importlib.import_module(module_name), class_name)()
+
+    return build
+
+
+class DatabaseReady(Message):
+    """Posted to every screen once the database is open (app.ctx is set)."""
+
+
+class DatabaseFailed(Message):
+    def __init__(self, error: str) -> None:
+        self.error = error
+        super().__init__()
+
+
+class EksamenApp(App):
+    TITLE = "eksamen-tui"
+    SUB_TITLE = "Eksamenskontoret"
+    CSS_PATH = "app.tcss"
+    MODES = {name: _screen_factory(target) for name, (_, _, target) in DESKS.items()}
+    BINDINGS = [
+        Binding("f1", "help", "Hjelp", id="app.help", tooltip="Vis tastene for dette skjermbildet"),
+        *(
+            Binding(key, f"desk('{name}')", title, id=f"app.desk.{name}", tooltip=f"Gå til {title}")
+            for name, (title, key, _) in DESKS.items()
+        ),
+        Binding("ctrl+q", "quit", "Avslutt", id="app.quit", tooltip="Avslutt eksamen-tui", priority=True),
+    ]
+
+    def __init__(
+        self,
+        *,
+        db: str | None = None,
+        clerk: str | None = None,
+        demo: bool = False,
+        ctx: "Context | None" = None,
+        today: date | None = None,
+    ) -> None:
+        super().__init__()
+        self._db = db
+        self._clerk = clerk
+        self._demo = demo
+        self._today = today
+        self.ctx: Context | None = ctx
+        self.database_error: str | None = None
+
+    @property
+    def ready(self) -> bool:
+        return self.ctx is not None
+
+    def on_mount(self) -> None:
+        self.theme = "textual-dark"
+        self.switch_mode("dashboard")
+        if self.ctx is None:
+            self._open_database()
+        else:
+            self.call_after_refresh(self._announce_ready)
+
+    @work(thread=True, exclusive=True, group="database")
+    def _open_database(self) -> None:
+        try:
+            from eksamen_tui.services.context import open_context
+
+            today = (lambda: self._today) if self._today else None
+            if self._demo:
+                from eksamen_tui.services.demo import fresh_demo_database
+
+                target = fresh_demo_database(today=self._today or date.today())
+            else:
+                target = self._db
+            ctx = open_context(target, clerk=self._clerk, today=today)
+        except Exception as error:  # shown to the clerk, not swallowed
+            self.call_from_thread(self._database_failed, f"{type(error).__name__}: {error}")
+            return
+        self.call_from_thread(self._set_context, ctx)
+
+    def _set_context(self, ctx: "Context") -> None:
+        self.ctx = ctx
+        self._announce_ready()
+
+    def _announce_ready(self) -> None:
+        self.refresh_bindings()
+        for screen in self.screen_stack:
+            screen.post_message(DatabaseReady())
+
+    def _database_failed(self, error: str) -> None:
+        self.database_error = error
+        self.notify(f"Kunne ikke åpne databasen: {error}", severity="error", timeout=30)
+        for screen in self.screen_stack:
+            screen.post_message(DatabaseFailed(error))
+
+    # --- actions ---------------------------------------------------------
+    def check_action(self, action: str, parameters: tuple) -> bool | None:
+        if action == "desk":
+            return self.ready or parameters == ("dashboard",)
+        return True
+
+    def action_desk(self, name: str) -> None:
+        if self.current_mode != name:
+            self.switch_mode(name)
+
+    def action_help(self) -> None:
+        from screens.help import HelpScreen
+
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen(self.screen))
+
+    def get_system_commands(self, screen: Screen):
+        from textual.app import SystemCommand
+
+        yield from super().get_system_commands(screen)
+        for name, (title, key, _) in DESKS.items():
+            yield SystemCommand(
+                f"Gå til: {title}", f"Åpne {title.lower()} ({key.upper()})", lambda n=name: self.action_desk(n)
+            )

@@ -1,0 +1,1 @@
+"""The data layer: SQLModel tables, engine, migrations, backup. No Textual."""

@@ -1,0 +1,89 @@
+"""The service context: database engine, the clerk at the counter, the
+institution's rules and the clock. Every service function takes one."""
+from __future__ import annotations
+
+import getpass
+import json
+import os
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Callable, Iterator
+
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, select
+
+from eksamen_tui.db.engine import make_engine, resolve_db_target, transaction
+from eksamen_tui.db.migrations import upgrade
+from eksamen_tui.db.models import Setting
+from eksamen_tui.domain.deadlines import Rules
+from eksamen_tui.domain.profiles import DEFAULT_PROFILE, Profile, get_profile
+
+PROFILE_KEY = "profile"
+OVERRIDES_KEY = "profile_overrides"
+INSTITUTION_KEY = "institution_name"
+
+
+def default_clerk() -> str:
+    try:
+        return getpass.getuser()
+    except Exception:  # no user database entry (containers)
+        return os.environ.get("USER", "ukjent")
+
+
+@dataclass
+class Context:
+    engine: Engine
+    clerk: str
+    rules: Rules
+    today: Callable[[], date] = date.today
+    now: Callable[[], datetime] = field(default=lambda: datetime.now().replace(microsecond=0))
+
+    @property
+    def profile(self) -> Profile:
+        return self.rules.profile
+
+    @contextmanager
+    def write(self) -> Iterator[Session]:
+        """One short write transaction (commit or roll back as a whole)."""
+        with transaction(self.engine) as session:
+            yield session
+
+    @contextmanager
+    def read(self) -> Iterator[Session]:
+        with Session(self.engine, expire_on_commit=False) as session:
+            yield session
+
+
+def load_rules(session: Session) -> Rules:
+    values = {s.key: s.value for s in session.exec(select(Setting)).all()}
+    name = json.loads(values[PROFILE_KEY]) if PROFILE_KEY in values else DEFAULT_PROFILE
+    overrides = json.loads(values[OVERRIDES_KEY]) if OVERRIDES_KEY in values else {}
+    return Rules.for_profile(get_profile(name, overrides))
+
+
+def save_profile(session: Session, name: str, overrides: dict | None = None) -> Rules:
+    """Choose the institution profile (validated before anything is written)."""
+    rules = Rules.for_profile(get_profile(name, overrides))
+    for key, value in ((PROFILE_KEY, name), (OVERRIDES_KEY, overrides or {})):
+        row = session.get(Setting, key) or Setting(key=key)
+        row.value = json.dumps(value)
+        session.add(row)
+    return rules
+
+
+def open_context(
+    db: str | None = None,
+    *,
+    clerk: str | None = None,
+    today: Callable[[], date] | None = None,
+) -> Context:
+    """Open (and migrate) the database and build the service context."""
+    engine = make_engine(resolve_db_target(db))
+    upgrade(engine)
+    with Session(engine) as session:
+        rules = load_rules(session)
+    ctx = Context(engine=engine, clerk=clerk or default_clerk(), rules=rules)
+    if today is not None:
+        ctx.today = today
+    return ctx

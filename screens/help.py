@@ -1,0 +1,64 @@
+"""F1: the keys of the screen underneath, with their descriptions."""
+from __future__ import annotations
+
+from rich.table import Table
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import ModalScreen, Screen
+from textual.widgets import Static
+
+KEY_NAMES = {"escape": "Esc", "enter": "Enter", "delete": "Del", "backspace": "⌫", "space": "Mellomrom"}
+
+
+def key_label(key: str) -> str:
+    return "+".join(KEY_NAMES.get(part, part.upper() if len(part) > 1 else part) for part in key.split("+"))
+
+
+class HelpScreen(ModalScreen[None]):
+    DEFAULT_CSS = """
+    HelpScreen { align: center middle; }
+    HelpScreen > VerticalScroll {
+        width: 90; max-width: 95%; height: auto; max-height: 90%;
+        border: thick $accent; background: $panel; padding: 1 2;
+    }
+    """
+    BINDINGS = [
+        Binding("escape,f1,q", "close", "Lukk", id="help.close", tooltip="Lukk hjelpen"),
+    ]
+
+    def __init__(self, screen: Screen) -> None:
+        super().__init__()
+        self._target = screen
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll():
+            title = getattr(self._target, "TITLE", None) or type(self._target).__name__
+            yield Static(Text(f"Hjelp – {title}", style="bold"))
+            intro = getattr(self._target, "HELP", "")
+            if intro:
+                yield Static(intro.strip() + "\n")
+            yield Static(self._keys_table())
+            yield Static("\nCtrl+P: kommandopaletten (søk etter en handling). Esc eller F1 lukker.")
+
+    def _keys_table(self) -> Table:
+        table = Table(box=None, show_header=True, header_style="bold")
+        table.add_column("Tast", style="bold cyan", no_wrap=True)
+        table.add_column("Handling")
+        seen: set[str] = set()
+        for key, active in self._target.active_bindings.items():
+            binding = active.binding
+            if not binding.description or binding.description in seen and not binding.show:
+                continue
+            seen.add(binding.description)
+            description = binding.description
+            if binding.tooltip:
+                description = f"{description} – {binding.tooltip}"
+            if not active.enabled:
+                description += " (ikke tilgjengelig nå)"
+            table.add_row(key_label(key), description)
+        return table
+
+    def action_close(self) -> None:
+        self.dismiss(None)

@@ -1,0 +1,22 @@
+import pytest
+
+from tests.factories import TODAY, make_context
+
+
+@pytest.fixture
+def ctx(tmp_path):
+    """A service context on a fresh temporary database, 'today' = 2026-11-23."""
+    return make_context(tmp_path)
+
+
+@pytest.fixture
+def today():
+    return TODAY
+
+
+@pytest.fixture(autouse=True)
+def _isolated_env(tmp_path, monkeypatch):
+    """Point every data path at tmp_path through the same overrides users have."""
+    monkeypatch.setenv("EKSAMEN_DB", str(tmp_path / "env.db"))
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg-data"))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg-cache"))

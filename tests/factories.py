@@ -1,0 +1,83 @@
+"""Small builders for tests: a context on a temporary database and rows
+inserted through the models (test set-up, not the code under test)."""
+from __future__ import annotations
+
+from datetime import date, datetime, time
+from pathlib import Path
+
+from eksamen_tui.db.models import Course, Exam, ExamPart, Registration, Student
+from eksamen_tui.services.context import Context, open_context
+
+TODAY = date(2026, 11, 23)
+
+
+def make_context(tmp_path: Path, *, today: date = TODAY, clerk: str = "testbruker") -> Context:
+    ctx = open_context(str(tmp_path / "test.db"), clerk=clerk, today=lambda: today)
+    ctx.now = lambda: datetime.combine(today, time(10, 0))
+    return ctx
+
+
+def add_exam(
+    ctx: Context,
+    *,
+    code: str = "TDT4100",
+    name: str = "Objektorientert programmering",
+    exam_date: date = date(2026, 12, 10),
+    exam_form: str = "Skoleeksamen",
+    grade_scale: str = "letter",
+    candidates: int = 0,
+    first_candidate: int = 101,
+    language_forms: tuple[str, ...] = ("bokmål",),
+    accommodations: dict[int, str] | None = None,
+    parts: list[tuple[str, int]] | None = None,
+) -> Exam:
+    """An exam with `candidates` registrations numbered from `first_candidate`
+    (student numbers 500001...). Returns the exam (ids filled in)."""
+    accommodations = accommodations or {}
+    with ctx.write() as s:
+        course = s.exec(Course.__table__.select().where(Course.code == code)).first()
+        if course is None:
+            course_row = Course(code=code, name=name, department="IDI")
+            s.add(course_row)
+            s.flush()
+            course_id = course_row.id
+        else:
+            course_id = course.id
+        exam = Exam(
+            course_id=course_id,
+            semester="2026H",
+            exam_form=exam_form,
+            exam_date=exam_date,
+            start_time=time(9, 0),
+            duration_minutes=240,
+            grade_scale=grade_scale,
+            campus="Gløshaugen",
+            rooms="R1, R2",
+        )
+        s.add(exam)
+        s.flush()
+        for index, (part_name, weight) in enumerate(parts or []):
+            s.add(ExamPart(exam_id=exam.id, name=part_name, weight=weight, exam_form=exam_form,
+                           exam_date=exam_date, grade_scale=grade_scale))
+        for i in range(candidates):
+            number = f"{500001 + i + exam.id * 1000}"
+            student = s.exec(Student.__table__.select().where(Student.student_number == number)).first()
+            if student is None:
+                student_row = Student(student_number=number, name=f"Student Nummer{i + 1}")
+                s.add(student_row)
+                s.flush()
+                student_id = student_row.id
+            else:
+                student_id = student.id
+            s.add(
+                Registration(
+                    exam_id=exam.id,
+                    student_id=student_id,
+                    candidate_number=first_candidate + i,
+                    language_form=language_forms[i % len(language_forms)],
+                    accommodations=accommodations.get(first_candidate + i, ""),
+                )
+            )
+        s.flush()
+        s.refresh(exam)
+    return exam
