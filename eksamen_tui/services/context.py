@@ -87,3 +87,18 @@ def open_context(
     if today is not None:
         ctx.today = today
     return ctx
+
+
+ENV_EXPORT_DIR = "EKSAMEN_EXPORT_DIR"
+
+
+def export_dir() -> "os.PathLike":
+    """Where the app writes exports (slips, protocols, forms): $EKSAMEN_EXPORT_DIR
+    or a folder under the user's documents. Created on first use."""
+    from pathlib import Path
+
+    from platformdirs import user_documents_path
+
+    folder = Path(os.environ.get(ENV_EXPORT_DIR) or user_documents_path() / "eksamen-tui")
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
