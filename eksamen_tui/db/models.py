@@ -1,14 +1,18 @@
 """SQLModel tables. Portable SQL only: the same models run on SQLite (the
 embedded default) and on PostgreSQL through a SQLAlchemy URL.
 
+Timestamps are naive local office time (NaiveDatetime): one office, one
+time zone, and what the clerk saw is what is stored.
+
 Enumerated values (attendance states, grade scales, case types ...) are
 stored as short text; the domain modules own their meaning.
 """
 from __future__ import annotations
 
-from datetime import date, datetime, time
+from datetime import date, time
 from typing import Optional
 
+from pydantic import NaiveDatetime
 from sqlalchemy import Index, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
@@ -104,7 +108,7 @@ class AttendanceChange(SQLModel, table=True):
     registration_id: int = Field(foreign_key="registration.id")
     old_state: str = Field(max_length=20)
     new_state: str = Field(max_length=20)
-    changed_at: datetime
+    changed_at: NaiveDatetime
     clerk: str = Field(max_length=80)
     reason: str = Field(default="", max_length=200)
 
@@ -117,7 +121,7 @@ class PaperDelivery(SQLModel, table=True):
     id: Optional[int] = Field(default=None, primary_key=True)
     exam_id: int = Field(foreign_key="exam.id")
     part_id: Optional[int] = Field(default=None, foreign_key="exampart.id")
-    received_at: datetime
+    received_at: NaiveDatetime
     delivered_by: str = Field(max_length=120)
     received_by: str = Field(max_length=80)
     delivery_format: str = Field(default="paper", max_length=10)  # paper | pdf
@@ -150,9 +154,9 @@ class Grade(SQLModel, table=True):
     control_value: Optional[str] = Field(default=None, max_length=20)
     is_current: bool = True
     entered_by: str = Field(default="", max_length=80)
-    entered_at: Optional[datetime] = None
+    entered_at: Optional[NaiveDatetime] = None
     controlled_by: Optional[str] = Field(default=None, max_length=80)
-    controlled_at: Optional[datetime] = None
+    controlled_at: Optional[NaiveDatetime] = None
 
 
 class Examiner(SQLModel, table=True):
@@ -175,7 +179,7 @@ class Commission(SQLModel, table=True):
     part_id: Optional[int] = Field(default=None, foreign_key="exampart.id")
     kind: str = Field(default="ordinary", max_length=10)  # ordinary | appeal
     number: int = 1
-    created_at: Optional[datetime] = None
+    created_at: Optional[NaiveDatetime] = None
 
 
 class CommissionMember(SQLModel, table=True):
@@ -230,7 +234,7 @@ class AuditEntry(SQLModel, table=True):
     )
 
     id: Optional[int] = Field(default=None, primary_key=True)
-    at: datetime
+    at: NaiveDatetime
     clerk: str = Field(max_length=80)
     entity: str = Field(max_length=40)
     entity_id: int
