@@ -1,0 +1,155 @@
+"""The dashboard's picture of the office: exams around today with their
+next deadline and progress, and the desks' own counts (each desk's service
+computes its count; the dashboard only gathers them)."""
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from sqlalchemy import func
+from sqlmodel import select
+
+from eksamen_tui.db.models import Case, Course, Exam, Grade, PaperDelivery, Registration
+from eksamen_tui.domain.attendance import AttendanceState
+from eksamen_tui.domain.deadlines import EXAM_DEADLINE_LABELS
+from eksamen_tui.services.context import Context
+
+NO_PAPER_FORMS = {"mappe", "muntlig", "praktisk", "oppgave", "masteroppgave"}
+
+
+@dataclass
+class ExamLine:
+    exam_id: int
+    course_code: str
+    course_name: str
+    exam_date: date
+    exam_form: str
+    candidates: int
+    next_deadline_label: str
+    next_deadline: date | None
+    paper: str  # "mottatt", "mottatt for sent", "mangler", "mangler – for sent", "–"
+    attendance: str  # "ferdig", "12 umerket", "–"
+    grades: str  # "40/52", "–"
+    open_cases: int
+    overdue: list[str] = field(default_factory=list)  # what is late, in words
+
+
+def exam_lines(ctx: Context, *, days_back: int = 30, days_ahead: int = 21) -> list[ExamLine]:
+    """Exams from `days_back` days ago to `days_ahead` days ahead, nearest first."""
+    today = ctx.today()
+    rules = ctx.rules
+    with ctx.read() as s:
+        exams = s.exec(
+            select(Exam, Course)
+            .join(Course, Course.id == Exam.course_id)
+            .where(Exam.exam_date >= today - timedelta(days=days_back),
+                   Exam.exam_date <= today + timedelta(days=days_ahead))
+            .order_by(Exam.exam_date, Course.code)
+        ).all()
+        ids = [exam.id for exam, _ in exams]
+        if not ids:
+            return []
+        states: dict[int, dict[str, int]] = defaultdict(dict)
+        for exam_id, state, count in s.exec(
+            select(Registration.exam_id, Registration.attendance_state, func.count())
+            .where(Registration.exam_id.in_(ids))
+            .group_by(Registration.exam_id, Registration.attendance_state)
+        ).all():
+            states[exam_id][state] = count
+        graded: dict[int, int] = dict(
+            s.exec(
+                select(Registration.exam_id, func.count(func.distinct(Grade.registration_id)))
+                .join(Grade, Grade.registration_id == Registration.id)
+                .where(Registration.exam_id.in_(ids), Grade.is_current == True,  # noqa: E712
+                       Registration.attendance_state == AttendanceState.ATTENDED.value)
+                .group_by(Registration.exam_id)
+            ).all()
+        )
+        papers: dict[int, bool] = {}
+        for exam_id, is_late in s.exec(
+            select(PaperDelivery.exam_id, PaperDelivery.is_late)
+            .where(PaperDelivery.exam_id.in_(ids))
+            .order_by(PaperDelivery.received_at)
+        ).all():
+            papers[exam_id] = is_late  # the latest delivery counts
+        cases: dict[int, int] = dict(
+            s.exec(
+                select(Registration.exam_id, func.count())
+                .join(Case, Case.registration_id == Registration.id)
+                .where(Registration.exam_id.in_(ids), Case.closed_on.is_(None))
+                .group_by(Registration.exam_id)
+            ).all()
+        )
+    lines = []
+    for exam, course in exams:
+        counts = states.get(exam.id, {})
+        total = sum(counts.values())
+        deadlines = rules.exam_deadlines(exam.exam_date, thesis=exam.is_thesis)
+        upcoming = sorted((d, key) for key, d in deadlines.items() if d >= today)
+        next_date, next_key = upcoming[0] if upcoming else (None, None)
+        overdue: list[str] = []
+        # paper
+        if exam.exam_form.casefold() in NO_PAPER_FORMS:
+            paper = "–"
+        elif exam.id in papers:
+            paper = "mottatt for sent" if papers[exam.id] else "mottatt"
+        elif deadlines["paper_delivery"] < today and exam.exam_date >= today:
+            paper = "MANGLER – frist ute"
+            overdue.append("oppgave")
+        elif exam.exam_date < today:
+            paper = "ikke registrert"
+        else:
+            paper = "mangler"
+        # attendance
+        unmarked = counts.get(AttendanceState.REGISTERED.value, 0)
+        if exam.exam_date >= today:
+            attendance = "–"
+        elif unmarked == 0:
+            attendance = "ferdig"
+        else:
+            attendance = f"{unmarked} umerket"
+            if deadlines["attendance_registration"] < today:
+                attendance += " – frist ute"
+                overdue.append("oppmøte")
+        # grades
+        expected = counts.get(AttendanceState.ATTENDED.value, 0)
+        if exam.exam_date >= today or expected == 0:
+            grades = "–"
+        else:
+            done = graded.get(exam.id, 0)
+            grades = f"{done}/{expected}"
+            if done < expected and deadlines["grading"] < today:
+                grades += " – frist ute"
+                overdue.append("sensur")
+        lines.append(
+            ExamLine(
+                exam_id=exam.id,
+                course_code=course.code,
+                course_name=course.name,
+                exam_date=exam.exam_date,
+                exam_form=exam.exam_form,
+                candidates=total,
+                next_deadline_label=EXAM_DEADLINE_LABELS.get(next_key, "") if next_key else "",
+                next_deadline=next_date,
+                paper=paper,
+                attendance=attendance,
+                grades=grades,
+                open_cases=cases.get(exam.id, 0),
+                overdue=overdue,
+            )
+        )
+    return lines
+
+
+def desk_counts(ctx: Context) -> dict[str, dict]:
+    """Each desk's own counts, from that desk's service (one place per rule)."""
+    from eksamen_tui.services import appeals, attendance, commission_forms, grades, papers
+
+    return {
+        "papers": papers.paper_counts(ctx),
+        "attendance": attendance.attendance_summary(ctx),
+        "grades": grades.grading_summary(ctx),
+        "cases": appeals.case_counts(ctx),
+        "commissions": commission_forms.commission_counts(ctx),
+    }

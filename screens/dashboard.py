@@ -1,0 +1,171 @@
+"""Home: the office at a glance. Exams around today with their next
+deadline and progress, and each desk's counts. Late items say so in words
+(not colour alone)."""
+from __future__ import annotations
+
+from datetime import date
+
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.widgets import DataTable, Footer, Header, Static
+
+from screens.base import DeskScreen
+
+WEEKDAYS = ("man", "tir", "ons", "tor", "fre", "lør", "søn")
+
+
+def short_date(day: date | None) -> str:
+    return f"{WEEKDAYS[day.weekday()]} {day:%d.%m.%Y}" if day else "–"
+
+
+class DashboardScreen(DeskScreen):
+    TITLE = "Oversikt"
+    CSS_PATH = "dashboard.tcss"
+    HELP = """
+Oversikten viser eksamener fra 30 dager tilbake til 21 dager fram, med neste frist,
+om oppgaven er mottatt, om oppmøtet er registrert, hvor mange karakterer som er
+ført, og åpne klagesaker. Forsinkede ting er merket med «frist ute» og «!».
+Pultene nås med F3–F7 fra hvor som helst; F2 kommer tilbake hit.
+"""
+    BINDINGS = [
+        Binding("r", "refresh", "Oppdater", id="dashboard.refresh", tooltip="Les oversikten på nytt fra databasen"),
+        Binding("i", "import_candidates", "Importer kandidater", id="dashboard.import",
+                tooltip="Importer en kandidatliste (.xlsx/.csv) med forhåndsvisning"),
+    ]
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static("Åpner databasen …", id="dashboard-status", classes="status-line")
+        with Horizontal(id="cards"):
+            for key, title in (("papers", "Eksamensoppgaver"), ("attendance", "Oppmøte"),
+                               ("grades", "Sensur"), ("cases", "Begrunnelse og klage"),
+                               ("commissions", "Kommisjoner")):
+                with Vertical(classes="card", id=f"card-{key}"):
+                    yield Static(title, classes="card-title")
+                    yield Static("…", classes="card-body", id=f"card-{key}-body")
+        yield DataTable(id="exams", cursor_type="row", zebra_stripes=True)
+        yield Static("", id="exam-detail")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        table = self.query_one("#exams", DataTable)
+        table.add_columns("Emne", "Navn", "Dato", "Form", "Kand.", "Neste frist", "Oppgave", "Oppmøte", "Sensur", "Klager")
+        super().on_mount()
+
+    def on_database_failed(self, message) -> None:
+        self.query_one("#dashboard-status", Static).update(f"Databasen kunne ikke åpnes: {message.error}")
+
+    def on_ready(self) -> None:
+        ctx = self.ctx
+        self.query_one("#dashboard-status", Static).update(
+            f"I dag {short_date(ctx.today())} · profil {ctx.profile.title} · saksbehandler {ctx.clerk}"
+        )
+        self.load()
+
+    def on_screen_resume(self) -> None:
+        if self.ready:
+            self.load()
+
+    @work(thread=True, exclusive=True, group="dashboard")
+    def load(self) -> None:
+        from eksamen_tui.services.dashboard import desk_counts, exam_lines
+
+        lines = exam_lines(self.ctx)
+        counts = desk_counts(self.ctx)
+        self.app.call_from_thread(self._show, lines, counts)
+
+    def _show(self, lines, counts) -> None:
+        self._lines = {line.exam_id: line for line in lines}
+        table = self.query_one("#exams", DataTable)
+        cursor = table.cursor_row
+        table.clear()
+        today = self.ctx.today()
+        for line in lines:
+            marker = "! " if line.overdue else ""
+            style = "bold" if line.exam_date == today else ""
+            table.add_row(
+                Text(marker + line.course_code, style="bold red" if line.overdue else style),
+                line.course_name[:34],
+                short_date(line.exam_date),
+                line.exam_form,
+                str(line.candidates),
+                f"{line.next_deadline_label} {short_date(line.next_deadline)}" if line.next_deadline else "–",
+                _flag(line.paper),
+                _flag(line.attendance),
+                _flag(line.grades),
+                str(line.open_cases or ""),
+                key=str(line.exam_id),
+            )
+        if lines:
+            table.move_cursor(row=min(cursor, len(lines) - 1))
+        self._show_counts(counts)
+
+    def _show_counts(self, counts: dict) -> None:
+        texts = {
+            "papers": "\n".join((
+                f"Mangler: {counts['papers'].get('missing', 0)}",
+                f"For sent: {counts['papers'].get('late', 0)}",
+                f"Frist snart: {counts['papers'].get('due_soon', 0)}",
+                f"Mottatt: {counts['papers'].get('received', 0)}",
+            )),
+        }
+        for key in ("attendance", "grades", "cases", "commissions"):
+            texts[key] = "\n".join(f"{_label(k)}: {v}" for k, v in counts[key].items())
+        for key, text in texts.items():
+            self.query_one(f"#card-{key}-body", Static).update(text)
+
+    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        if event.row_key is None or not hasattr(self, "_lines"):
+            return
+        line = self._lines.get(int(event.row_key.value))
+        if line is None:
+            return
+        from eksamen_tui.domain.deadlines import EXAM_DEADLINE_LABELS
+
+        deadlines = self.ctx.rules.exam_deadlines(line.exam_date)
+        today = self.ctx.today()
+        parts = []
+        for key, day in sorted(deadlines.items(), key=lambda item: item[1]):
+            passed = "✓ " if day < today else "  "
+            parts.append(f"{passed}{EXAM_DEADLINE_LABELS[key]}: {short_date(day)}")
+        late = f"   Forsinket: {', '.join(line.overdue)}" if line.overdue else ""
+        self.query_one("#exam-detail", Static).update(
+            Text(f"{line.course_code} {line.course_name} – {line.exam_form} {short_date(line.exam_date)}{late}\n", style="bold")
+            + Text("  ·  ".join(parts))
+        )
+
+    def action_refresh(self) -> None:
+        if self.ready:
+            self.load()
+
+    def action_import_candidates(self) -> None:
+        from screens.candidate_import import CandidateImportScreen
+
+        self.app.push_screen(CandidateImportScreen(), callback=lambda _result: self.action_refresh())
+
+    def check_action(self, action: str, parameters: tuple) -> bool | None:
+        if action in ("refresh", "import_candidates"):
+            return self.ready
+        return True
+
+
+# Dashboard words for the desks' count keys.
+LABELS = {
+    "missing": "Mangler", "late": "For sent", "due_soon": "Frist snart", "received": "Mottatt",
+    "open": "Åpne saker", "overdue": "Over frist",
+}
+
+
+def _label(key: str) -> str:
+    return LABELS.get(key, key.replace("_", " ").capitalize())
+
+
+def _flag(text: str) -> Text:
+    if "frist ute" in text or text.startswith("MANGLER"):
+        return Text(text, style="bold red")
+    if "for sent" in text:
+        return Text(text, style="yellow")
+    return Text(text)
