@@ -1,0 +1,100 @@
+"""The app shell: dashboard home, one key per desk, help on F1, palette."""
+from datetime import date
+
+import pytest
+
+from eksamen_tui.app import DESKS, EksamenApp
+from eksamen_tui.services.context import open_context
+from eksamen_tui.services.demo import write_demo_database
+
+TODAY = date(2026, 11, 23)
+
+
+@pytest.fixture(scope="module")
+def demo_db(tmp_path_factory):
+    path = tmp_path_factory.mktemp("demo") / "demo.db"
+    write_demo_database(path, today=TODAY)
+    return path
+
+
+def demo_ctx(demo_db):
+    return open_context(str(demo_db), clerk="kari", today=lambda: TODAY)
+
+
+
+async def wait_for_dashboard(app, pilot):
+    from textual.widgets import DataTable
+
+    for _ in range(100):
+        await pilot.pause(0.05)
+        await app.workers.wait_for_complete()
+        table = app.screen.query_one("#exams", DataTable)
+        if table.row_count:
+            return table
+    raise AssertionError("dashboard never filled")
+
+
+async def test_dashboard_shows_exams_with_deadlines_and_progress(demo_db):
+    app = EksamenApp(ctx=demo_ctx(demo_db))
+    async with app.run_test(size=(160, 45)) as pilot:
+        table = await wait_for_dashboard(app, pilot)
+        assert type(app.screen).__name__ == "DashboardScreen"
+        rows = [table.get_row_at(i) for i in range(table.row_count)]
+        codes = {str(row[0]).lstrip("! ") for row in rows}
+        assert "TDT4100" in codes
+        # overdue items are marked in words, not by colour alone
+        assert any("frist ute" in str(cell) or str(cell).startswith("MANGLER") for row in rows for cell in row)
+        status = str(app.screen.query_one("#dashboard-status").render())
+        assert "kari" in status and "NTNU" in status
+
+
+async def test_every_desk_is_one_key_away_and_back(demo_db):
+    app = EksamenApp(ctx=demo_ctx(demo_db))
+    async with app.run_test(size=(160, 45)) as pilot:
+        await wait_for_dashboard(app, pilot)
+        for name, (title, key, target) in DESKS.items():
+            await pilot.press(key)
+            await pilot.pause()
+            assert app.current_mode == name
+            assert type(app.screen).__name__ == target.split(":")[1]
+        await pilot.press("f2")
+        assert app.current_mode == "dashboard"
+
+
+async def test_f1_lists_the_keys_of_the_current_screen(demo_db):
+    app = EksamenApp(ctx=demo_ctx(demo_db))
+    async with app.run_test(size=(160, 45)) as pilot:
+        await wait_for_dashboard(app, pilot)
+        await pilot.press("f1")
+        await pilot.pause()
+        assert type(app.screen).__name__ == "HelpScreen"
+        text = " ".join(str(w.render()) for w in app.screen.query("Static"))
+        assert "Oppdater" in text and "Importer kandidater" in text
+        await pilot.press("escape")
+        assert type(app.screen).__name__ == "DashboardScreen"
+
+
+async def test_app_opens_database_itself_after_first_frame(tmp_path):
+    """Started like the command line does: the database opens in a worker."""
+    db = tmp_path / "fresh.db"
+    write_demo_database(db, today=TODAY)
+    app = EksamenApp(db=str(db), clerk="ola", today=TODAY)
+    async with app.run_test(size=(160, 45)) as pilot:
+        table = await wait_for_dashboard(app, pilot)
+        assert app.ctx is not None and app.ctx.clerk == "ola"
+        assert table.row_count > 10
+
+
+async def test_command_palette_offers_the_desks(demo_db):
+    app = EksamenApp(ctx=demo_ctx(demo_db))
+    async with app.run_test(size=(160, 45)) as pilot:
+        await wait_for_dashboard(app, pilot)
+        titles = [c.title for c in app.get_system_commands(app.screen)]
+        assert "Gå til: Oppmøte" in titles
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await pilot.press(*"oppmøte")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await pilot.pause(0.2)
+        assert app.current_mode == "attendance"

@@ -1,0 +1,47 @@
+"""The demo semester: big enough, deterministic, and usable by every desk."""
+import sqlite3
+from datetime import date
+
+from eksamen_tui.services.demo import write_demo_database
+
+
+def _dump(path):
+    conn = sqlite3.connect(path)
+    tables = [r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table' ORDER BY name")]
+    dump = {t: conn.execute(f'SELECT * FROM "{t}" ORDER BY 1').fetchall() for t in tables}
+    conn.close()
+    return dump
+
+
+def test_demo_database_has_a_realistic_semester(tmp_path):
+    stats = write_demo_database(tmp_path / "demo.db", today=date(2026, 11, 23))
+    assert stats["course"] >= 40
+    assert stats["exam"] >= 60
+    assert stats["registration"] >= 5000
+    assert stats["exampart"] > 0
+    assert stats["paperdelivery"] > 0
+    assert stats["commission"] > 0
+    conn = sqlite3.connect(tmp_path / "demo.db")
+    states = dict(conn.execute("SELECT attendance_state, COUNT(*) FROM registration GROUP BY 1").fetchall())
+    assert {"attended", "no_show", "registered", "valid_absence", "withdrew_during", "blank"} <= set(states)
+    appeals = conn.execute("SELECT COUNT(*) FROM \"case\" WHERE case_type = 'grade_appeal'").fetchone()[0]
+    assert 1 <= appeals <= 2
+    # candidate numbers unique per exam, and never 6-digit (those are student numbers)
+    assert conn.execute("SELECT MAX(candidate_number) FROM registration").fetchone()[0] < 100000
+
+
+def test_demo_database_is_deterministic(tmp_path):
+    write_demo_database(tmp_path / "a.db", today=date(2026, 11, 23))
+    write_demo_database(tmp_path / "b.db", today=date(2026, 11, 23))
+    assert _dump(tmp_path / "a.db") == _dump(tmp_path / "b.db")
+
+
+def test_demo_refuses_to_overwrite_a_database(tmp_path):
+    path = tmp_path / "demo.db"
+    write_demo_database(path, today=date(2026, 11, 23))
+    try:
+        write_demo_database(path, today=date(2026, 11, 23))
+    except FileExistsError as error:
+        assert "finnes allerede" in str(error)
+    else:
+        raise AssertionError("an existing database was overwritten")
