@@ -49,7 +49,7 @@ class HelpScreen(ModalScreen[None]):
         seen: set[str] = set()
         for key, active in self._target.active_bindings.items():
             binding = active.binding
-            if not binding.description or binding.description in seen and not binding.show:
+            if not binding.description or binding.description in seen:
                 continue
             seen.add(binding.description)
             description = binding.description
