@@ -26,12 +26,20 @@ class DeskScreen(Screen):
     def ready(self) -> bool:
         return getattr(self.app, "ctx", None) is not None
 
+    _ready_done = False
+
     def on_mount(self) -> None:
         if self.ready:
-            self.on_ready()
+            self._become_ready()
 
     def on_database_ready(self, _message) -> None:
-        self.on_ready()
+        self._become_ready()
+
+    def _become_ready(self) -> None:
+        # mount and the app's announcement can both arrive: load once
+        if not self._ready_done:
+            self._ready_done = True
+            self.on_ready()
 
     def on_ready(self) -> None:
         """Called once the database is open: load the desk's data here."""

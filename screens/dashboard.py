@@ -66,7 +66,8 @@ Pultene nås med F3–F7 fra hvor som helst; F2 kommer tilbake hit.
         self.load()
 
     def on_screen_resume(self) -> None:
-        if self.ready:
+        # coming back from a desk: the picture may have changed
+        if self.ready and hasattr(self, "_lines"):
             self.load()
 
     @work(thread=True, exclusive=True, group="dashboard")

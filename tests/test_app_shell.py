@@ -6,6 +6,7 @@ import pytest
 from eksamen_tui.app import DESKS, EksamenApp
 from eksamen_tui.services.context import open_context
 from eksamen_tui.services.demo import write_demo_database
+from tests.screen_text import screen_text
 
 TODAY = date(2026, 11, 23)
 
@@ -68,8 +69,8 @@ async def test_f1_lists_the_keys_of_the_current_screen(demo_db):
         await pilot.press("f1")
         await pilot.pause()
         assert type(app.screen).__name__ == "HelpScreen"
-        text = " ".join(str(w.render()) for w in app.screen.query("Static"))
-        assert "Oppdater" in text and "Importer kandidater" in text
+        text = screen_text(app)
+        assert "Oppdater" in text and "Importer kandidater" in text and "Oppmøte" in text
         await pilot.press("escape")
         assert type(app.screen).__name__ == "DashboardScreen"
 

@@ -31,3 +31,11 @@ def canonical_exam_form(text: str) -> str:
         if form.casefold() == key:
             return form
     return " ".join(text.split()).capitalize()
+
+
+_NO_PAPER = {"mappe", "muntlig", "praktisk", "oppgave", "masteroppgave", "bacheloroppgave"}
+
+
+def needs_paper(exam_form: str) -> bool:
+    """Whether the department delivers a question paper to the office."""
+    return exam_form.strip().casefold() not in _NO_PAPER

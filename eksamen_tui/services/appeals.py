@@ -21,3 +21,12 @@ def blocked_registration_ids(session: Session, exam_id: int) -> set[int]:
         )
     ).all()
     return set(rows)
+
+
+def case_counts(ctx) -> dict[str, int]:
+    """For the dashboard: open cases, and open cases past their deadline."""
+    today = ctx.today()
+    with ctx.read() as s:
+        open_cases = s.exec(select(Case).where(Case.closed_on.is_(None))).all()
+    overdue = sum(1 for case in open_cases if case.deadline is not None and case.deadline < today)
+    return {"open": len(open_cases), "overdue": overdue}

@@ -1,10 +1,24 @@
-"""Attendance service: states, withdrawals, documentation, and who can be graded."""
+"""Attendance service: states, withdrawals, documentation, attempts, and
+who can be graded. Every change is one transaction with its history row
+(AttendanceChange) and its audit row; consequences (automatic fail grade,
+attempt counted or not) come from the domain."""
 from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date, timedelta
+from pathlib import Path
 
 from sqlmodel import Session, select
 
-from eksamen_tui.db.models import Registration
-from eksamen_tui.domain.attendance import AttendanceState
+from eksamen_tui.db.models import AttendanceChange, Course, Exam, Grade, Registration, Student
+from eksamen_tui.domain.attendance import AttendanceState, automatic_fail, counts_as_attempt
+from eksamen_tui.domain.errors import DomainError
+from eksamen_tui.domain.scales import GradeScale, failing_grade
+from eksamen_tui.services import audit
+from eksamen_tui.services.context import Context
+
+STUDENT_NUMBER_DIGITS = 6
 
 
 def gradeable_registrations(session: Session, exam_id: int) -> list[Registration]:
@@ -20,3 +34,294 @@ def gradeable_registrations(session: Session, exam_id: int) -> list[Registration
             .order_by(Registration.candidate_number)
         ).all()
     )
+
+
+def find_registration(session: Session, exam_id: int, candidate_text: str | int) -> Registration:
+    """The registration with this candidate number on this exam, or a
+    DomainError naming the number (and saying so if it is a student number)."""
+    text = str(candidate_text).strip()
+    if not text.isdigit():
+        raise DomainError(f"«{text}» er ikke et kandidatnummer")
+    registration = session.exec(
+        select(Registration).where(Registration.exam_id == exam_id, Registration.candidate_number == int(text))
+    ).first()
+    if registration is not None:
+        return registration
+    if len(text) >= STUDENT_NUMBER_DIGITS:
+        is_student = session.exec(select(Student.id).where(Student.student_number == text)).first()
+        hint = "et studentnummer" if is_student else "for langt til å være et kandidatnummer"
+        raise DomainError(f"{text} er {hint}, ikke et kandidatnummer på denne eksamenen")
+    raise DomainError(f"Kandidatnummer {text} finnes ikke på denne eksamenen")
+
+
+@dataclass
+class RosterRow:
+    registration_id: int
+    candidate_number: int
+    student_number: str
+    name: str
+    state: AttendanceState
+    withdrawn_on: date | None
+    documentation_received_on: date | None
+    attempt: int  # this registration's attempt number (1 = first)
+    accommodations: str
+
+
+def exam_roster(ctx: Context, exam_id: int) -> list[RosterRow]:
+    """All registrations of an exam in candidate-number order, with attempts."""
+    with ctx.read() as s:
+        exam = s.get(Exam, exam_id)
+        rows = s.exec(
+            select(Registration, Student)
+            .join(Student, Student.id == Registration.student_id)
+            .where(Registration.exam_id == exam_id)
+            .order_by(Registration.candidate_number)
+        ).all()
+        earlier = _earlier_attempts(s, exam, [reg.student_id for reg, _ in rows], ctx)
+    return [
+        RosterRow(reg.id, reg.candidate_number, student.student_number, student.name,
+                  AttendanceState(reg.attendance_state), reg.withdrawn_on, reg.documentation_received_on,
+                  earlier.get(reg.student_id, 0) + 1, reg.accommodations)
+        for reg, student in rows
+    ]
+
+
+def _earlier_attempts(session: Session, exam: Exam, student_ids: list[int], ctx: Context) -> dict[int, int]:
+    """Attempts each student used on earlier exams of the same course."""
+    used: dict[int, int] = defaultdict(int)
+    for start in range(0, len(student_ids), 5000):
+        chunk = student_ids[start:start + 5000]
+        for student_id, state, withdrawn_on, exam_date in session.exec(
+            select(Registration.student_id, Registration.attendance_state, Registration.withdrawn_on, Exam.exam_date)
+            .join(Exam, Exam.id == Registration.exam_id)
+            .where(Exam.course_id == exam.course_id, Exam.exam_date < exam.exam_date,
+                   Registration.student_id.in_(chunk))
+        ).all():
+            if attempt_counted(ctx, AttendanceState(state), withdrawn_on, exam_date):
+                used[student_id] += 1
+    return used
+
+
+def attempt_counted(ctx: Context, state: AttendanceState, withdrawn_on: date | None, exam_date: date) -> bool:
+    in_time = withdrawn_on is None or withdrawn_on <= ctx.rules.withdrawal(exam_date)
+    return counts_as_attempt(state, withdrawn_in_time=in_time)
+
+
+def state_counts(rows: list[RosterRow]) -> dict[AttendanceState, int]:
+    counts = {state: 0 for state in AttendanceState}
+    for row in rows:
+        counts[row.state] += 1
+    return counts
+
+
+@dataclass
+class Change:
+    registration_id: int
+    candidate_number: int
+    old_state: AttendanceState
+    new_state: AttendanceState
+    old_withdrawn_on: date | None
+    message: str  # what follows, in bokmål, for the clerk
+
+
+def set_state(
+    ctx: Context,
+    exam_id: int,
+    candidate: str | int,
+    new_state: AttendanceState,
+    *,
+    reason: str = "",
+    on_date: date | None = None,
+) -> Change:
+    """Record a candidate's attendance state (one transaction, audited)."""
+    with ctx.write() as s:
+        reg = find_registration(s, exam_id, candidate)
+        exam = s.get(Exam, exam_id)
+        return _apply_state(ctx, s, exam, reg, new_state, reason=reason, on_date=on_date)
+
+
+def _apply_state(ctx, s, exam: Exam, reg: Registration, new_state: AttendanceState, *, reason: str,
+                 on_date: date | None) -> Change:
+    old_state = AttendanceState(reg.attendance_state)
+    old_withdrawn = reg.withdrawn_on
+    if old_state == new_state and new_state != AttendanceState.WITHDRAWN:
+        return Change(reg.id, reg.candidate_number, old_state, new_state, old_withdrawn, "uendret")
+    reg.attendance_state = new_state.value
+    message_parts = [f"Kandidat {reg.candidate_number}: {new_state.label}"]
+    if new_state == AttendanceState.WITHDRAWN:
+        reg.withdrawn_on = on_date or ctx.today()
+        deadline = ctx.rules.withdrawal(exam.exam_date)
+        if reg.withdrawn_on <= deadline:
+            message_parts.append(f"innen trekkfristen {deadline:%d.%m.%Y}, teller ikke som forsøk")
+        else:
+            message_parts.append(f"ETTER trekkfristen {deadline:%d.%m.%Y}: teller som et forsøk")
+    elif old_state == AttendanceState.WITHDRAWN:
+        reg.withdrawn_on = None
+    if new_state == AttendanceState.VALID_ABSENCE:
+        due = ctx.rules.valid_absence_documentation(exam.exam_date)
+        message_parts.append(f"dokumentasjon innen {due:%d.%m.%Y}")
+    if automatic_fail(new_state) and not automatic_fail(old_state):
+        grade = failing_grade(GradeScale(exam.grade_scale))
+        _retire_grades(ctx, s, reg.id, reason="attendance")
+        fail_grade = Grade(registration_id=reg.id, value=grade, status="controlled", source="attendance",
+                           control_value=grade, entered_by=ctx.clerk, entered_at=ctx.now(),
+                           controlled_by=ctx.clerk, controlled_at=ctx.now())
+        s.add(fail_grade)
+        s.flush()
+        audit.record(s, ctx, "grade", fail_grade.id, "value", None, grade, reason_code="attendance",
+                     note=f"kandidat {reg.candidate_number}: {new_state.label}")
+        message_parts.append(f"karakter {grade}, teller som forsøk")
+    elif automatic_fail(old_state) and not automatic_fail(new_state):
+        _retire_grades(ctx, s, reg.id, reason="attendance_corrected", source="attendance")
+    elif old_state == AttendanceState.ATTENDED and new_state != AttendanceState.ATTENDED:
+        if _retire_grades(ctx, s, reg.id, reason="attendance_corrected"):
+            message_parts.append("ført karakter er tatt ut av protokollen (ligger i historikken)")
+    if new_state in (AttendanceState.NO_SHOW,):
+        message_parts.append("teller som forsøk")
+    s.add(reg)
+    s.add(AttendanceChange(registration_id=reg.id, old_state=old_state.value, new_state=new_state.value,
+                           changed_at=ctx.now(), clerk=ctx.clerk, reason=reason))
+    audit.record(s, ctx, "registration", reg.id, "attendance_state", old_state.value, new_state.value,
+                 reason_code=reason or None, note=f"kandidat {reg.candidate_number}")
+    if new_state == AttendanceState.WITHDRAWN or old_state == AttendanceState.WITHDRAWN:
+        audit.record(s, ctx, "registration", reg.id, "withdrawn_on", old_withdrawn, reg.withdrawn_on,
+                     reason_code=reason or None)
+    return Change(reg.id, reg.candidate_number, old_state, new_state, old_withdrawn, "; ".join(message_parts))
+
+
+def _retire_grades(ctx, s, registration_id: int, *, reason: str, source: str | None = None) -> int:
+    query = select(Grade).where(Grade.registration_id == registration_id, Grade.is_current == True)  # noqa: E712
+    if source:
+        query = query.where(Grade.source == source)
+    retired = 0
+    for grade in s.exec(query).all():
+        grade.is_current = False
+        s.add(grade)
+        audit.record(s, ctx, "grade", grade.id, "is_current", True, False, reason_code=reason)
+        retired += 1
+    return retired
+
+
+def undo_change(ctx: Context, exam_id: int, change: Change) -> Change:
+    """Put a registration back as it was before `change` (audited as an undo)."""
+    with ctx.write() as s:
+        reg = s.get(Registration, change.registration_id)
+        exam = s.get(Exam, exam_id)
+        if AttendanceState(reg.attendance_state) != change.new_state:
+            raise DomainError(f"Kandidat {reg.candidate_number} er endret siden; angre ikke mulig")
+        result = _apply_state(ctx, s, exam, reg, change.old_state, reason="undo", on_date=change.old_withdrawn_on)
+        reg.withdrawn_on = change.old_withdrawn_on
+        s.add(reg)
+        return result
+
+
+def mark_unmarked_attended(ctx: Context, exam_id: int) -> list[Change]:
+    """Every still-unmarked candidate becomes attended (after the exceptions)."""
+    with ctx.write() as s:
+        exam = s.get(Exam, exam_id)
+        regs = s.exec(select(Registration).where(
+            Registration.exam_id == exam_id,
+            Registration.attendance_state == AttendanceState.REGISTERED.value,
+        ).order_by(Registration.candidate_number)).all()
+        return [_apply_state(ctx, s, exam, reg, AttendanceState.ATTENDED, reason="rest_attended", on_date=None)
+                for reg in regs]
+
+
+def record_documentation(ctx: Context, exam_id: int, candidate: str | int, received_on: date | None) -> None:
+    """Documentation for a valid absence received on a date (None: not received)."""
+    with ctx.write() as s:
+        reg = find_registration(s, exam_id, candidate)
+        if reg.attendance_state != AttendanceState.VALID_ABSENCE.value:
+            raise DomainError(f"Kandidat {reg.candidate_number} har ikke gyldig fravær")
+        old = reg.documentation_received_on
+        reg.documentation_received_on = received_on
+        s.add(reg)
+        audit.record(s, ctx, "registration", reg.id, "documentation_received_on", old, received_on,
+                     reason_code="documentation")
+
+
+@dataclass
+class MissingDocumentation:
+    exam_id: int
+    course_code: str
+    exam_date: date
+    candidate_number: int
+    student_number: str
+    name: str
+    deadline: date
+
+
+def missing_documentation(ctx: Context, *, only_overdue: bool = True) -> list[MissingDocumentation]:
+    """Valid absences without documentation (by default those past the deadline)."""
+    today = ctx.today()
+    with ctx.read() as s:
+        rows = s.exec(
+            select(Registration, Student, Exam, Course)
+            .join(Student, Student.id == Registration.student_id)
+            .join(Exam, Exam.id == Registration.exam_id)
+            .join(Course, Course.id == Exam.course_id)
+            .where(Registration.attendance_state == AttendanceState.VALID_ABSENCE.value,
+                   Registration.documentation_received_on.is_(None))
+            .order_by(Exam.exam_date, Registration.candidate_number)
+        ).all()
+    result = []
+    for reg, student, exam, course in rows:
+        deadline = ctx.rules.valid_absence_documentation(exam.exam_date)
+        if only_overdue and deadline >= today:
+            continue
+        result.append(MissingDocumentation(exam.id, course.code, exam.exam_date, reg.candidate_number,
+                                           student.student_number, student.name, deadline))
+    return result
+
+
+def history(ctx: Context, registration_id: int) -> list[AttendanceChange]:
+    with ctx.read() as s:
+        return list(s.exec(select(AttendanceChange).where(AttendanceChange.registration_id == registration_id)
+                           .order_by(AttendanceChange.id)).all())
+
+
+def attendance_summary(ctx: Context) -> dict[str, int]:
+    """For the dashboard: exams past whose attendance is not fully registered
+    (and how many of them are past the registration deadline), and valid
+    absences whose documentation is overdue."""
+    today = ctx.today()
+    with ctx.read() as s:
+        pending = s.exec(
+            select(Exam.id, Exam.exam_date)
+            .join(Registration, Registration.exam_id == Exam.id)
+            .where(Exam.exam_date < today, Exam.exam_date >= today - timedelta(days=120),
+                   Registration.attendance_state == AttendanceState.REGISTERED.value)
+            .group_by(Exam.id, Exam.exam_date)
+        ).all()
+    overdue = sum(1 for _, exam_date in pending
+                  if ctx.rules.calendar.add_working_days(exam_date, ctx.profile.attendance_registration_working_days_after) < today)
+    return {
+        "not_registered": len(pending),
+        "not_registered_overdue": overdue,
+        "documentation_overdue": len(missing_documentation(ctx)),
+    }
+
+
+def export_attendance(ctx: Context, exam_id: int, path: Path | None = None) -> Path:
+    """The exam's attendance list as .xlsx in candidate-number order."""
+    from eksamen_tui.excel.writer import append_row, new_workbook
+    from eksamen_tui.services.context import export_dir
+
+    rows = exam_roster(ctx, exam_id)
+    with ctx.read() as s:
+        exam = s.get(Exam, exam_id)
+        course = s.get(Course, exam.course_id)
+    path = Path(path) if path else Path(export_dir()) / f"{course.code}_{exam.exam_date:%Y-%m-%d}_oppmote.xlsx"
+    workbook, sheet = new_workbook("Oppmøte")
+    append_row(sheet, [f"Oppmøteliste {course.code} {course.name}"])
+    append_row(sheet, [f"{exam.exam_form} {exam.exam_date:%d.%m.%Y}"])
+    append_row(sheet, [])
+    append_row(sheet, ["Kandidatnr", "Studentnr", "Navn", "Status", "Trukket dato", "Dokumentasjon mottatt", "Forsøk"])
+    for row in rows:
+        append_row(sheet, [row.candidate_number, row.student_number, row.name, row.state.label,
+                           row.withdrawn_on, row.documentation_received_on, row.attempt])
+    for column, width in zip("ABCDEFG", (12, 12, 32, 22, 14, 22, 8)):
+        sheet.column_dimensions[column].width = width
+    path.parent.mkdir(parents=True, exist_ok=True)
+    workbook.save(path)
+    return path

@@ -22,3 +22,28 @@ def commission_members(session: Session, commission_id: int) -> list[MemberInfo]
         .order_by(Examiner.name)
     ).all()
     return [MemberInfo(key=str(e.id), name=e.name, is_external=e.is_external) for e in rows]
+
+
+def commission_counts(ctx, days_ahead: int = 30) -> dict[str, int]:
+    """For the dashboard: exams in the coming `days_ahead` days whose form
+    deadline has passed without an ordinary commission, and exams without
+    an appeal commission."""
+    from datetime import timedelta
+
+    from eksamen_tui.db.models import Exam
+
+    today = ctx.today()
+    with ctx.read() as s:
+        exams = s.exec(select(Exam).where(Exam.exam_date >= today,
+                                          Exam.exam_date <= today + timedelta(days=days_ahead))).all()
+        kinds: dict[int, set[str]] = {}
+        for exam_id, kind in s.exec(select(Commission.exam_id, Commission.kind)
+                                    .where(Commission.exam_id.in_([e.id for e in exams]))).all():
+            kinds.setdefault(exam_id, set()).add(kind)
+    missing_late = sum(1 for e in exams if "ordinary" not in kinds.get(e.id, set())
+                       and ctx.rules.commission_form(e.exam_date) < today)
+    return {
+        "form_missing_overdue": missing_late,
+        "form_missing": sum(1 for e in exams if "ordinary" not in kinds.get(e.id, set())),
+        "appeal_missing": sum(1 for e in exams if "appeal" not in kinds.get(e.id, set())),
+    }

@@ -13,10 +13,8 @@ from sqlmodel import select
 from eksamen_tui.db.models import Case, Course, Exam, Grade, PaperDelivery, Registration
 from eksamen_tui.domain.attendance import AttendanceState
 from eksamen_tui.domain.deadlines import EXAM_DEADLINE_LABELS
+from eksamen_tui.domain.exam_forms import needs_paper
 from eksamen_tui.services.context import Context
-
-NO_PAPER_FORMS = {"mappe", "muntlig", "praktisk", "oppgave", "masteroppgave"}
-
 
 @dataclass
 class ExamLine:
@@ -90,7 +88,7 @@ def exam_lines(ctx: Context, *, days_back: int = 30, days_ahead: int = 21) -> li
         next_date, next_key = upcoming[0] if upcoming else (None, None)
         overdue: list[str] = []
         # paper
-        if exam.exam_form.casefold() in NO_PAPER_FORMS:
+        if not needs_paper(exam.exam_form):
             paper = "–"
         elif exam.id in papers:
             paper = "mottatt for sent" if papers[exam.id] else "mottatt"
@@ -144,12 +142,12 @@ def exam_lines(ctx: Context, *, days_back: int = 30, days_ahead: int = 21) -> li
 
 def desk_counts(ctx: Context) -> dict[str, dict]:
     """Each desk's own counts, from that desk's service (one place per rule)."""
-    from eksamen_tui.services import appeals, attendance, commission_forms, grades, papers
+    from eksamen_tui.services import appeals, attendance, commissions, grades, papers
 
     return {
         "papers": papers.paper_counts(ctx),
         "attendance": attendance.attendance_summary(ctx),
         "grades": grades.grading_summary(ctx),
         "cases": appeals.case_counts(ctx),
-        "commissions": commission_forms.commission_counts(ctx),
+        "commissions": commissions.commission_counts(ctx),
     }

@@ -146,7 +146,7 @@ class DemoBuilder:
             if index in spring:  # last spring's exam: graded, published, attempts history
                 spring_day = self.rules.calendar.roll_forward(date(self.today.year, 5, 20) + timedelta(days=index % 20))
                 self._exam(course_id, course, spring_day, "2026V" if self.today.year == 2026 else f"{self.today.year}V",
-                           students, examiners, parts=[], size=self.random.randint(15, 45))
+                           students, examiners, parts=[], size=self.random.randint(30, 70))
             size = self.random.choice((25, 40, 60, 80, 120, 150, 200, 260)) if course["exam_form"] not in ("Muntlig", "Praktisk") else self.random.randint(12, 30)
             self._exam(course_id, course, autumn_days[index], self._semester(), students, examiners, parts=parts, size=size)
         self._cases()
@@ -210,11 +210,14 @@ class DemoBuilder:
         attendance_done = self.rules.calendar.add_working_days(day, 2) <= self.today
         attendance_partial = day < self.today and not attendance_done
         graded = day + timedelta(days=10) <= self.today
+        # some exams lag behind, as in real life: lists not typed in, grades late
+        lagging = day < self.today and self.random.random() < 0.2 and published is None
         for student_id, number in zip(chosen, numbers):
             roll = self.random.random()
             lang = "nynorsk" if roll < 0.12 else ("engelsk" if roll < 0.15 else "bokmål")
             accommodations = self.random.choice(("ekstra tid", "eget rom", "PC", "ekstra tid, PC")) if self.random.random() < 0.05 else ""
-            state, withdrawn_on, documentation = self._state(day, attendance_done, attendance_partial)
+            state, withdrawn_on, documentation = self._state(
+                day, attendance_done and not (lagging and self.random.random() < 0.1), attendance_partial)
             reg_id = self._add(
                 Registration, exam_id=exam_id, student_id=student_id, candidate_number=number,
                 attempt_number=1 if self.random.random() < 0.85 else self.random.choice((2, 2, 3)),
@@ -223,7 +226,7 @@ class DemoBuilder:
             )
             if state in (AttendanceState.WITHDREW_DURING, AttendanceState.BLANK):
                 self._grade_row(reg_id, None, failing_grade_for(scale), "controlled", "attendance", day)
-            elif state == AttendanceState.ATTENDED and graded:
+            elif state == AttendanceState.ATTENDED and graded and not (lagging and self.random.random() < 0.3):
                 self._grades_for(reg_id, scale, part_ids, day, published)
             elif state == AttendanceState.ATTENDED and part_ids:
                 # the first part (e.g. the project) was graded before the exam
@@ -297,7 +300,7 @@ class DemoBuilder:
         deadline = self.rules.paper_delivery(day)
         roll = self.random.random()
         if deadline < self.today or day <= self.today:
-            if roll < 0.1 and day > self.today:
+            if roll < 0.2 and day > self.today:
                 return  # missing and already late
             late = roll < 0.25
             received = self.rules.calendar.add_working_days(deadline, self.random.randint(1, 2)) if late \
@@ -347,3 +350,32 @@ def failing_grade_for(scale: str) -> str:
     from eksamen_tui.domain.scales import GradeScale
 
     return failing_grade(GradeScale(scale))
+
+
+REFERENCE_TODAY = date(2026, 11, 23)
+SAMPLES_DIR = DATA_DIR / "samples"
+
+
+def write_demo_samples(folder: Path = SAMPLES_DIR, *, today: date = REFERENCE_TODAY) -> list[Path]:
+    """Sample import files matching the demo database built for `today`
+    (the committed ones in data/samples/ match REFERENCE_TODAY): a candidate
+    list for the first upcoming written school exam."""
+    import tempfile
+
+    from eksamen_tui.services.candidate_import import write_sample_candidate_lists
+    from eksamen_tui.services.context import open_context
+
+    with tempfile.TemporaryDirectory() as scratch:
+        db = Path(scratch) / "demo.db"
+        write_demo_database(db, today=today)
+        ctx = open_context(str(db), clerk="demo", today=lambda: today)
+        with ctx.read() as s:
+            from sqlmodel import select
+
+            code, exam_date = s.exec(
+                select(Course.code, Exam.exam_date).join(Course, Course.id == Exam.course_id)
+                .where(Exam.exam_date > today + timedelta(days=7), Exam.exam_form == "Skoleeksamen")
+                .order_by(Exam.exam_date, Course.code)
+            ).first()
+        ctx.engine.dispose()
+        return write_sample_candidate_lists(ctx, folder, code, exam_date)

@@ -1,0 +1,340 @@
+"""Import of candidate lists shaped like an FS attendance list (.xlsx/.csv).
+
+All-or-nothing: the whole file is read and checked first (`plan_import`);
+only a file without errors is written, in one transaction with bulk
+inserts (`apply_import`). Re-importing the same rows changes nothing.
+"""
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Callable
+
+from sqlalchemy import insert
+from sqlmodel import select
+
+from eksamen_tui.db.models import Course, Exam, Registration, Student
+from eksamen_tui.excel.tabular import (
+    FileProblems,
+    Problem,
+    clean_text,
+    find_table,
+    is_blank,
+    parse_date,
+    parse_int,
+    read_grid,
+)
+from eksamen_tui.services import audit
+from eksamen_tui.services.context import Context
+
+SYNONYMS = {
+    "course_code": ("emnekode", "emne", "emnekode emne", "course code", "course"),
+    "exam_date": ("eksamensdato", "dato", "vurderingsdato", "eksamen dato", "exam date"),
+    "student_number": ("studentnr", "studentnummer", "student nr", "student number"),
+    "candidate_number": ("kandidatnr", "kandidatnummer", "kand nr", "kandnr", "candidate number"),
+    "name": ("navn", "student", "studentnavn", "fullt navn", "name"),
+    "last_name": ("etternavn", "last name", "surname"),
+    "first_name": ("fornavn", "first name"),
+    "language_form": ("målform", "maalform", "malform", "språkform", "language"),
+    "accommodations": ("tilrettelegging", "tilrettelegg", "accommodations"),
+    "attempt_number": ("forsøk", "forsok", "forsøksnummer", "attempt"),
+}
+REQUIRED = ("course_code", "exam_date", "student_number", "candidate_number")
+LANGUAGE_FORMS = {
+    "bokmål": "bokmål", "bokmal": "bokmål", "bm": "bokmål", "b": "bokmål", "nb": "bokmål",
+    "nynorsk": "nynorsk", "nn": "nynorsk", "n": "nynorsk",
+    "engelsk": "engelsk", "en": "engelsk", "english": "engelsk", "e": "engelsk",
+}
+STUDENT_NUMBER = re.compile(r"\d{5,7}")
+MAX_CANDIDATE_NUMBER = 99999  # six digits or more is a student number, not a candidate number
+
+
+@dataclass
+class PlannedRow:
+    row: int
+    exam_id: int
+    student_number: str
+    name: str
+    candidate_number: int
+    language_form: str
+    accommodations: str
+    attempt_number: int
+
+
+@dataclass
+class ExamSummary:
+    label: str
+    new: int = 0
+    unchanged: int = 0
+
+
+@dataclass
+class ImportPlan:
+    file: str
+    rows_read: int
+    new_registrations: list[PlannedRow] = field(default_factory=list)
+    new_students: dict[str, str] = field(default_factory=dict)  # student number -> name
+    per_exam: dict[int, ExamSummary] = field(default_factory=dict)
+    warnings: list[Problem] = field(default_factory=list)
+
+    @property
+    def unchanged(self) -> int:
+        return sum(s.unchanged for s in self.per_exam.values())
+
+
+def plan_import(ctx: Context, path: Path, progress: Callable[[int, int], None] | None = None) -> ImportPlan:
+    """Read and check every row; raise FileProblems listing all errors."""
+    path = Path(path)
+    sheet, grid, is_csv = read_grid(path)
+    table = find_table(path.name, sheet, grid, SYNONYMS, REQUIRED, is_csv=is_csv)
+    if "name" not in table.columns and not {"last_name", "first_name"} <= set(table.columns):
+        raise FileProblems([Problem(path.name, "mangler kolonnen «Navn» (eller «Etternavn» og «Fornavn»)",
+                                    sheet=sheet, row=table.header_row)])
+    errors: list[Problem] = []
+    plan = ImportPlan(file=path.name, rows_read=len(table.rows))
+
+    def error(row: int, field_name: str, message: str) -> None:
+        errors.append(Problem(message=message, **table.where(row, field_name)))
+
+    with ctx.read() as s:
+        exams: dict[tuple[str, date], list[tuple[int, str]]] = defaultdict(list)
+        for exam_id, code, exam_date, form in s.exec(
+            select(Exam.id, Course.code, Exam.exam_date, Exam.exam_form).join(Course, Course.id == Exam.course_id)
+        ).all():
+            exams[(code.casefold(), exam_date)].append((exam_id, f"{code} {form} {exam_date:%d.%m.%Y}"))
+        known_courses = {code.casefold() for code in s.exec(select(Course.code)).all()}
+
+        parsed: list[PlannedRow] = []
+        total = len(table.rows)
+        for index, (row, cells) in enumerate(table.rows):
+            if progress and index % 500 == 0:
+                progress(index, total)
+            code = clean_text(table.cell(cells, "course_code")).upper()
+            try:
+                exam_date = parse_date(table.cell(cells, "exam_date"))
+            except ValueError as problem:
+                error(row, "exam_date", str(problem))
+                continue
+            if not code:
+                error(row, "course_code", "emnekode mangler")
+                continue
+            if exam_date is None:
+                error(row, "exam_date", "eksamensdato mangler")
+                continue
+            matches = exams.get((code.casefold(), exam_date), [])
+            if not matches:
+                if code.casefold() not in known_courses:
+                    error(row, "course_code", f"ukjent emnekode «{code}»")
+                else:
+                    error(row, "exam_date", f"{code} har ingen eksamen {exam_date:%d.%m.%Y}")
+                continue
+            if len(matches) > 1:
+                error(row, "exam_date", f"{code} har flere eksamener {exam_date:%d.%m.%Y}; del filen per eksamen")
+                continue
+            exam_id, label = matches[0]
+            student_number = clean_text(table.cell(cells, "student_number"))
+            if isinstance(table.cell(cells, "student_number"), float):
+                student_number = str(int(table.cell(cells, "student_number")))
+            if not STUDENT_NUMBER.fullmatch(student_number):
+                error(row, "student_number", f"«{student_number}» er ikke et studentnummer (5–7 sifre)")
+                continue
+            raw_candidate = table.cell(cells, "candidate_number")
+            try:
+                candidate = parse_int(raw_candidate)
+            except ValueError as problem:
+                error(row, "candidate_number", str(problem) if not is_blank(raw_candidate) else "kandidatnummer mangler")
+                continue
+            if candidate < 1 or candidate > MAX_CANDIDATE_NUMBER:
+                error(row, "candidate_number",
+                      f"{candidate} ligner et studentnummer, ikke et kandidatnummer (høyst 5 sifre)")
+                continue
+            if "name" in table.columns:
+                name = clean_text(table.cell(cells, "name"))
+                if "," in name:  # "Etternavn, Fornavn" as FS prints it
+                    last, first = (part.strip() for part in name.split(",", 1))
+                    name = f"{first} {last}".strip()
+                name_field = "name"
+            else:
+                name = f"{clean_text(table.cell(cells, 'first_name'))} {clean_text(table.cell(cells, 'last_name'))}".strip()
+                name_field = "last_name"
+            if not name:
+                error(row, name_field, "navn mangler")
+                continue
+            language = clean_text(table.cell(cells, "language_form")).casefold() or "bokmål"
+            if language not in LANGUAGE_FORMS:
+                error(row, "language_form", f"ukjent målform «{language}» (bokmål, nynorsk eller engelsk)")
+                continue
+            attempt = 1
+            if "attempt_number" in table.columns and not is_blank(table.cell(cells, "attempt_number")):
+                try:
+                    attempt = parse_int(table.cell(cells, "attempt_number"))
+                except ValueError as problem:
+                    error(row, "attempt_number", str(problem))
+                    continue
+            plan.per_exam.setdefault(exam_id, ExamSummary(label))
+            parsed.append(PlannedRow(row, exam_id, student_number, name, candidate,
+                                     LANGUAGE_FORMS[language], clean_text(table.cell(cells, "accommodations")), attempt))
+
+        # duplicates inside the file
+        seen_candidate: dict[tuple[int, int], PlannedRow] = {}
+        seen_student: dict[tuple[int, str], PlannedRow] = {}
+        for item in parsed:
+            first = seen_candidate.setdefault((item.exam_id, item.candidate_number), item)
+            if first is not item and first.student_number != item.student_number:
+                error(item.row, "candidate_number",
+                      f"kandidatnummer {item.candidate_number} står også på rad {first.row} for en annen student")
+            first = seen_student.setdefault((item.exam_id, item.student_number), item)
+            if first is not item and first.candidate_number != item.candidate_number:
+                error(item.row, "student_number",
+                      f"studentnummer {item.student_number} står også på rad {first.row} med et annet kandidatnummer")
+
+        # against the database
+        exam_ids = list(plan.per_exam)
+        existing: dict[tuple[int, int], tuple[str, int]] = {}
+        existing_by_student: dict[tuple[int, str], int] = {}
+        for exam_id in exam_ids:
+            for candidate, student_number in s.exec(
+                select(Registration.candidate_number, Student.student_number)
+                .join(Student, Student.id == Registration.student_id)
+                .where(Registration.exam_id == exam_id)
+            ).all():
+                existing[(exam_id, candidate)] = (student_number, candidate)
+                existing_by_student[(exam_id, student_number)] = candidate
+        students = _existing_students(s, {item.student_number for item in parsed})
+
+    done: set[tuple[int, int]] = set()
+    for item in parsed:
+        key = (item.exam_id, item.candidate_number)
+        if key in done:
+            continue
+        done.add(key)
+        holder = existing.get(key)
+        registered_as = existing_by_student.get((item.exam_id, item.student_number))
+        if holder and holder[0] != item.student_number:
+            error(item.row, "candidate_number",
+                  f"kandidatnummer {item.candidate_number} er allerede gitt til en annen student på denne eksamenen")
+            continue
+        if registered_as is not None and registered_as != item.candidate_number:
+            error(item.row, "candidate_number",
+                  f"studenten er allerede meldt opp med kandidatnummer {registered_as}")
+            continue
+        if holder:
+            plan.per_exam[item.exam_id].unchanged += 1
+            continue
+        known_name = students.get(item.student_number)
+        if known_name is None:
+            plan.new_students.setdefault(item.student_number, item.name)
+        elif known_name.casefold() != item.name.casefold():
+            plan.warnings.append(Problem(message=f"navnet «{item.name}» avviker fra «{known_name}» i databasen; "
+                                                 "databasens navn beholdes", severity="warning",
+                                         **table.where(item.row, "student_number")))
+        plan.new_registrations.append(item)
+        plan.per_exam[item.exam_id].new += 1
+    if errors:
+        raise FileProblems(sorted(errors, key=lambda p: (p.row or 0)))
+    if progress:
+        progress(total, total)
+    return plan
+
+
+def _existing_students(session, numbers: set[str]) -> dict[str, str]:
+    found: dict[str, str] = {}
+    ordered = sorted(numbers)
+    for start in range(0, len(ordered), 5000):
+        chunk = ordered[start:start + 5000]
+        found.update(session.exec(select(Student.student_number, Student.name)
+                                  .where(Student.student_number.in_(chunk))).all())
+    return found
+
+
+@dataclass
+class ImportResult:
+    registrations: int
+    students: int
+    unchanged: int
+
+
+def apply_import(ctx: Context, plan: ImportPlan) -> ImportResult:
+    """Write a checked plan in one transaction (bulk inserts) with audit rows."""
+    with ctx.write() as s:
+        if plan.new_students:
+            s.execute(insert(Student.__table__),
+                      [{"student_number": n, "name": name} for n, name in plan.new_students.items()])
+        ids = _student_ids(s, {item.student_number for item in plan.new_registrations})
+        if plan.new_registrations:
+            s.execute(insert(Registration.__table__), [
+                {
+                    "exam_id": item.exam_id, "student_id": ids[item.student_number],
+                    "candidate_number": item.candidate_number, "attempt_number": item.attempt_number,
+                    "language_form": item.language_form, "accommodations": item.accommodations,
+                    "attendance_state": "registered",
+                }
+                for item in plan.new_registrations
+            ])
+        for exam_id, summary in plan.per_exam.items():
+            if summary.new:
+                audit.record(s, ctx, "exam", exam_id, "candidates_imported", summary.unchanged,
+                             summary.unchanged + summary.new, reason_code="import", note=plan.file)
+    return ImportResult(len(plan.new_registrations), len(plan.new_students), plan.unchanged)
+
+
+def _student_ids(session, numbers: set[str]) -> dict[str, int]:
+    found: dict[str, int] = {}
+    ordered = sorted(numbers)
+    for start in range(0, len(ordered), 5000):
+        chunk = ordered[start:start + 5000]
+        found.update(session.exec(select(Student.student_number, Student.id)
+                                  .where(Student.student_number.in_(chunk))).all())
+    return found
+
+
+def cli_import_candidates(args) -> int:
+    from eksamen_tui.cli import fail, open_cli_context
+
+    ctx = open_cli_context(args)
+    try:
+        plan = plan_import(ctx, Path(args.file))
+    except FileProblems as problems:
+        for problem in problems.problems:
+            print(f"FEIL: {problem}")
+        return fail(f"{len(problems.problems)} feil; ingenting er importert")
+    for warning in plan.warnings:
+        print(f"ADVARSEL: {warning}")
+    result = apply_import(ctx, plan)
+    for summary in plan.per_exam.values():
+        print(f"{summary.label}: {summary.new} nye, {summary.unchanged} fantes fra før")
+    print(f"Importert {result.registrations} oppmeldinger og {result.students} nye studenter fra {plan.file}")
+    return 0
+
+
+def write_sample_candidate_lists(ctx: Context, folder: Path, course_code: str, exam_date: date, count: int = 12) -> list[Path]:
+    """Sample import files (xlsx and csv) with new students for an exam in the
+    database: what the demo's data/samples/ files are made from."""
+    import csv as csv_module
+
+    from openpyxl import Workbook
+
+    header = ["Emnekode", "Eksamensdato", "Studentnr", "Kandidatnr", "Navn", "Målform"]
+    rows = [[course_code, exam_date.strftime("%d.%m.%Y"), str(610001 + i), 9001 + i,
+             f"Eksempel, Student {i + 1}", "nynorsk" if i % 4 == 0 else "bokmål"] for i in range(count)]
+    folder.mkdir(parents=True, exist_ok=True)
+    xlsx = folder / "kandidatliste_eksempel.xlsx"
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "Kandidater"
+    sheet.append([f"Kandidatliste {course_code}"])
+    sheet.append([])
+    sheet.append(header)
+    for row in rows:
+        sheet.append(row)
+    workbook.save(xlsx)
+    csv_path = folder / "kandidatliste_eksempel.csv"
+    with open(csv_path, "w", encoding="utf-8-sig", newline="") as handle:
+        writer = csv_module.writer(handle, delimiter=";")
+        writer.writerow(header)
+        writer.writerows(rows)
+    del ctx
+    return [xlsx, csv_path]

@@ -1,0 +1,409 @@
+"""Grade entry against candidate numbers, control entry, computed course
+grades and publishing. Anonymous: nothing here returns a name or a student
+number. Each entry is one short transaction, committed before the next key."""
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from sqlalchemy import func
+from sqlmodel import Session, select
+
+from eksamen_tui.db.models import Course, Exam, ExamPart, Grade, Registration
+from eksamen_tui.domain.attendance import AttendanceState
+from eksamen_tui.domain.errors import DomainError
+from eksamen_tui.domain.grade_rules import compute_course_grade
+from eksamen_tui.domain.scales import GradeScale, grades_of, normalize_grade
+from eksamen_tui.services import audit
+from eksamen_tui.services.appeals import blocked_registration_ids
+from eksamen_tui.services.attendance import find_registration
+from eksamen_tui.services.context import Context
+
+# Reason codes for changing a grade that is already controlled.
+CORRECTION_REASONS = {
+    "typo": "skrivefeil ved registrering",
+    "examiner": "sensor har rettet karakteren",
+    "protocol": "feil i protokollen",
+    "other": "annet (se merknad)",
+}
+
+
+@dataclass
+class ProtocolRow:
+    """One line of a protocol: candidate number, grade, status. No names."""
+
+    registration_id: int
+    candidate_number: int
+    grade: str | None
+    status: str  # empty | entered | controlled | mismatch | computed | blocked
+    control_value: str | None = None
+
+
+@dataclass
+class ProtocolInfo:
+    exam_id: int
+    part_id: int | None
+    course_code: str
+    course_name: str
+    exam_form: str
+    exam_date: date
+    scale: GradeScale
+    title: str  # e.g. "TDT4100 Skoleeksamen 10.12.2026 – del Prosjekt (30 %)"
+    parts: list[tuple[int, str, int]] = field(default_factory=list)  # (part id, name, weight)
+    published_on: date | None = None
+    grading_deadline: date | None = None
+
+
+def protocol_info(ctx: Context, exam_id: int, part_id: int | None = None) -> ProtocolInfo:
+    with ctx.read() as s:
+        exam = s.get(Exam, exam_id)
+        if exam is None:
+            raise DomainError(f"Fant ingen eksamen med id {exam_id}")
+        course = s.get(Course, exam.course_id)
+        parts = s.exec(select(ExamPart).where(ExamPart.exam_id == exam_id).order_by(ExamPart.id)).all()
+        part = s.get(ExamPart, part_id) if part_id else None
+    title = f"{course.code} {exam.exam_form} {exam.exam_date:%d.%m.%Y}"
+    scale = GradeScale(exam.grade_scale)
+    if part is not None:
+        title += f" – del {part.name} ({part.weight} %)"
+        scale = GradeScale(part.grade_scale)
+    return ProtocolInfo(exam.id, part_id, course.code, course.name, exam.exam_form, exam.exam_date, scale, title,
+                        [(p.id, p.name, p.weight) for p in parts], exam.published_on,
+                        ctx.rules.grading(exam.exam_date, thesis=exam.is_thesis))
+
+
+def _current_grades(s: Session, exam_id: int, part_id: int | None) -> dict[int, Grade]:
+    query = (
+        select(Grade)
+        .join(Registration, Registration.id == Grade.registration_id)
+        .where(Registration.exam_id == exam_id, Grade.is_current == True)  # noqa: E712
+    )
+    query = query.where(Grade.part_id == part_id) if part_id else query.where(Grade.part_id.is_(None))
+    return {g.registration_id: g for g in s.exec(query).all()}
+
+
+def protocol(ctx: Context, exam_id: int, part_id: int | None = None) -> list[ProtocolRow]:
+    """The gradeable candidates (attended) in candidate-number order."""
+    with ctx.read() as s:
+        regs = s.exec(
+            select(Registration.id, Registration.candidate_number)
+            .where(Registration.exam_id == exam_id,
+                   Registration.attendance_state == AttendanceState.ATTENDED.value)
+            .order_by(Registration.candidate_number)
+        ).all()
+        grades = _current_grades(s, exam_id, part_id)
+        blocked = blocked_registration_ids(s, exam_id) if part_id is None else set()
+    return [_row(reg_id, number, grades.get(reg_id), reg_id in blocked) for reg_id, number in regs]
+
+
+def _row(reg_id: int, number: int, grade: Grade | None, blocked: bool) -> ProtocolRow:
+    if grade is None:
+        return ProtocolRow(reg_id, number, None, "blocked" if blocked else "empty")
+    if blocked:
+        status = "blocked"
+    elif grade.source == "computed":
+        status = "computed"
+    elif grade.status == "controlled":
+        status = "controlled"
+    elif grade.status == "mismatch":
+        status = "mismatch"
+    else:
+        status = "entered"
+    return ProtocolRow(reg_id, number, grade.value, status, grade.control_value)
+
+
+@dataclass
+class Entry:
+    """What one keystroke did: enough to show it and to undo it."""
+
+    registration_id: int
+    candidate_number: int
+    part_id: int | None
+    old_value: str | None
+    new_value: str
+    row: ProtocolRow
+    computed: ProtocolRow | None = None  # the course grade, when a part entry completed it
+
+
+def _gradeable(s: Session, exam_id: int, candidate: str | int) -> Registration:
+    reg = find_registration(s, exam_id, candidate)
+    state = AttendanceState(reg.attendance_state)
+    if state != AttendanceState.ATTENDED:
+        raise DomainError(f"Kandidat {reg.candidate_number} er registrert som «{state.label}» og kan ikke få karakter")
+    return reg
+
+
+def _scale(s: Session, exam: Exam, part_id: int | None) -> GradeScale:
+    if part_id:
+        part = s.get(ExamPart, part_id)
+        if part is None or part.exam_id != exam.id:
+            raise DomainError("Delen hører ikke til denne eksamenen")
+        return GradeScale(part.grade_scale)
+    return GradeScale(exam.grade_scale)
+
+
+def enter_grade(ctx: Context, exam_id: int, candidate: str | int, value: str, part_id: int | None = None) -> Entry:
+    """First entry (or re-entry before control) of a grade."""
+    with ctx.write() as s:
+        exam = s.get(Exam, exam_id)
+        reg = _gradeable(s, exam_id, candidate)
+        scale = _scale(s, exam, part_id)
+        grade_value = normalize_grade(value, scale)
+        if part_id is None and s.exec(select(ExamPart.id).where(ExamPart.exam_id == exam_id)).first():
+            raise DomainError("Eksamenen har deler: før karakter per del; samlet karakter beregnes")
+        if part_id is None and reg.id in blocked_registration_ids(s, exam_id):
+            raise DomainError(f"Kandidat {reg.candidate_number}: karakteren er sperret av en klage")
+        current = _current_grades_for(s, reg.id, part_id)
+        if current is not None and current.status in ("controlled", "mismatch"):
+            raise DomainError(
+                f"Kandidat {reg.candidate_number} har {'kontrollert' if current.status == 'controlled' else 'avvikende'} "
+                "karakter; bruk korriger (med årsak)"
+            )
+        old = current.value if current else None
+        if current is None:
+            current = Grade(registration_id=reg.id, part_id=part_id, value=grade_value, status="provisional",
+                            source="entry", entered_by=ctx.clerk, entered_at=ctx.now())
+        else:
+            current.value = grade_value
+            current.entered_by = ctx.clerk
+            current.entered_at = ctx.now()
+        s.add(current)
+        s.flush()
+        audit.record(s, ctx, "grade", current.id, "value", old, grade_value, reason_code="entry",
+                     note=f"kandidat {reg.candidate_number}")
+        computed = _recompute_course_grade(ctx, s, exam, reg) if part_id else None
+        return Entry(reg.id, reg.candidate_number, part_id, old, grade_value,
+                     _row(reg.id, reg.candidate_number, current, False), computed)
+
+
+def _current_grades_for(s: Session, registration_id: int, part_id: int | None) -> Grade | None:
+    query = select(Grade).where(Grade.registration_id == registration_id, Grade.is_current == True)  # noqa: E712
+    query = query.where(Grade.part_id == part_id) if part_id else query.where(Grade.part_id.is_(None))
+    return s.exec(query).first()
+
+
+def _recompute_course_grade(ctx: Context, s: Session, exam: Exam, reg: Registration) -> ProtocolRow | None:
+    """When every part has a grade, the domain computes the course grade;
+    it is stored with source "computed" and can't be typed over."""
+    parts = s.exec(select(ExamPart).where(ExamPart.exam_id == exam.id)).all()
+    values = []
+    all_controlled = True
+    for part in parts:
+        grade = _current_grades_for(s, reg.id, part.id)
+        if grade is None:
+            return None
+        values.append((part.weight, grade.value))
+        all_controlled &= grade.status == "controlled"
+    result = compute_course_grade(values, GradeScale(exam.grade_scale))
+    status = "controlled" if all_controlled else "provisional"
+    current = _current_grades_for(s, reg.id, None)
+    if current is not None and current.value == result and current.status == status:
+        return _row(reg.id, reg.candidate_number, current, False)
+    old = current.value if current else None
+    if current is None:
+        current = Grade(registration_id=reg.id, part_id=None, value=result, status=status, source="computed",
+                        entered_by=ctx.clerk, entered_at=ctx.now())
+    else:
+        current.value, current.status, current.source = result, status, "computed"
+    if status == "controlled":
+        current.control_value, current.controlled_by, current.controlled_at = result, ctx.clerk, ctx.now()
+    s.add(current)
+    s.flush()
+    if old != result:
+        audit.record(s, ctx, "grade", current.id, "value", old, result, reason_code="computed",
+                     note=f"kandidat {reg.candidate_number}")
+    return _row(reg.id, reg.candidate_number, current, False)
+
+
+def undo_entry(ctx: Context, exam_id: int, entry: Entry) -> ProtocolRow:
+    """Put back the value before `entry` (or remove a first entry)."""
+    with ctx.write() as s:
+        grade = _current_grades_for(s, entry.registration_id, entry.part_id)
+        if grade is None or grade.value != entry.new_value or grade.status != "provisional":
+            raise DomainError(f"Kandidat {entry.candidate_number} er endret siden; kan ikke angre")
+        if entry.old_value is None:
+            audit.record(s, ctx, "grade", grade.id, "value", grade.value, None, reason_code="undo",
+                         note=f"kandidat {entry.candidate_number}")
+            s.delete(grade)
+            row = ProtocolRow(entry.registration_id, entry.candidate_number, None, "empty")
+        else:
+            audit.record(s, ctx, "grade", grade.id, "value", grade.value, entry.old_value, reason_code="undo",
+                         note=f"kandidat {entry.candidate_number}")
+            grade.value = entry.old_value
+            s.add(grade)
+            row = _row(entry.registration_id, entry.candidate_number, grade, False)
+        if entry.part_id:
+            exam = s.get(Exam, exam_id)
+            reg = s.get(Registration, entry.registration_id)
+            course_grade = _current_grades_for(s, reg.id, None)
+            if course_grade is not None and course_grade.source == "computed":
+                recomputed = _recompute_course_grade(ctx, s, exam, reg)
+                if recomputed is None:  # a part is empty again: the computed grade goes
+                    audit.record(s, ctx, "grade", course_grade.id, "value", course_grade.value, None,
+                                 reason_code="undo")
+                    s.delete(course_grade)
+        return row
+
+
+@dataclass
+class ControlResult:
+    row: ProtocolRow
+    matched: bool
+    computed: ProtocolRow | None = None
+
+
+def control_grade(ctx: Context, exam_id: int, candidate: str | int, value: str, part_id: int | None = None) -> ControlResult:
+    """Second, independent entry: a match controls the grade, a mismatch is flagged."""
+    with ctx.write() as s:
+        exam = s.get(Exam, exam_id)
+        reg = _gradeable(s, exam_id, candidate)
+        control_value = normalize_grade(value, _scale(s, exam, part_id))
+        grade = _current_grades_for(s, reg.id, part_id)
+        if grade is None:
+            raise DomainError(f"Kandidat {reg.candidate_number} har ingen karakter å kontrollere")
+        if grade.source == "computed":
+            raise DomainError(f"Kandidat {reg.candidate_number}: samlet karakter er beregnet og kontrolleres via delene")
+        if grade.status == "controlled":
+            raise DomainError(f"Kandidat {reg.candidate_number} er allerede kontrollert")
+        old_status = grade.status
+        grade.control_value = control_value
+        grade.controlled_by, grade.controlled_at = ctx.clerk, ctx.now()
+        matched = control_value == grade.value
+        grade.status = "controlled" if matched else "mismatch"
+        s.add(grade)
+        audit.record(s, ctx, "grade", grade.id, "status", old_status, grade.status, reason_code="control",
+                     note=f"kandidat {reg.candidate_number}: kontroll {control_value}")
+        computed = _recompute_course_grade(ctx, s, exam, reg) if part_id else None
+        return ControlResult(_row(reg.id, reg.candidate_number, grade, False), matched, computed)
+
+
+def resolve_mismatch(ctx: Context, exam_id: int, candidate: str | int, value: str, reason: str,
+                     part_id: int | None = None) -> ProtocolRow:
+    """Choose the right value for a mismatch, with a reason."""
+    if not reason.strip():
+        raise DomainError("Oppgi en årsak for å løse avviket")
+    with ctx.write() as s:
+        exam = s.get(Exam, exam_id)
+        reg = _gradeable(s, exam_id, candidate)
+        chosen = normalize_grade(value, _scale(s, exam, part_id))
+        grade = _current_grades_for(s, reg.id, part_id)
+        if grade is None or grade.status != "mismatch":
+            raise DomainError(f"Kandidat {reg.candidate_number} har ikke et avvik å løse")
+        if chosen not in (grade.value, grade.control_value):
+            raise DomainError(f"Velg enten {grade.value} (første registrering) eller {grade.control_value} (kontroll)")
+        old = grade.value
+        grade.value, grade.control_value, grade.status = chosen, chosen, "controlled"
+        grade.controlled_by, grade.controlled_at = ctx.clerk, ctx.now()
+        s.add(grade)
+        audit.record(s, ctx, "grade", grade.id, "value", old, chosen, reason_code="mismatch_resolved", note=reason)
+        if part_id:
+            _recompute_course_grade(ctx, s, exam, reg)
+        return _row(reg.id, reg.candidate_number, grade, False)
+
+
+def correct_grade(ctx: Context, exam_id: int, candidate: str | int, value: str, reason_code: str,
+                  note: str = "", part_id: int | None = None) -> ProtocolRow:
+    """Change a controlled (final) grade: needs a reason code; the old value
+    stays in history and the audit trail."""
+    if reason_code not in CORRECTION_REASONS:
+        raise DomainError("Velg en årsakskode: " + ", ".join(f"{k} ({v})" for k, v in CORRECTION_REASONS.items()))
+    with ctx.write() as s:
+        exam = s.get(Exam, exam_id)
+        reg = _gradeable(s, exam_id, candidate)
+        new_value = normalize_grade(value, _scale(s, exam, part_id))
+        if part_id is None and reg.id in blocked_registration_ids(s, exam_id):
+            raise DomainError(f"Kandidat {reg.candidate_number}: karakteren er sperret av en klage")
+        grade = _current_grades_for(s, reg.id, part_id)
+        if grade is None:
+            raise DomainError(f"Kandidat {reg.candidate_number} har ingen karakter å korrigere")
+        if grade.source == "computed":
+            raise DomainError("En beregnet karakter kan ikke overskrives; korriger delkarakteren")
+        grade.is_current = False
+        s.add(grade)
+        replacement = Grade(registration_id=reg.id, part_id=part_id, value=new_value, status="controlled",
+                            source="entry", control_value=new_value, entered_by=ctx.clerk, entered_at=ctx.now(),
+                            controlled_by=ctx.clerk, controlled_at=ctx.now())
+        s.add(replacement)
+        s.flush()
+        audit.record(s, ctx, "grade", replacement.id, "value", grade.value, new_value, reason_code=reason_code,
+                     note=note or f"kandidat {reg.candidate_number}")
+        if part_id:
+            _recompute_course_grade(ctx, s, exam, reg)
+        return _row(reg.id, reg.candidate_number, replacement, False)
+
+
+@dataclass
+class Progress:
+    expected: int
+    entered: int
+    controlled: int
+    mismatches: int
+    blocked: int
+    distribution: dict[str, int]
+
+    @property
+    def uncontrolled(self) -> int:
+        return self.entered - self.controlled
+
+
+def progress_of(rows: list[ProtocolRow], scale: GradeScale) -> Progress:
+    distribution = Counter(row.grade for row in rows if row.grade)
+    return Progress(
+        expected=len(rows),
+        entered=sum(1 for r in rows if r.grade),
+        controlled=sum(1 for r in rows if r.status in ("controlled", "computed") and r.grade),
+        mismatches=sum(1 for r in rows if r.status == "mismatch"),
+        blocked=sum(1 for r in rows if r.status == "blocked"),
+        distribution={grade: distribution.get(grade, 0) for grade in grades_of(scale)},
+    )
+
+
+def publish(ctx: Context, exam_id: int, on_date: date | None = None) -> dict[str, date]:
+    """Publish an exam's grades: every grade must be controlled. Returns the
+    explanation and appeal deadlines that follow from the publication date."""
+    from eksamen_tui.domain.exam_forms import is_oral_or_practical
+
+    on_date = on_date or ctx.today()
+    with ctx.write() as s:
+        exam = s.get(Exam, exam_id)
+        if exam.published_on is not None:
+            raise DomainError(f"Sensur er allerede kunngjort {exam.published_on:%d.%m.%Y}")
+    rows = protocol(ctx, exam_id)
+    missing = [r.candidate_number for r in rows if r.status in ("empty", "entered", "mismatch")]
+    if missing:
+        raise DomainError(f"{len(missing)} kandidater mangler kontrollert karakter (f.eks. {missing[0]})")
+    with ctx.write() as s:
+        exam = s.get(Exam, exam_id)
+        exam.published_on = on_date
+        s.add(exam)
+        audit.record(s, ctx, "exam", exam_id, "published_on", None, on_date, reason_code="publish")
+        oral = is_oral_or_practical(exam.exam_form)
+    return ctx.rules.publication_deadlines(on_date, oral_or_practical=oral)
+
+
+def grading_summary(ctx: Context) -> dict[str, int]:
+    """For the dashboard: grades entered of expected on exams of the last
+    90 days, and exams past their grading deadline without every grade."""
+    today = ctx.today()
+    with ctx.read() as s:
+        exams = s.exec(select(Exam).where(Exam.exam_date < today, Exam.exam_date >= today - timedelta(days=90),
+                                          Exam.published_on.is_(None))).all()
+        ids = [e.id for e in exams]
+        expected = dict(s.exec(
+            select(Registration.exam_id, func.count()).where(
+                Registration.exam_id.in_(ids), Registration.attendance_state == AttendanceState.ATTENDED.value)
+            .group_by(Registration.exam_id)).all()) if ids else {}
+        entered = dict(s.exec(
+            select(Registration.exam_id, func.count(func.distinct(Grade.registration_id)))
+            .join(Grade, Grade.registration_id == Registration.id)
+            .where(Registration.exam_id.in_(ids), Grade.is_current == True, Grade.part_id.is_(None),  # noqa: E712
+                   Registration.attendance_state == AttendanceState.ATTENDED.value)
+            .group_by(Registration.exam_id)).all()) if ids else {}
+    late = sum(1 for e in exams if entered.get(e.id, 0) < expected.get(e.id, 0)
+               and ctx.rules.grading(e.exam_date, thesis=e.is_thesis) < today)
+    return {
+        "entered": sum(entered.values()),
+        "expected": sum(expected.values()),
+        "exams_past_deadline": late,
+    }
