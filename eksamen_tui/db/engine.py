@@ -51,10 +51,18 @@ def make_engine(target: str | os.PathLike) -> Engine:
         connect_args={"check_same_thread": False, "timeout": 10},
     )
     event.listen(engine, "connect", _sqlite_pragmas)
+    event.listen(engine, "begin", _sqlite_begin)
     return engine
 
 
+def _sqlite_begin(conn) -> None:
+    # We issue BEGIN ourselves so that DDL (migrations) is transactional too:
+    # the sqlite3 module would otherwise commit before every CREATE/ALTER.
+    conn.exec_driver_sql("BEGIN")
+
+
 def _sqlite_pragmas(dbapi_connection, _record) -> None:
+    dbapi_connection.isolation_level = None  # no implicit transactions (see _sqlite_begin)
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=NORMAL")
