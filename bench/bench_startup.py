@@ -42,6 +42,8 @@ from datetime import date
 from eksamen_tui.app import EksamenApp
 
 class Timed(EksamenApp):
+    CSS_PATH = str(__import__("pathlib").Path(__import__("eksamen_tui.app").app.__file__).with_name("app.tcss"))
+
     def on_mount(self):
         super().on_mount()
         self.call_after_refresh(self.first_frame)

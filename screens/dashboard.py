@@ -89,11 +89,11 @@ Pultene nås med F3–F7 fra hvor som helst; F2 kommer tilbake hit.
             style = "bold" if line.exam_date == today else ""
             table.add_row(
                 Text(marker + line.course_code, style="bold red" if line.overdue else style),
-                line.course_name[:34],
+                line.course_name[:26],
                 short_date(line.exam_date),
                 line.exam_form,
                 str(line.candidates),
-                f"{line.next_deadline_label} {short_date(line.next_deadline)}" if line.next_deadline else "–",
+                f"{short_date(line.next_deadline)[:9]} {line.next_deadline_label}" if line.next_deadline else "–",
                 _flag(line.paper),
                 _flag(line.attendance),
                 _flag(line.grades),
@@ -157,6 +157,10 @@ Pultene nås med F3–F7 fra hvor som helst; F2 kommer tilbake hit.
 LABELS = {
     "missing": "Mangler", "late": "For sent", "due_soon": "Frist snart", "received": "Mottatt",
     "open": "Åpne saker", "overdue": "Over frist",
+    "not_registered": "Eksamener ikke ført", "not_registered_overdue": "Oppmøte over frist",
+    "documentation_overdue": "Dok. fravær mangler",
+    "entered": "Karakterer ført", "expected": "Forventet", "exams_past_deadline": "Over sensurfrist",
+    "form_missing": "Skjema mangler", "form_missing_overdue": "Skjema over frist", "appeal_missing": "Klagekomm. mangler",
 }
 
 

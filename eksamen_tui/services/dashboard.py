@@ -12,9 +12,17 @@ from sqlmodel import select
 
 from eksamen_tui.db.models import Case, Course, Exam, Grade, PaperDelivery, Registration
 from eksamen_tui.domain.attendance import AttendanceState
-from eksamen_tui.domain.deadlines import EXAM_DEADLINE_LABELS
 from eksamen_tui.domain.exam_forms import needs_paper
 from eksamen_tui.services.context import Context
+
+# Short forms of the deadline names for the dashboard's narrow column.
+SHORT_LABELS = {
+    "course_approval": "Kursgodkj.", "commission_form": "Komm.skjema", "withdrawal": "Trekkfrist",
+    "obligatory_activities": "Oblig. akt.", "paper_delivery": "Oppgave", "rooms_assigned": "Rom",
+    "attendance_registration": "Oppmøte", "valid_absence_documentation": "Dok. fravær",
+    "grading": "Sensur", "publication": "Kunngjøring",
+}
+
 
 @dataclass
 class ExamLine:
@@ -128,7 +136,7 @@ def exam_lines(ctx: Context, *, days_back: int = 30, days_ahead: int = 21) -> li
                 exam_date=exam.exam_date,
                 exam_form=exam.exam_form,
                 candidates=total,
-                next_deadline_label=EXAM_DEADLINE_LABELS.get(next_key, "") if next_key else "",
+                next_deadline_label=SHORT_LABELS.get(next_key, "") if next_key else "",
                 next_deadline=next_date,
                 paper=paper,
                 attendance=attendance,
