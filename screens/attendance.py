@@ -1,18 +1,352 @@
-"""Desk: Oppmøte (not built yet: an honest placeholder)."""
+"""Desk: attendance and withdrawals. Made for re-typing a signed paper
+list: type a candidate number (or move with the arrows), one key sets the
+state and moves on; `a` marks the rest as attended; `u` undoes."""
 from __future__ import annotations
 
+from rich.text import Text
+from textual import on
 from textual.app import ComposeResult
-from textual.widgets import Footer, Header, Static
+from textual.binding import Binding
+from textual.widgets import DataTable, Footer, Header, Static
 
 from screens.base import DeskScreen
+from screens.widgets.exam_picker import ExamPicker
+
+# key -> attendance state value (the domain's names)
+STATE_KEYS = {
+    "m": "attended",
+    "i": "no_show",
+    "t": "withdrew_during",
+    "b": "blank",
+    "g": "valid_absence",
+    "f": "withdrawn",
+}
 
 
 class AttendanceScreen(DeskScreen):
     TITLE = "Oppmøte"
     CSS_PATH = "attendance.tcss"
-    HELP = "Denne pulten er ikke bygget ennå."
+    HELP = """
+Velg eksamen (skriv emnekode, Enter). Listen er i kandidatnummerorden med
+studentnummer og navn (oppmøte er ikke anonymt).
+
+Skriv et kandidatnummer for å hoppe dit, og trykk en statustast – den gjelder
+kandidaten du skrev. Uten nummer gjelder tasten raden markøren står på, og
+markøren går videre til neste rad. Ukjente nummer (eller studentnummer) avvises.
+
+Når unntakene er ført, trykk «a» for å sette alle umerkede til møtt.
+Trekk under eksamen og blankt gir F / ikke bestått og teller som forsøk;
+ikke møtt teller som forsøk; gyldig fravær teller ikke, men krever
+dokumentasjon innen fristen.
+"""
+    BINDINGS = [
+        Binding("m", "state('m')", "Møtt", id="attendance.attended", tooltip="Møtt (med besvarelse)"),
+        Binding("i", "state('i')", "Ikke møtt", id="attendance.no_show", tooltip="Ikke møtt – teller som forsøk"),
+        Binding("t", "state('t')", "Trekk under", id="attendance.withdrew_during",
+                tooltip="Trekk under eksamen – F / ikke bestått, teller som forsøk"),
+        Binding("b", "state('b')", "Blankt", id="attendance.blank", tooltip="Levert blankt – F / ikke bestått"),
+        Binding("g", "state('g')", "Gyldig fravær", id="attendance.valid_absence",
+                tooltip="Gyldig fravær – teller ikke, dokumentasjon kreves"),
+        Binding("f", "state('f')", "Trekk før", id="attendance.withdrawn",
+                tooltip="Trekk før eksamen (i dag) – teller ikke innen trekkfristen"),
+        Binding("a", "rest_attended", "Resten møtt", id="attendance.rest",
+                tooltip="Sett alle umerkede kandidater til møtt"),
+        Binding("u", "undo", "Angre", id="attendance.undo", tooltip="Angre siste endring"),
+        Binding("d", "documentation", "Dok. mottatt", id="attendance.documentation",
+                tooltip="Dokumentasjon for gyldig fravær mottatt i dag"),
+        Binding("h", "history", "Historikk", id="attendance.history", tooltip="Endringer for kandidaten"),
+        Binding("o", "overdue", "Dok. mangler", id="attendance.overdue",
+                tooltip="Gyldig fravær uten dokumentasjon etter fristen (alle eksamener)"),
+        Binding("x", "export", "Eksporter", id="attendance.export", tooltip="Oppmøtelisten som .xlsx"),
+        Binding("slash", "change_exam", "Bytt eksamen", id="attendance.change_exam", tooltip="Velg en annen eksamen"),
+        Binding("escape", "clear_number", "Tøm nummer", show=False, id="attendance.clear"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.exam_id: int | None = None
+        self._rows: dict[int, object] = {}  # registration id -> RosterRow
+        self._by_number: dict[int, int] = {}  # candidate number -> registration id
+        self._number = ""
+        self._undo: list[list] = []
 
     def compose(self) -> ComposeResult:
         yield Header()
-        yield Static("Oppmøte – kommer", classes="desk-title")
+        yield ExamPicker(id="picker")
+        yield Static("", id="exam-info")
+        yield Static("", id="counts")
+        yield DataTable(id="roster", cursor_type="row", zebra_stripes=True)
+        yield Static("", id="number-line", classes="status-line")
+        yield Static("", id="message")
         yield Footer()
+
+    def on_mount(self) -> None:
+        table = self.query_one("#roster", DataTable)
+        for label, key, width in (("Kand.nr", "number", 8), ("Studentnr", "student", 10), ("Navn", "name", 28),
+                                  ("Status", "state", 20), ("Forsøk", "attempt", 8), ("Merknad", "note", 36)):
+            table.add_column(label, key=key, width=width)
+        super().on_mount()
+
+    def on_ready(self) -> None:
+        self.query_one(ExamPicker).focus_input()
+
+    # --- choosing the exam ---------------------------------------------------
+    @on(ExamPicker.Picked)
+    def _picked(self, event: ExamPicker.Picked) -> None:
+        self.open_exam(event.exam_id)
+
+    def open_exam(self, exam_id: int) -> None:
+        from eksamen_tui.services.attendance import exam_roster
+        from eksamen_tui.services.exams import exam_choice
+
+        self.exam_id = exam_id
+        choice = exam_choice(self.ctx, exam_id)
+        rows = exam_roster(self.ctx, exam_id)
+        self._rows = {row.registration_id: row for row in rows}
+        self._by_number = {row.candidate_number: row.registration_id for row in rows}
+        self._undo.clear()
+        rules = self.ctx.rules
+        self.query_one("#exam-info", Static).update(Text.assemble(
+            (choice.label, "bold"), "\n",
+            f"Trekkfrist {rules.withdrawal(choice.exam_date):%d.%m.%Y} · "
+            f"oppmøte ført innen {rules.exam_deadlines(choice.exam_date)['attendance_registration']:%d.%m.%Y} · "
+            f"dokumentasjon gyldig fravær innen {rules.valid_absence_documentation(choice.exam_date):%d.%m.%Y}",
+        ))
+        table = self.query_one("#roster", DataTable)
+        table.clear()
+        for row in rows:
+            table.add_row(*self._cells(row), key=str(row.registration_id))
+        self.query_one("#picker").display = False
+        table.focus()
+        self._show_counts()
+        self._say(f"{len(rows)} kandidater. Skriv kandidatnummer eller flytt med piltastene; m/i/t/b/g/f setter status.")
+        self.refresh_bindings()
+
+    def _cells(self, row) -> tuple:
+        max_attempts = self.ctx.profile.max_attempts
+        attempt = Text(str(row.attempt))
+        if row.attempt > max_attempts:
+            attempt = Text(f"{row.attempt} – krever dispensasjon", style="bold red")
+        notes = []
+        if row.accommodations:
+            notes.append(row.accommodations)
+        if row.withdrawn_on:
+            notes.append(f"trukket {row.withdrawn_on:%d.%m.%Y}")
+        if row.state.value == "valid_absence":
+            notes.append(f"dok. mottatt {row.documentation_received_on:%d.%m}" if row.documentation_received_on
+                         else "dok. mangler")
+        state = Text(row.state.label, style="dim" if row.state.value == "registered" else "")
+        return (str(row.candidate_number), row.student_number, row.name, state, attempt, ", ".join(notes))
+
+    def _refresh_row(self, registration_id: int) -> None:
+        table = self.query_one("#roster", DataTable)
+        row = self._rows[registration_id]
+        for key, value in zip(("number", "student", "name", "state", "attempt", "note"), self._cells(row)):
+            table.update_cell(str(registration_id), key, value)
+
+    def _show_counts(self) -> None:
+        from eksamen_tui.domain.attendance import AttendanceState
+        from eksamen_tui.services.attendance import state_counts
+
+        counts = state_counts(list(self._rows.values()))
+        order = [AttendanceState.REGISTERED, AttendanceState.ATTENDED, AttendanceState.NO_SHOW,
+                 AttendanceState.WITHDREW_DURING, AttendanceState.BLANK, AttendanceState.VALID_ABSENCE,
+                 AttendanceState.WITHDRAWN]
+        text = Text(f"Oppmeldt {len(self._rows)}   ")
+        for state in order:
+            text.append(f"{state.label}: ", style="bold" if counts[state] else "")
+            text.append(f"{counts[state]}   ")
+        self.query_one("#counts", Static).update(text)
+
+    def _say(self, message: str, *, error: bool = False) -> None:
+        self.query_one("#message", Static).update(Text(message, style="bold red" if error else ""))
+
+    # --- typing a candidate number ----------------------------------------
+    def on_key(self, event) -> None:
+        if self.exam_id is None or not self.query_one("#roster", DataTable).has_focus:
+            return
+        if event.character and event.character.isdigit():
+            self._number += event.character
+            self._show_number()
+            event.stop()
+            event.prevent_default()
+        elif event.key == "backspace" and self._number:
+            self._number = self._number[:-1]
+            self._show_number()
+            event.stop()
+        elif event.key == "enter" and self._number:
+            self._jump_to_number()
+            event.stop()
+            event.prevent_default()
+
+    def _show_number(self) -> None:
+        self.query_one("#number-line", Static).update(f"Kandidatnummer: {self._number}" if self._number else "")
+
+    def _jump_to_number(self) -> int | None:
+        """Move to the typed number; None (and a message) if it is not on the list."""
+        text, self._number = self._number, ""
+        self._show_number()
+        registration_id = self._by_number.get(int(text)) if text.isdigit() else None
+        if registration_id is None:
+            from eksamen_tui.domain.errors import DomainError
+            from eksamen_tui.services.attendance import find_registration
+
+            try:
+                with self.ctx.read() as s:
+                    find_registration(s, self.exam_id, text)
+            except DomainError as error:
+                self._say(str(error) + " – ingenting er endret", error=True)
+            return None
+        table = self.query_one("#roster", DataTable)
+        table.move_cursor(row=table.get_row_index(str(registration_id)))
+        return registration_id
+
+    def action_clear_number(self) -> None:
+        self._number = ""
+        self._show_number()
+
+    def _current_registration(self) -> int | None:
+        table = self.query_one("#roster", DataTable)
+        if table.row_count == 0:
+            return None
+        return int(table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value)
+
+    # --- actions --------------------------------------------------------------
+    def check_action(self, action: str, parameters: tuple) -> bool | None:
+        if action in ("state", "rest_attended", "undo", "documentation", "history", "export"):
+            return self.exam_id is not None
+        return True
+
+    def action_state(self, key: str) -> None:
+        from eksamen_tui.domain.attendance import AttendanceState, counts_as_attempt
+        from eksamen_tui.domain.errors import DomainError
+        from eksamen_tui.services.attendance import set_state
+
+        typed = bool(self._number)
+        registration_id = self._jump_to_number() if typed else self._current_registration()
+        if registration_id is None:
+            return
+        row = self._rows[registration_id]
+        new_state = AttendanceState(STATE_KEYS[key])
+        try:
+            change = set_state(self.ctx, self.exam_id, row.candidate_number, new_state)
+        except DomainError as error:
+            self._say(str(error), error=True)
+            return
+        self._apply_change(change)
+        self._undo.append([change])
+        message = change.message
+        withdrawn_in_time = "innen trekkfristen" in message
+        if counts_as_attempt(new_state, withdrawn_in_time=withdrawn_in_time) and row.attempt > self.ctx.profile.max_attempts:
+            message += f" – ADVARSEL: {row.attempt}. forsøk, krever dispensasjon"
+        self._say(message, error="ETTER trekkfristen" in message)
+        self.query_one("#roster", DataTable).action_cursor_down()
+
+    def _apply_change(self, change) -> None:
+        from dataclasses import replace
+
+        row = self._rows[change.registration_id]
+        withdrawn = row.withdrawn_on
+        if change.new_state.value == "withdrawn":
+            withdrawn = self.ctx.today() if row.state.value != "withdrawn" or withdrawn is None else withdrawn
+        elif change.old_state.value == "withdrawn":
+            withdrawn = None
+        self._rows[change.registration_id] = replace(row, state=change.new_state, withdrawn_on=withdrawn)
+        self._refresh_row(change.registration_id)
+        self._show_counts()
+
+    def action_rest_attended(self) -> None:
+        from eksamen_tui.services.attendance import mark_unmarked_attended
+
+        changes = mark_unmarked_attended(self.ctx, self.exam_id)
+        with self.app.batch_update():
+            for change in changes:
+                self._apply_change(change)
+        if changes:
+            self._undo.append(changes)
+        self._say(f"{len(changes)} umerkede kandidater satt til møtt")
+
+    def action_undo(self) -> None:
+        from eksamen_tui.domain.errors import DomainError
+        from eksamen_tui.services.attendance import undo_change
+
+        if not self._undo:
+            self._say("Ingenting å angre")
+            return
+        changes = self._undo.pop()
+        try:
+            for change in reversed(changes):
+                reverted = undo_change(self.ctx, self.exam_id, change)
+                self._apply_change(reverted)
+                row = self._rows[change.registration_id]
+                if change.old_withdrawn_on != row.withdrawn_on:
+                    from dataclasses import replace
+
+                    self._rows[change.registration_id] = replace(row, withdrawn_on=change.old_withdrawn_on)
+                    self._refresh_row(change.registration_id)
+        except DomainError as error:
+            self._say(str(error), error=True)
+            return
+        if len(changes) == 1:
+            table = self.query_one("#roster", DataTable)
+            table.move_cursor(row=table.get_row_index(str(changes[0].registration_id)))
+        self._say(f"Angret: {len(changes)} endring(er)")
+
+    def action_documentation(self) -> None:
+        from dataclasses import replace
+
+        from eksamen_tui.domain.errors import DomainError
+        from eksamen_tui.services.attendance import record_documentation
+
+        registration_id = self._current_registration()
+        if registration_id is None:
+            return
+        row = self._rows[registration_id]
+        try:
+            record_documentation(self.ctx, self.exam_id, row.candidate_number, self.ctx.today())
+        except DomainError as error:
+            self._say(str(error), error=True)
+            return
+        self._rows[registration_id] = replace(row, documentation_received_on=self.ctx.today())
+        self._refresh_row(registration_id)
+        self._say(f"Kandidat {row.candidate_number}: dokumentasjon mottatt {self.ctx.today():%d.%m.%Y}")
+
+    def action_history(self) -> None:
+        from eksamen_tui.services.attendance import history
+        from screens.dialogs import TextDialog
+
+        registration_id = self._current_registration()
+        if registration_id is None:
+            return
+        row = self._rows[registration_id]
+        from eksamen_tui.domain.attendance import AttendanceState
+
+        text = Text()
+        for change in history(self.ctx, registration_id):
+            text.append(f"{change.changed_at:%d.%m.%Y %H:%M}  {change.clerk:<12} "
+                        f"{AttendanceState(change.old_state).label} → {AttendanceState(change.new_state).label}"
+                        f"{'  (' + change.reason + ')' if change.reason else ''}\n")
+        self.app.push_screen(TextDialog(f"Historikk for kandidat {row.candidate_number}",
+                                        text if text.plain else "Ingen endringer registrert."))
+
+    def action_overdue(self) -> None:
+        from eksamen_tui.services.attendance import missing_documentation
+        from screens.dialogs import TextDialog
+
+        text = Text()
+        for item in missing_documentation(self.ctx):
+            text.append(f"{item.course_code:<10} {item.exam_date:%d.%m.%Y}  kand. {item.candidate_number:<6} "
+                        f"{item.student_number}  {item.name:<28} frist {item.deadline:%d.%m.%Y}\n")
+        self.app.push_screen(TextDialog("Gyldig fravær uten dokumentasjon etter fristen",
+                                        text if text.plain else "Ingen."))
+
+    def action_export(self) -> None:
+        from eksamen_tui.services.attendance import export_attendance
+
+        path = export_attendance(self.ctx, self.exam_id)
+        self._say(f"Oppmøtelisten er lagret: {path}")
+
+    def action_change_exam(self) -> None:
+        picker = self.query_one("#picker")
+        picker.display = True
+        picker.focus_input()

@@ -1,0 +1,185 @@
+"""Attendance rules through the service: consequences, attempts, deadlines."""
+from datetime import date
+
+import pytest
+from sqlmodel import select
+
+from eksamen_tui.db.models import AttendanceChange, AuditEntry, Grade, Registration, Student
+from eksamen_tui.domain.attendance import AttendanceState as S
+from eksamen_tui.domain.errors import DomainError
+from eksamen_tui.services import attendance as svc
+from tests.factories import add_exam
+
+EXAM_DAY = date(2026, 11, 12)  # past: today is 2026-11-23
+
+
+@pytest.fixture
+def exam(ctx):
+    return add_exam(ctx, exam_date=EXAM_DAY, candidates=10, first_candidate=101)
+
+
+def grades_of(ctx, candidate, exam_id):
+    with ctx.read() as s:
+        return s.exec(select(Grade.value, Grade.source, Grade.is_current).join(
+            Registration, Registration.id == Grade.registration_id).where(
+            Registration.exam_id == exam_id, Registration.candidate_number == candidate).order_by(Grade.id)).all()
+
+
+@pytest.mark.parametrize("state, grade, attempt", [
+    (S.ATTENDED, None, True),
+    (S.NO_SHOW, None, True),
+    (S.WITHDREW_DURING, "F", True),
+    (S.BLANK, "F", True),
+    (S.VALID_ABSENCE, None, False),
+])
+def test_each_state_has_its_consequences(ctx, exam, state, grade, attempt):
+    change = svc.set_state(ctx, exam.id, 101, state)
+    assert change.new_state == state
+    assert grades_of(ctx, 101, exam.id) == ([(grade, "attendance", True)] if grade else [])
+    assert svc.attempt_counted(ctx, state, None, EXAM_DAY) is attempt
+
+
+def test_pass_fail_exam_gives_ikke_bestatt_for_blank(ctx):
+    exam = add_exam(ctx, code="HMS0002", exam_date=EXAM_DAY, grade_scale="pass_fail", candidates=2)
+    svc.set_state(ctx, exam.id, 101, S.BLANK)
+    assert grades_of(ctx, 101, exam.id) == [("ikke bestått", "attendance", True)]
+
+
+def test_only_attended_candidates_are_gradeable(ctx, exam):
+    svc.set_state(ctx, exam.id, 101, S.ATTENDED)
+    svc.set_state(ctx, exam.id, 102, S.NO_SHOW)
+    svc.set_state(ctx, exam.id, 103, S.BLANK)
+    with ctx.read() as s:
+        assert [r.candidate_number for r in svc.gradeable_registrations(s, exam.id)] == [101]
+
+
+def test_withdrawal_before_the_deadline_is_not_an_attempt(ctx):
+    exam = add_exam(ctx, exam_date=date(2026, 12, 10), candidates=2)  # deadline 26.11
+    change = svc.set_state(ctx, exam.id, 101, S.WITHDRAWN, on_date=date(2026, 11, 26))
+    assert "innen trekkfristen" in change.message and "teller ikke" in change.message
+    assert not svc.attempt_counted(ctx, S.WITHDRAWN, date(2026, 11, 26), exam.exam_date)
+    late = svc.set_state(ctx, exam.id, 102, S.WITHDRAWN, on_date=date(2026, 11, 27))
+    assert "ETTER trekkfristen" in late.message and "teller som et forsøk" in late.message
+    assert svc.attempt_counted(ctx, S.WITHDRAWN, date(2026, 11, 27), exam.exam_date)
+    with ctx.read() as s:
+        reg = s.exec(select(Registration).where(Registration.candidate_number == 102)).one()
+    assert reg.withdrawn_on == date(2026, 11, 27)
+
+
+def test_documentation_deadline_across_a_holiday(ctx):
+    # Exam Wed 13 May 2026: 5 working days after skips Ascension (14.5) and the weekend -> 21 May
+    exam = add_exam(ctx, exam_date=date(2026, 5, 13), candidates=3)
+    change = svc.set_state(ctx, exam.id, 101, S.VALID_ABSENCE)
+    assert "dokumentasjon innen 21.05.2026" in change.message
+    svc.set_state(ctx, exam.id, 102, S.VALID_ABSENCE)
+    overdue = svc.missing_documentation(ctx)
+    assert [(m.candidate_number, m.deadline) for m in overdue] == [(101, date(2026, 5, 21)), (102, date(2026, 5, 21))]
+    svc.record_documentation(ctx, exam.id, 101, date(2026, 5, 20))
+    assert [m.candidate_number for m in svc.missing_documentation(ctx)] == [102]
+    with pytest.raises(DomainError):
+        svc.record_documentation(ctx, exam.id, 103, date(2026, 5, 20))  # not a valid absence
+
+
+def test_not_overdue_before_the_deadline(ctx):
+    exam = add_exam(ctx, exam_date=date(2026, 11, 20), candidates=1)  # deadline 27.11
+    svc.set_state(ctx, exam.id, 101, S.VALID_ABSENCE)
+    assert svc.missing_documentation(ctx) == []
+    assert len(svc.missing_documentation(ctx, only_overdue=False)) == 1
+
+
+def test_correction_keeps_history_and_audit(ctx, exam):
+    svc.set_state(ctx, exam.id, 104, S.NO_SHOW)
+    svc.set_state(ctx, exam.id, 104, S.VALID_ABSENCE, reason="legeattest")
+    with ctx.read() as s:
+        reg = s.exec(select(Registration).where(Registration.candidate_number == 104)).one()
+        changes = s.exec(select(AttendanceChange).where(AttendanceChange.registration_id == reg.id)).all()
+        audits = s.exec(select(AuditEntry).where(AuditEntry.entity == "registration",
+                                                 AuditEntry.entity_id == reg.id)).all()
+    assert [(c.old_state, c.new_state, c.reason) for c in changes] == [
+        ("registered", "no_show", ""), ("no_show", "valid_absence", "legeattest")]
+    assert [(a.old_value, a.new_value, a.clerk, a.reason_code) for a in audits] == [
+        ("registered", "no_show", "testbruker", None), ("no_show", "valid_absence", "testbruker", "legeattest")]
+
+
+def test_correcting_blank_to_attended_retires_the_automatic_f(ctx, exam):
+    svc.set_state(ctx, exam.id, 105, S.BLANK)
+    svc.set_state(ctx, exam.id, 105, S.ATTENDED, reason="feil liste")
+    assert grades_of(ctx, 105, exam.id) == [("F", "attendance", False)]
+
+
+@pytest.mark.parametrize("typed, words", [
+    ("999", "Kandidatnummer 999 finnes ikke"),
+    ("500001", "for langt til å være et kandidatnummer"),
+    ("12a", "er ikke et kandidatnummer"),
+])
+def test_unknown_numbers_are_refused_and_nothing_changes(ctx, exam, typed, words):
+    with pytest.raises(DomainError) as caught:
+        svc.set_state(ctx, exam.id, typed, S.NO_SHOW)
+    assert words in str(caught.value)
+    with ctx.read() as s:
+        assert set(s.exec(select(Registration.attendance_state)).all()) == {"registered"}
+        assert s.exec(select(AuditEntry)).all() == []
+
+
+def test_a_student_number_is_recognised_as_such(ctx, exam):
+    with ctx.read() as s:
+        number = s.exec(select(Student.student_number)).first()
+    with pytest.raises(DomainError) as caught:
+        svc.set_state(ctx, exam.id, number, S.ATTENDED)
+    assert "er et studentnummer" in str(caught.value)
+
+
+def test_undo_puts_the_state_back(ctx, exam):
+    change = svc.set_state(ctx, exam.id, 106, S.BLANK)
+    svc.undo_change(ctx, exam.id, change)
+    with ctx.read() as s:
+        reg = s.exec(select(Registration).where(Registration.candidate_number == 106)).one()
+    assert reg.attendance_state == "registered"
+    assert grades_of(ctx, 106, exam.id) == [("F", "attendance", False)]
+
+
+def test_mark_rest_attended(ctx, exam):
+    svc.set_state(ctx, exam.id, 101, S.NO_SHOW)
+    changes = svc.mark_unmarked_attended(ctx, exam.id)
+    assert len(changes) == 9
+    rows = svc.exam_roster(ctx, exam.id)
+    assert svc.state_counts(rows)[S.ATTENDED] == 9 and svc.state_counts(rows)[S.NO_SHOW] == 1
+
+
+def test_attempts_are_counted_across_the_course_and_a_fourth_is_flagged(ctx):
+    days = [date(2025, 5, 20), date(2025, 12, 1), date(2026, 5, 20), date(2026, 12, 10)]
+    exams = [add_exam(ctx, code="TMA4100", exam_date=d) for d in days]
+    with ctx.write() as s:
+        student = Student(student_number="654321", name="Gjentatt Forsøk")
+        s.add(student)
+        s.flush()
+        for number, exam in enumerate(exams, start=1):
+            s.add(Registration(exam_id=exam.id, student_id=student.id, candidate_number=number))
+    svc.set_state(ctx, exams[0].id, 1, S.NO_SHOW)
+    svc.set_state(ctx, exams[1].id, 2, S.VALID_ABSENCE)  # does not count
+    svc.set_state(ctx, exams[2].id, 3, S.BLANK)
+    (row,) = svc.exam_roster(ctx, exams[3].id)
+    assert row.attempt == 3
+    svc.set_state(ctx, exams[1].id, 2, S.ATTENDED, reason="feilføring")
+    (row,) = svc.exam_roster(ctx, exams[3].id)
+    assert row.attempt == 4 > ctx.profile.max_attempts
+
+
+def test_export_attendance_list(ctx, exam, tmp_path):
+    from openpyxl import load_workbook
+
+    svc.set_state(ctx, exam.id, 101, S.NO_SHOW)
+    path = svc.export_attendance(ctx, exam.id, tmp_path / "oppmote.xlsx")
+    sheet = load_workbook(path).active
+    rows = [r for r in sheet.iter_rows(values_only=True)]
+    header_index = next(i for i, r in enumerate(rows) if r and r[0] == "Kandidatnr")
+    data = rows[header_index + 1:]
+    assert [r[0] for r in data] == list(range(101, 111))
+    assert data[0][3] == "ikke møtt"
+
+
+def test_summary_for_the_dashboard(ctx, exam):
+    summary = svc.attendance_summary(ctx)
+    assert summary["not_registered"] == 1 and summary["not_registered_overdue"] == 1
+    svc.mark_unmarked_attended(ctx, exam.id)
+    assert svc.attendance_summary(ctx)["not_registered"] == 0
