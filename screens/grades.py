@@ -1,18 +1,459 @@
-"""Desk: Karakterer (not built yet: an honest placeholder)."""
+"""Desk: grade entry against candidate numbers, control entry, protocols.
+
+Anonymous: this desk never shows a name or a student number. One key
+enters a grade and moves to the next row; digits jump to a candidate
+number first. Each grade is committed before the next key is handled."""
 from __future__ import annotations
 
+from rich.text import Text
+from textual import on
 from textual.app import ComposeResult
-from textual.widgets import Footer, Header, Static
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.widgets import DataTable, Footer, Header, Static
 
 from screens.base import DeskScreen
+from screens.widgets.exam_picker import ExamPicker
+
+LETTER_KEYS = {"a": "A", "b": "B", "c": "C", "d": "D", "e": "E", "f": "F"}
+PASS_FAIL_KEYS = {"plus": "bestått", "minus": "ikke bestått"}
+STATUS_LABELS = {
+    "empty": "", "entered": "ført", "controlled": "kontrollert", "mismatch": "AVVIK",
+    "computed": "beregnet", "blocked": "sperret (klage)",
+}
 
 
 class GradesScreen(DeskScreen):
     TITLE = "Karakterer"
     CSS_PATH = "grades.tcss"
-    HELP = "Denne pulten er ikke bygget ennå."
+    HELP = """
+Karakterføring mot kandidatnummer – anonymt: ingen navn eller studentnummer vises.
+
+Velg eksamen (emnekode, Enter). I protokollrekkefølge gir én tast karakteren og
+flytter til neste rad: A–F på bokstavskalaen, + (bestått) og − (ikke bestått) på
+bestått/ikke bestått. Skriv sifre for å hoppe til et kandidatnummer, og trykk
+karakteren. Taster utenfor skalaen endrer ingenting.
+
+K slår kontrollføring av/på: en ny, uavhengig runde der første verdi er skjult.
+Lik verdi gir «kontrollert», ulik gir «AVVIK» som løses med L (velg riktig verdi
+og oppgi årsak). Bare kontrollerte karakterer er endelige. R retter en
+kontrollert karakter (årsakskode kreves). V bytter del når eksamen har deler;
+samlet karakter beregnes og kan ikke overskrives. P kunngjør sensur, X lager
+protokoll (.xlsx).
+"""
+    BINDINGS = [
+        Binding("a", "grade('a')", "Karakter", key_display="A–F", id="grades.letter",
+                tooltip="Før karakter A–F for kandidaten"),
+        *(Binding(k, f"grade('{k}')", v, show=False, id=f"grades.letter_{k}") for k, v in LETTER_KEYS.items() if k != "a"),
+        Binding("plus", "grade('plus')", "bestått", key_display="+", id="grades.passed", tooltip="Før bestått"),
+        Binding("minus", "grade('minus')", "ikke bestått", key_display="−", id="grades.failed",
+                tooltip="Før ikke bestått"),
+        Binding("u", "undo", "Angre", id="grades.undo", tooltip="Angre siste føring"),
+        Binding("k", "toggle_control", "Kontroll", id="grades.control",
+                tooltip="Slå kontrollføring av/på (første verdi skjules)"),
+        Binding("l", "resolve", "Løs avvik", id="grades.resolve", tooltip="Velg riktig verdi for et avvik, med årsak"),
+        Binding("r", "correct", "Rett", id="grades.correct", tooltip="Rett en kontrollert karakter (årsakskode)"),
+        Binding("v", "next_part", "Del", id="grades.part", tooltip="Bytt mellom delene og samlet karakter"),
+        Binding("p", "publish", "Kunngjør", id="grades.publish", tooltip="Kunngjør sensur for eksamenen"),
+        Binding("x", "export", "Protokoll", id="grades.export", tooltip="Lag vurderingsprotokoll (.xlsx)"),
+        Binding("slash", "change_exam", "Bytt eksamen", id="grades.change_exam", tooltip="Velg en annen eksamen"),
+        Binding("escape", "clear_number", "Tøm nummer", show=False, id="grades.clear"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.exam_id: int | None = None
+        self.part_id: int | None = None
+        self.control_mode = False
+        self.info = None
+        self._rows: dict[int, object] = {}  # registration id -> ProtocolRow
+        self._by_number: dict[int, int] = {}
+        self._number = ""
+        self._undo: list = []
 
     def compose(self) -> ComposeResult:
         yield Header()
-        yield Static("Karakterer – kommer", classes="desk-title")
+        yield ExamPicker(id="picker")
+        yield Static("", id="protocol-info")
+        with Horizontal(id="body"):
+            yield DataTable(id="protocol", cursor_type="row", zebra_stripes=True)
+            with Vertical(id="side"):
+                yield Static("", id="progress")
+                yield Static("", id="chart")
+        yield Static("", id="number-line", classes="status-line")
+        yield Static("", id="message")
         yield Footer()
+
+    def on_mount(self) -> None:
+        table = self.query_one("#protocol", DataTable)
+        table.add_column("Kandidatnr", key="number", width=12)
+        table.add_column("Karakter", key="grade", width=14)
+        table.add_column("Status", key="status", width=18)
+        super().on_mount()
+
+    def on_ready(self) -> None:
+        self.query_one(ExamPicker).focus_input()
+
+    # --- opening a protocol ---------------------------------------------------
+    @on(ExamPicker.Picked)
+    def _picked(self, event: ExamPicker.Picked) -> None:
+        self.open_exam(event.exam_id)
+
+    def open_exam(self, exam_id: int, part_id: int | None = None) -> None:
+        from eksamen_tui.services.grades import protocol, protocol_info
+
+        info = protocol_info(self.ctx, exam_id)
+        if part_id is None and info.parts:
+            part_id = info.parts[0][0]
+        self.exam_id, self.part_id = exam_id, part_id
+        self.info = protocol_info(self.ctx, exam_id, part_id)
+        rows = protocol(self.ctx, exam_id, part_id)
+        self._rows = {row.registration_id: row for row in rows}
+        self._by_number = {row.candidate_number: row.registration_id for row in rows}
+        self._undo.clear()
+        table = self.query_one("#protocol", DataTable)
+        with self.app.batch_update():
+            table.clear()
+            for row in rows:
+                table.add_row(*self._cells(row), key=str(row.registration_id))
+        self.query_one("#picker").display = False
+        table.focus()
+        self._show_info()
+        self._show_progress()
+        self._say(f"{len(rows)} kandidater til sensur. Skriv karakteren; sifre hopper til et kandidatnummer.")
+        self.refresh_bindings()
+
+    def _cells(self, row) -> tuple:
+        grade = row.grade or ""
+        if self.control_mode and row.status in ("entered",):
+            grade = "•"  # hidden in control entry
+        status = STATUS_LABELS[row.status]
+        style = "bold red" if row.status in ("mismatch", "blocked") else ("green" if row.status == "controlled" else "")
+        if row.status == "mismatch":
+            status = f"AVVIK ({row.grade} / {row.control_value})"
+            grade = "?" if self.control_mode else grade
+        return (str(row.candidate_number), grade, Text(status, style=style))
+
+    def _show_info(self) -> None:
+        info = self.info
+        today = self.ctx.today()
+        days_left = self.ctx.rules.calendar.working_days_between(today, info.grading_deadline)
+        deadline = (f"sensurfrist {info.grading_deadline:%d.%m.%Y} ("
+                    + (f"{days_left} virkedager igjen" if days_left >= 0 else f"{-days_left} virkedager over fristen")
+                    + ")")
+        published = f" · kunngjort {info.published_on:%d.%m.%Y}" if info.published_on else " · ikke kunngjort"
+        mode = "KONTROLLFØRING – første verdi skjult" if self.control_mode else "Førstegangsføring"
+        parts = ""
+        if info.parts:
+            names = ["samlet" if self.part_id is None else "samlet"] + [n for _, n, _ in info.parts]
+            current = "samlet" if self.part_id is None else next(n for i, n, _ in info.parts if i == self.part_id)
+            parts = " · del: " + " | ".join(f"[{n}]" if n == current else n for n in names[1:] + ["samlet"])
+        scale = "A–F" if info.scale.value == "letter" else "bestått (+) / ikke bestått (−)"
+        self.query_one("#protocol-info", Static).update(Text.assemble(
+            (info.title, "bold"), f" · skala {scale}", parts, "\n",
+            (deadline, "bold red" if days_left < 0 else ""), published, "\n",
+            (mode, "bold reverse" if self.control_mode else "bold"),
+        ))
+
+    def _show_progress(self) -> None:
+        from eksamen_tui.services.grades import progress_of
+
+        progress = progress_of(list(self._rows.values()), self.info.scale)
+        self.query_one("#progress", Static).update(Text.assemble(
+            ("Fremdrift\n", "bold"),
+            f"Ført:         {progress.entered:>5} / {progress.expected}\n",
+            f"Kontrollert:  {progress.controlled:>5}\n",
+            (f"Ukontrollert: {progress.uncontrolled:>5}\n", "bold" if progress.uncontrolled else ""),
+            (f"Avvik:        {progress.mismatches:>5}\n", "bold red" if progress.mismatches else ""),
+            f"Sperret:      {progress.blocked:>5}\n",
+        ))
+        top = max(progress.distribution.values() or [0]) or 1
+        chart = Text("Fordeling\n", style="bold")
+        for grade, count in progress.distribution.items():
+            bar = "█" * round(20 * count / top)
+            chart.append(f"{grade:>12} ")
+            chart.append(bar, style="cyan")
+            chart.append(f" {count}\n")
+        self.query_one("#chart", Static).update(chart)
+
+    def _say(self, message: str, *, error: bool = False) -> None:
+        self.query_one("#message", Static).update(Text(message, style="bold red" if error else ""))
+
+    # --- keys -----------------------------------------------------------------------
+    def on_key(self, event) -> None:
+        if self.exam_id is None or not self.query_one("#protocol", DataTable).has_focus:
+            return
+        if event.character and event.character.isdigit():
+            self._number += event.character
+            self._show_number()
+            event.stop()
+            event.prevent_default()
+        elif event.key == "backspace" and self._number:
+            self._number = self._number[:-1]
+            self._show_number()
+            event.stop()
+        elif event.key == "enter" and self._number:
+            self._target_registration()
+            event.stop()
+            event.prevent_default()
+        elif event.character and event.character.isalpha() and event.character.lower() not in self._known_keys():
+            self._say(f"«{event.character}» er ingen karakter på skalaen "
+                      f"{'A–F' if self.info.scale.value == 'letter' else 'bestått (+) / ikke bestått (−)'} – ingenting endret",
+                      error=True)
+
+    def _known_keys(self) -> set[str]:
+        return {b.key for b in self.BINDINGS if isinstance(b, Binding)} | {"q"}
+
+    def _show_number(self) -> None:
+        self.query_one("#number-line", Static).update(f"Kandidatnummer: {self._number}" if self._number else "")
+
+    def action_clear_number(self) -> None:
+        self._number = ""
+        self._show_number()
+
+    def _target_registration(self) -> int | None:
+        """The row a grade key applies to: the typed number, else the cursor."""
+        table = self.query_one("#protocol", DataTable)
+        if self._number:
+            text, self._number = self._number, ""
+            self._show_number()
+            registration_id = self._by_number.get(int(text))
+            if registration_id is None:
+                self._say(self._why_not_on_protocol(text) + " – ingenting er endret", error=True)
+                return None
+            table.move_cursor(row=table.get_row_index(str(registration_id)))
+            return registration_id
+        if table.row_count == 0:
+            return None
+        return int(table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value)
+
+    def _why_not_on_protocol(self, text: str) -> str:
+        from eksamen_tui.domain.attendance import AttendanceState
+        from eksamen_tui.domain.errors import DomainError
+        from eksamen_tui.services.attendance import find_registration
+
+        try:
+            with self.ctx.read() as s:
+                reg = find_registration(s, self.exam_id, text)
+        except DomainError as error:
+            return str(error)
+        state = AttendanceState(reg.attendance_state)
+        return f"Kandidat {text} er registrert som «{state.label}» og står ikke på protokollen"
+
+    def check_action(self, action: str, parameters: tuple) -> bool | None:
+        if self.exam_id is None:
+            return action in ("change_exam", "clear_number") or None
+        if action == "grade":
+            key = parameters[0]
+            letter = self.info.scale.value == "letter"
+            return (key in LETTER_KEYS) == letter
+        if action == "next_part":
+            return bool(self.info.parts) or None
+        return True
+
+    def action_grade(self, key: str) -> None:
+        from eksamen_tui.domain.errors import DomainError
+        from eksamen_tui.services.grades import control_grade, enter_grade
+
+        value = LETTER_KEYS.get(key) or PASS_FAIL_KEYS.get(key)
+        registration_id = self._target_registration()
+        if registration_id is None:
+            return
+        row = self._rows[registration_id]
+        if row.status == "computed" or (self.part_id is None and self.info.parts):
+            self._say("Samlet karakter beregnes fra delene og kan ikke overskrives – bytt del med V", error=True)
+            return
+        try:
+            if self.control_mode:
+                result = control_grade(self.ctx, self.exam_id, row.candidate_number, value, self.part_id)
+                new_row, computed = result.row, result.computed
+                message = (f"Kandidat {row.candidate_number}: kontrollert {value}" if result.matched
+                           else f"Kandidat {row.candidate_number}: AVVIK – først {new_row.grade}, kontroll {value}")
+                self._undo.clear()  # control entries are corrected with L, not undone
+            else:
+                entry = enter_grade(self.ctx, self.exam_id, row.candidate_number, value, self.part_id)
+                new_row, computed = entry.row, entry.computed
+                self._undo.append(entry)
+                message = f"Kandidat {row.candidate_number}: {value}"
+                if entry.old_value:
+                    message += f" (var {entry.old_value})"
+        except DomainError as error:
+            self._say(str(error), error=True)
+            return
+        if computed is not None:
+            message += f" · samlet karakter {computed.grade}"
+        self._update_row(new_row)
+        self._say(message, error="AVVIK" in message)
+        self.query_one("#protocol", DataTable).action_cursor_down()
+
+    def _update_row(self, row) -> None:
+        self._rows[row.registration_id] = row
+        table = self.query_one("#protocol", DataTable)
+        for key, value in zip(("number", "grade", "status"), self._cells(row)):
+            table.update_cell(str(row.registration_id), key, value)
+        self._show_progress()
+
+    def action_undo(self) -> None:
+        from eksamen_tui.domain.errors import DomainError
+        from eksamen_tui.services.grades import undo_entry
+
+        if not self._undo:
+            self._say("Ingenting å angre")
+            return
+        entry = self._undo.pop()
+        try:
+            row = undo_entry(self.ctx, self.exam_id, entry)
+        except DomainError as error:
+            self._say(str(error), error=True)
+            return
+        self._update_row(row)
+        table = self.query_one("#protocol", DataTable)
+        table.move_cursor(row=table.get_row_index(str(row.registration_id)))
+        self._say(f"Angret kandidat {entry.candidate_number}: {entry.new_value} → {entry.old_value or 'tom'}")
+
+    def action_toggle_control(self) -> None:
+        self.control_mode = not self.control_mode
+        self._undo.clear()
+        self._redraw()
+        first = next((r for r in self._rows.values() if r.status == "entered"), None)
+        if first is not None and self.control_mode:
+            table = self.query_one("#protocol", DataTable)
+            table.move_cursor(row=table.get_row_index(str(first.registration_id)))
+        self._show_info()
+        self._say("Kontrollføring: før karakterene på nytt fra protokollen" if self.control_mode
+                  else "Førstegangsføring")
+
+    def _redraw(self) -> None:
+        table = self.query_one("#protocol", DataTable)
+        with self.app.batch_update():
+            for row in self._rows.values():
+                for key, value in zip(("number", "grade", "status"), self._cells(row)):
+                    table.update_cell(str(row.registration_id), key, value)
+
+    def action_next_part(self) -> None:
+        ids = [part_id for part_id, _, _ in self.info.parts] + [None]
+        following = ids[(ids.index(self.part_id) + 1) % len(ids)]
+        self.open_exam(self.exam_id, following) if following is not None else self._open_course_level()
+
+    def _open_course_level(self) -> None:
+        from eksamen_tui.services.grades import protocol, protocol_info
+
+        self.part_id = None
+        self.info = protocol_info(self.ctx, self.exam_id, None)
+        rows = protocol(self.ctx, self.exam_id, None)
+        self._rows = {row.registration_id: row for row in rows}
+        self._by_number = {row.candidate_number: row.registration_id for row in rows}
+        table = self.query_one("#protocol", DataTable)
+        with self.app.batch_update():
+            table.clear()
+            for row in rows:
+                table.add_row(*self._cells(row), key=str(row.registration_id))
+        self._show_info()
+        self._show_progress()
+        self._say("Samlet karakter: beregnes fra delene")
+
+    def action_resolve(self) -> None:
+        from screens.dialogs import PromptDialog
+
+        registration_id = self._target_registration()
+        if registration_id is None:
+            return
+        row = self._rows[registration_id]
+        if row.status != "mismatch":
+            self._say(f"Kandidat {row.candidate_number} har ikke avvik", error=True)
+            return
+
+        def done(answer: str | None) -> None:
+            if answer is None:
+                return
+            value, _, reason = answer.partition(" ")
+            self._resolve(row.candidate_number, value, reason)
+
+        self.app.push_screen(PromptDialog(
+            f"Løs avvik for kandidat {row.candidate_number}",
+            f"Første føring {row.grade}, kontroll {row.control_value}. Skriv riktig verdi og årsak, "
+            "f.eks. «B sjekket mot signert protokoll».", placeholder="verdi årsak"), done)
+
+    def _resolve(self, candidate: int, value: str, reason: str) -> None:
+        from eksamen_tui.domain.errors import DomainError
+        from eksamen_tui.services.grades import resolve_mismatch
+
+        try:
+            row = resolve_mismatch(self.ctx, self.exam_id, candidate, value, reason, self.part_id)
+        except DomainError as error:
+            self._say(str(error), error=True)
+            return
+        self._update_row(row)
+        self._say(f"Kandidat {candidate}: avvik løst, {row.grade} kontrollert")
+
+    def action_correct(self) -> None:
+        from eksamen_tui.services.grades import CORRECTION_REASONS
+        from screens.dialogs import PromptDialog
+
+        registration_id = self._target_registration()
+        if registration_id is None:
+            return
+        row = self._rows[registration_id]
+        codes = ", ".join(f"{k} = {v}" for k, v in CORRECTION_REASONS.items())
+
+        def done(answer: str | None) -> None:
+            if answer is None:
+                return
+            value, _, rest = answer.partition(" ")
+            code, _, note = rest.strip().partition(" ")
+            self._correct(row.candidate_number, value, code, note)
+
+        self.app.push_screen(PromptDialog(
+            f"Rett karakter for kandidat {row.candidate_number} (nå {row.grade or 'tom'})",
+            f"Skriv ny verdi, årsakskode og eventuell merknad, f.eks. «C examiner ny protokoll». Koder: {codes}",
+            placeholder="verdi kode merknad"), done)
+
+    def _correct(self, candidate: int, value: str, code: str, note: str) -> None:
+        from eksamen_tui.domain.errors import DomainError
+        from eksamen_tui.services.grades import correct_grade
+
+        try:
+            row = correct_grade(self.ctx, self.exam_id, candidate, value, code, note, self.part_id)
+        except DomainError as error:
+            self._say(str(error), error=True)
+            return
+        self._update_row(row)
+        self._say(f"Kandidat {candidate}: rettet til {row.grade} ({code})")
+
+    def action_publish(self) -> None:
+        from screens.dialogs import PromptDialog
+
+        def done(answer: str | None) -> None:
+            if (answer or "").strip().casefold() != "ja":
+                self._say("Ikke kunngjort")
+                return
+            self._publish()
+
+        self.app.push_screen(PromptDialog(
+            "Kunngjør sensur", f"Kunngjøre sensur for {self.info.title} i dag ({self.ctx.today():%d.%m.%Y})? "
+            "Skriv «ja» og Enter."), done)
+
+    def _publish(self) -> None:
+        from eksamen_tui.domain.errors import DomainError
+        from eksamen_tui.services.grades import protocol_info, publish
+
+        try:
+            deadlines = publish(self.ctx, self.exam_id)
+        except DomainError as error:
+            self._say(str(error), error=True)
+            return
+        self.info = protocol_info(self.ctx, self.exam_id, self.part_id)
+        self._show_info()
+        self._say(f"Kunngjort. Frist for begrunnelse {deadlines['explanation_request']:%d.%m.%Y}, "
+                  f"klagefrist {deadlines['appeal']:%d.%m.%Y}")
+
+    def action_export(self) -> None:
+        from eksamen_tui.services.protocol_export import export_protocol
+
+        path = export_protocol(self.ctx, self.exam_id)
+        self._say(f"Protokoll lagret: {path}")
+
+    def action_change_exam(self) -> None:
+        picker = self.query_one("#picker")
+        picker.display = True
+        picker.focus_input()
