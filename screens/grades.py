@@ -196,13 +196,24 @@ protokoll (.xlsx).
             self._target_registration()
             event.stop()
             event.prevent_default()
-        elif event.character and event.character.isalpha() and event.character.lower() not in self._known_keys():
-            self._say(f"«{event.character}» er ingen karakter på skalaen "
-                      f"{'A–F' if self.info.scale.value == 'letter' else 'bestått (+) / ikke bestått (−)'} – ingenting endret",
-                      error=True)
+        elif self._outside_scale(event):
+            scale = "A–F" if self.info.scale.value == "letter" else "bestått (+) / ikke bestått (−)"
+            self._say(f"«{event.character}» er ingen karakter på skalaen {scale} – ingenting endret", error=True)
+            event.stop()
+            event.prevent_default()
 
-    def _known_keys(self) -> set[str]:
-        return {b.key for b in self.BINDINGS if isinstance(b, Binding)} | {"q"}
+    def _outside_scale(self, event) -> bool:
+        """A letter that is no grade (or the other scale's grade key)."""
+        letter_scale = self.info.scale.value == "letter"
+        if event.key in PASS_FAIL_KEYS:
+            return letter_scale
+        if not (event.character and event.character.isalpha()):
+            return False
+        key = event.character.lower()
+        if key in LETTER_KEYS:
+            return not letter_scale
+        bound = {b.key for b in self.BINDINGS if isinstance(b, Binding)}
+        return key not in bound
 
     def _show_number(self) -> None:
         self.query_one("#number-line", Static).update(f"Kandidatnummer: {self._number}" if self._number else "")
