@@ -11,6 +11,7 @@ from textual.widgets import DataTable, Footer, Header, Static
 
 from screens.base import DeskScreen
 from screens.widgets.exam_picker import ExamPicker
+from screens.widgets.fast_table import EntryTable
 
 # key -> attendance state value (the domain's names)
 STATE_KEYS = {
@@ -75,7 +76,7 @@ dokumentasjon innen fristen.
         yield ExamPicker(id="picker")
         yield Static("", id="exam-info")
         yield Static("", id="counts")
-        yield DataTable(id="roster", cursor_type="row", zebra_stripes=True)
+        yield EntryTable(id="roster", cursor_type="row", zebra_stripes=True)
         yield Static("", id="number-line", classes="status-line")
         yield Static("", id="message")
         yield Footer()

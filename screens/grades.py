@@ -14,6 +14,7 @@ from textual.widgets import DataTable, Footer, Header, Static
 
 from screens.base import DeskScreen
 from screens.widgets.exam_picker import ExamPicker
+from screens.widgets.fast_table import EntryTable
 
 LETTER_KEYS = {"a": "A", "b": "B", "c": "C", "d": "D", "e": "E", "f": "F"}
 PASS_FAIL_KEYS = {"plus": "bestått", "minus": "ikke bestått"}
@@ -70,13 +71,14 @@ protokoll (.xlsx).
         self._by_number: dict[int, int] = {}
         self._number = ""
         self._undo: list = []
+        self._progress_pending = False
 
     def compose(self) -> ComposeResult:
         yield Header()
         yield ExamPicker(id="picker")
         yield Static("", id="protocol-info")
         with Horizontal(id="body"):
-            yield DataTable(id="protocol", cursor_type="row", zebra_stripes=True)
+            yield EntryTable(id="protocol", cursor_type="row", zebra_stripes=True)
             with Vertical(id="side"):
                 yield Static("", id="progress")
                 yield Static("", id="chart")
@@ -302,6 +304,14 @@ protokoll (.xlsx).
         table = self.query_one("#protocol", DataTable)
         for key, value in zip(("number", "grade", "status"), self._cells(row)):
             table.update_cell(str(row.registration_id), key, value)
+        # Counting the whole protocol on every key would cost O(n) per entry:
+        # coalesce, so a burst of keys updates the picture once after the burst.
+        if not self._progress_pending:
+            self._progress_pending = True
+            self.call_later(self._flush_progress)
+
+    def _flush_progress(self) -> None:
+        self._progress_pending = False
         self._show_progress()
 
     def action_undo(self) -> None:

@@ -48,6 +48,18 @@ def record(
     return entry
 
 
+def record_core(conn, ctx, entity: str, entity_id: int, field: str, old: Any, new: Any, *,
+                reason_code: str | None = None, note: str = "") -> None:
+    """`record` for hot paths that write through SQL Core on `conn`."""
+    conn.execute(_INSERT, {
+        "at": ctx.now(), "clerk": ctx.clerk, "entity": entity, "entity_id": entity_id, "field": field,
+        "old_value": _text(old), "new_value": _text(new), "reason_code": reason_code, "note": note,
+    })
+
+
+_INSERT = AuditEntry.__table__.insert()
+
+
 def history(session: Session, entity: str, entity_id: int) -> list[AuditEntry]:
     return list(
         session.exec(
