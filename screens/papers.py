@@ -1,18 +1,263 @@
-"""Desk: Eksamensoppgaver (not built yet: an honest placeholder)."""
+"""Desk: receiving exam papers at the counter. Find the exam, tick the
+checklist, register; the receipt slip comes up at once. The overview lists
+the coming exams whose paper is missing, due soon or late."""
 from __future__ import annotations
 
+import json
+
+from rich.text import Text
+from textual import on, work
 from textual.app import ComposeResult
-from textual.widgets import Footer, Header, Static
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Checkbox, DataTable, Footer, Header, Input, Label, RadioButton, RadioSet, Static
 
 from screens.base import DeskScreen
+from screens.widgets.exam_picker import ExamPicker
+
+STATE_TEXT = {
+    "received": "mottatt", "late_received": "mottatt for sent", "missing_late": "MANGLER – frist ute",
+    "due_soon": "frist snart", "missing": "ikke levert",
+}
+
+
+class ReceiptDialog(ModalScreen[None]):
+    """The slip for the contact person; T/H save it as text or HTML."""
+
+    DEFAULT_CSS = """
+    ReceiptDialog { align: center middle; }
+    ReceiptDialog > VerticalScroll { width: 96; max-width: 95%; height: auto; max-height: 90%;
+        border: thick $accent; background: $panel; padding: 1 2; }
+    """
+    BINDINGS = [
+        Binding("t", "save('txt')", "Lagre .txt", id="receipt.txt", tooltip="Lagre kvitteringen som tekstfil"),
+        Binding("h", "save('html')", "Lagre .html", id="receipt.html", tooltip="Lagre kvitteringen for utskrift"),
+        Binding("escape,enter", "close", "Lukk", id="receipt.close", tooltip="Lukk kvitteringen"),
+    ]
+
+    def __init__(self, exam_id: int, delivery_id: int, lines: list[str]) -> None:
+        super().__init__()
+        self.exam_id, self.delivery_id, self.lines = exam_id, delivery_id, lines
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll():
+            yield Static(Text("\n".join(self.lines)))
+            yield Static("", id="receipt-saved")
+
+    def action_save(self, fmt: str) -> None:
+        from eksamen_tui.services.papers import export_receipt
+
+        path = export_receipt(self.app.ctx, self.exam_id, self.delivery_id, fmt)
+        self.query_one("#receipt-saved", Static).update(f"Lagret: {path}")
+
+    def action_close(self) -> None:
+        self.dismiss(None)
 
 
 class PapersScreen(DeskScreen):
     TITLE = "Eksamensoppgaver"
     CSS_PATH = "papers.tcss"
-    HELP = "Denne pulten er ikke bygget ennå."
+    HELP = """
+Mottak av eksamensoppgaver. Skriv emnekode (eller del av navnet) – listen
+snevres inn mens du skriver – og Enter velger eksamenen. Oversikten til venstre
+viser eksamener de neste 14 dagene der oppgaven mangler, har frist snart eller
+er for sen; Enter på en rad åpner mottaket for den.
+
+Sjekklisten krysses av med tallene 1–8 (eller Tab og mellomrom). Punkter som
+følger av oppmeldingene (målform, tilrettelegging) er beregnet og merket
+«ikke aktuelt» når de ikke gjelder. Fyll ut «Levert av», og Ctrl+R registrerer
+mottaket. En sen levering registreres som sen, aldri avvist; en ny levering
+(rettet versjon) erstatter den forrige, som blir liggende i historikken.
+"""
+    BINDINGS = [
+        Binding("ctrl+r", "register", "Registrer mottak", id="papers.register",
+                tooltip="Registrer oppgaven som mottatt nå"),
+        Binding("slash", "search", "Søk eksamen", id="papers.search", tooltip="Finn eksamen på emnekode eller navn"),
+        Binding("o", "overview", "Oversikt", id="papers.overview", tooltip="Gå til listen over manglende oppgaver"),
+        Binding("k", "receipt", "Kvittering", id="papers.receipt", tooltip="Vis siste kvittering for eksamenen"),
+        *(Binding(str(n), f"toggle({n})", f"Punkt {n}", show=False, id=f"papers.toggle{n}") for n in range(1, 9)),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.exam_id: int | None = None
+        self.context = None
 
     def compose(self) -> ComposeResult:
+        from eksamen_tui.domain.paper_checklist import CHECKLIST_ITEMS
+
         yield Header()
-        yield Static("Eksamensoppgaver – kommer", classes="desk-title")
+        yield ExamPicker(id="picker")
+        with Horizontal(id="papers-body"):
+            with Vertical(id="overview-panel"):
+                yield Label(Text("Neste 14 dager: mangler, frist snart eller for sent", style="bold"))
+                yield DataTable(id="overview", cursor_type="row", zebra_stripes=True)
+            with VerticalScroll(id="form"):
+                yield Static("Velg en eksamen: skriv emnekode over, eller Enter på en rad i oversikten.", id="exam-info")
+                for number, (key, label) in enumerate(CHECKLIST_ITEMS.items(), start=1):
+                    yield Checkbox(f"{number}. {label}", id=f"check-{key}")
+                yield Label("Levert av (navn)")
+                yield Input(placeholder="Instituttets kontaktperson", id="delivered-by")
+                with RadioSet(id="format"):
+                    yield RadioButton("Papir", value=True, id="format-paper")
+                    yield RadioButton("PDF", id="format-pdf")
+                yield Label("Antall kopier")
+                yield Input(id="copies", type="integer")
+                yield Label("Merknad")
+                yield Input(id="remark", placeholder="Fri tekst (valgfritt)")
+        yield Static("", id="message")
         yield Footer()
+
+    def on_mount(self) -> None:
+        table = self.query_one("#overview", DataTable)
+        for label, key, width in (("Frist", "deadline", 11), ("Emne", "code", 10), ("Eksamen", "exam", 11),
+                                  ("Status", "state", 30), ("Virked.", "days", 10)):
+            table.add_column(label, key=key, width=width)
+        self.query_one("#form").display = True
+        super().on_mount()
+
+    def on_ready(self) -> None:
+        self.load_overview()
+        self.query_one(ExamPicker).focus_input()
+
+    def on_screen_resume(self) -> None:
+        if self.ready and self._ready_done:
+            self.load_overview()
+
+    @work(thread=True, exclusive=True, group="papers-overview")
+    def load_overview(self) -> None:
+        from eksamen_tui.services.papers import paper_overview
+
+        rows = [p for p in paper_overview(self.ctx) if p.state not in ("received",)]
+        self.app.call_from_thread(self._show_overview, rows)
+
+    def _show_overview(self, rows) -> None:
+        table = self.query_one("#overview", DataTable)
+        table.clear()
+        for status in rows:
+            state = STATE_TEXT[status.state]
+            if status.delivery is not None and not status.delivery.checklist_complete:
+                state += ", ufullstendig"
+            style = "bold red" if status.state == "missing_late" else ("yellow" if status.state == "due_soon" else "")
+            days = status.working_days_left
+            table.add_row(f"{status.deadline:%d.%m.%Y}", status.course_code, f"{status.exam_date:%d.%m.%Y}",
+                          Text(state, style=style), str(days) if days >= 0 else f"{-days} for sent",
+                          key=str(status.exam_id))
+
+    # --- choosing the exam -----------------------------------------------------
+    @on(ExamPicker.Picked)
+    def _picked(self, event: ExamPicker.Picked) -> None:
+        self.open_exam(event.exam_id)
+
+    @on(DataTable.RowSelected, "#overview")
+    def _overview_selected(self, event: DataTable.RowSelected) -> None:
+        self.open_exam(int(event.row_key.value))
+
+    def open_exam(self, exam_id: int) -> None:
+        from eksamen_tui.domain.paper_checklist import CHECKLIST_ITEMS
+        from eksamen_tui.services.papers import paper_context
+
+        self.exam_id = exam_id
+        self.context = context = paper_context(self.ctx, exam_id)
+        info = Text(context.label + "\n", style="bold")
+        info.append(f"Kl. {context.start_time or '–'} · {context.campus or '–'} · rom: {context.rooms or '–'} · "
+                    f"{context.registered} kandidater\n")
+        if context.working_days_left >= 0:
+            info.append(f"Leveringsfrist {context.deadline:%d.%m.%Y} – {context.working_days_left} virkedager igjen\n")
+        else:
+            info.append(f"Leveringsfrist {context.deadline:%d.%m.%Y} – {-context.working_days_left} virkedager "
+                        "FOR SENT (registreres som for sen)\n", style="bold red")
+        if context.is_past:
+            info.append("Eksamenen er allerede holdt – mottak kan ikke registreres.\n", style="bold red")
+        for number, delivery in enumerate(context.deliveries, start=1):
+            info.append(f"Tidligere levering {number}: {delivery.received_at:%d.%m.%Y %H:%M} av {delivery.delivered_by}"
+                        f"{' (for sent)' if delivery.is_late else ''}"
+                        f"{'' if delivery.checklist_complete else ' – sjekkliste ufullstendig'}\n")
+        self.query_one("#exam-info", Static).update(info)
+        previous = json.loads(context.latest.checklist) if context.latest else {}
+        for key in CHECKLIST_ITEMS:
+            box = self.query_one(f"#check-{key}", Checkbox)
+            applies = context.needs.applies(key)
+            box.disabled = not applies
+            box.value = bool(previous.get(key)) if applies else False
+            label = box.label.plain.split(" (ikke aktuelt")[0].split(" (beregnet")[0]
+            if key in ("both_language_forms", "electronic_copy"):
+                label += " (beregnet: gjelder)" if applies else " (ikke aktuelt)"
+            box.label = label
+        self.query_one("#copies", Input).value = str(context.default_copies)
+        self.query_one("#delivered-by", Input).value = ""
+        self.query_one("#remark", Input).value = ""
+        self.query_one("#picker").display = False
+        self.query_one("#check-cover_page_signed", Checkbox).focus()
+        self._say("Kryss av sjekklisten (1–8), fyll ut «Levert av» og trykk Ctrl+R.")
+        self.refresh_bindings()
+
+    def _say(self, message: str, *, error: bool = False) -> None:
+        self.query_one("#message", Static).update(Text(message, style="bold red" if error else ""))
+
+    # --- actions ------------------------------------------------------------------
+    def check_action(self, action: str, parameters: tuple) -> bool | None:
+        if action in ("register", "toggle", "receipt"):
+            return self.exam_id is not None or None
+        return True
+
+    def action_toggle(self, number: int) -> None:
+        from eksamen_tui.domain.paper_checklist import CHECKLIST_ITEMS
+
+        key = list(CHECKLIST_ITEMS)[number - 1]
+        box = self.query_one(f"#check-{key}", Checkbox)
+        if box.disabled:
+            self._say(f"Punkt {number} er ikke aktuelt for denne eksamenen")
+            return
+        box.toggle()
+
+    def action_register(self) -> None:
+        from eksamen_tui.domain.errors import DomainError
+        from eksamen_tui.domain.paper_checklist import CHECKLIST_ITEMS, missing_items
+        from eksamen_tui.services.papers import paper_context, receipt_lines, register_delivery
+
+        checklist = {key: self.query_one(f"#check-{key}", Checkbox).value for key in CHECKLIST_ITEMS}
+        copies_text = self.query_one("#copies", Input).value.strip()
+        if copies_text and not copies_text.lstrip("-").isdigit():
+            self._say(f"Antall kopier: «{copies_text}» er ikke et tall", error=True)
+            return
+        try:
+            delivery = register_delivery(
+                self.ctx, self.exam_id, checklist=checklist,
+                delivered_by=self.query_one("#delivered-by", Input).value,
+                delivery_format="pdf" if self.query_one("#format-pdf", RadioButton).value else "paper",
+                copies=int(copies_text) if copies_text else None,
+                remark=self.query_one("#remark", Input).value,
+            )
+        except DomainError as error:
+            self._say(str(error), error=True)
+            return
+        context = paper_context(self.ctx, self.exam_id)
+        missing = missing_items(json.loads(delivery.checklist), context.needs)
+        message = f"Registrert {delivery.received_at:%d.%m.%Y %H:%M}"
+        if delivery.is_late:
+            message += " – FOR SENT (frist " + f"{delivery.deadline:%d.%m.%Y})"
+        if missing:
+            message += f" – sjekklisten er ufullstendig ({len(missing)} punkt mangler)"
+        self._say(message, error=delivery.is_late or bool(missing))
+        self.open_exam(self.exam_id)
+        self.load_overview()
+        self.app.push_screen(ReceiptDialog(self.exam_id, delivery.id, receipt_lines(context, delivery)))
+
+    def action_receipt(self) -> None:
+        from eksamen_tui.services.papers import paper_context, receipt_lines
+
+        context = paper_context(self.ctx, self.exam_id)
+        if context.latest is None:
+            self._say("Ingen levering registrert for denne eksamenen", error=True)
+            return
+        self.app.push_screen(ReceiptDialog(self.exam_id, context.latest.id, receipt_lines(context, context.latest)))
+
+    def action_search(self) -> None:
+        picker = self.query_one("#picker")
+        picker.display = True
+        picker.focus_input()
+
+    def action_overview(self) -> None:
+        self.query_one("#overview", DataTable).focus()

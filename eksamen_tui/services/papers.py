@@ -1,14 +1,20 @@
 """Exam papers received at the counter: deadlines, checklist, receipts."""
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import TYPE_CHECKING
 
 from sqlmodel import select
 
 from eksamen_tui.db.models import Course, Exam, PaperDelivery
+from eksamen_tui.domain.errors import DomainError
 from eksamen_tui.domain.exam_forms import needs_paper
 from eksamen_tui.services.context import Context
+
+if TYPE_CHECKING:
+    from eksamen_tui.domain.paper_checklist import DerivedNeeds
 
 DUE_SOON_WORKING_DAYS = 3
 
@@ -87,3 +93,171 @@ def paper_counts(ctx: Context, days: int = 14) -> dict[str, int]:
         else:
             counts["missing"] += 1
     return counts
+
+
+# --- one exam's paper: what the counter needs to see and record -------------
+
+@dataclass
+class PaperContext:
+    exam_id: int
+    course_code: str
+    course_name: str
+    exam_form: str
+    exam_date: date
+    start_time: str
+    campus: str
+    rooms: str
+    registered: int
+    needs: "DerivedNeeds"
+    deadline: date
+    working_days_left: int  # negative: working days late (today vs deadline)
+    is_past: bool
+    deliveries: list[PaperDelivery]  # oldest first; the last one counts
+    default_copies: int
+
+    @property
+    def latest(self) -> PaperDelivery | None:
+        return self.deliveries[-1] if self.deliveries else None
+
+    @property
+    def label(self) -> str:
+        return f"{self.course_code} {self.course_name} – {self.exam_form} {self.exam_date:%d.%m.%Y}"
+
+
+def paper_context(ctx: Context, exam_id: int) -> PaperContext:
+    from eksamen_tui.db.models import Registration
+    from eksamen_tui.domain.paper_checklist import copies_to_print, derive_needs
+
+    today = ctx.today()
+    with ctx.read() as s:
+        exam = s.get(Exam, exam_id)
+        if exam is None:
+            raise DomainError(f"Fant ingen eksamen med id {exam_id}")
+        course = s.get(Course, exam.course_id)
+        registrations = s.exec(select(Registration.language_form, Registration.accommodations).where(
+            Registration.exam_id == exam_id, Registration.attendance_state != "withdrawn")).all()
+        deliveries = list(s.exec(select(PaperDelivery).where(PaperDelivery.exam_id == exam_id)
+                                 .order_by(PaperDelivery.received_at, PaperDelivery.id)).all())
+    needs = derive_needs([r[0] for r in registrations], [r[1] for r in registrations])
+    deadline = ctx.rules.paper_delivery(exam.exam_date)
+    return PaperContext(
+        exam_id=exam.id, course_code=course.code, course_name=course.name, exam_form=exam.exam_form,
+        exam_date=exam.exam_date, start_time=exam.start_time.strftime("%H:%M") if exam.start_time else "",
+        campus=exam.campus, rooms=exam.rooms, registered=needs.registered, needs=needs, deadline=deadline,
+        working_days_left=ctx.rules.calendar.working_days_between(today, deadline),
+        is_past=exam.exam_date < today, deliveries=deliveries,
+        default_copies=copies_to_print(needs.registered, ctx.profile.paper_copies_margin),
+    )
+
+
+def register_delivery(
+    ctx: Context,
+    exam_id: int,
+    *,
+    checklist: dict[str, bool],
+    delivered_by: str,
+    delivery_format: str = "paper",
+    copies: int | None = None,
+    remark: str = "",
+) -> PaperDelivery:
+    """Record a received paper (or a corrected re-delivery) in one
+    transaction. Late is recorded as late, never refused; an incomplete
+    checklist is recorded as incomplete."""
+    from eksamen_tui.domain.paper_checklist import CHECKLIST_ITEMS, missing_items
+    from eksamen_tui.services import audit
+
+    context = paper_context(ctx, exam_id)
+    if context.is_past:
+        raise DomainError(f"Eksamenen var {context.exam_date:%d.%m.%Y} – den er allerede holdt; "
+                          "oppgaven kan ikke registreres som mottatt")
+    delivered_by = " ".join(delivered_by.split())
+    if not delivered_by:
+        raise DomainError("Skriv hvem som leverte oppgaven (feltet «Levert av»)")
+    if delivery_format not in ("paper", "pdf"):
+        raise DomainError(f"Ukjent format «{delivery_format}» (papir eller PDF)")
+    if copies is None:
+        copies = context.default_copies
+    if copies < 0:
+        raise DomainError("Antall kopier kan ikke være negativt")
+    unknown = set(checklist) - set(CHECKLIST_ITEMS)
+    if unknown:
+        raise DomainError(f"Ukjente punkter på sjekklisten: {', '.join(sorted(unknown))}")
+    clean = {item: bool(checklist.get(item, False)) for item in CHECKLIST_ITEMS}
+    missing = missing_items(clean, context.needs)
+    now = ctx.now()
+    delivery = PaperDelivery(
+        exam_id=exam_id, received_at=now, delivered_by=delivered_by, received_by=ctx.clerk,
+        delivery_format=delivery_format, checklist=json.dumps(clean), checklist_complete=not missing,
+        copies=copies, remark=remark.strip(), is_late=now.date() > context.deadline, deadline=context.deadline,
+    )
+    with ctx.write() as s:
+        s.add(delivery)
+        s.flush()
+        previous = context.latest
+        audit.record(s, ctx, "paper_delivery", delivery.id, "received",
+                     previous.received_at if previous else None, now,
+                     reason_code="redelivery" if previous else "delivery",
+                     note=f"{context.course_code} {context.exam_date:%d.%m.%Y}"
+                          + (" (for sent)" if delivery.is_late else "")
+                          + (f"; mangler: {', '.join(missing)}" if missing else ""))
+    return delivery
+
+
+def receipt_lines(context: PaperContext, delivery: PaperDelivery) -> list[str]:
+    """The receipt slip for the contact person, as plain lines."""
+    from eksamen_tui.domain.paper_checklist import CHECKLIST_ITEMS
+
+    checklist = json.loads(delivery.checklist)
+    version = next((i for i, d in enumerate(context.deliveries, 1) if d.id == delivery.id), len(context.deliveries))
+    lines = [
+        "KVITTERING – EKSAMENSOPPGAVE MOTTATT",
+        "",
+        f"Emne:        {context.course_code} {context.course_name}",
+        f"Eksamen:     {context.exam_form} {context.exam_date:%d.%m.%Y} {context.start_time}".rstrip(),
+        f"Mottatt:     {delivery.received_at:%d.%m.%Y kl. %H:%M}"
+        + (f"  (levering nr. {version}, erstatter tidligere)" if version > 1 else ""),
+        f"Frist:       {delivery.deadline:%d.%m.%Y}" + ("  – LEVERT FOR SENT" if delivery.is_late else "  – i tide"),
+        f"Levert av:   {delivery.delivered_by}",
+        f"Mottatt av:  {delivery.received_by}",
+        f"Format:      {'PDF' if delivery.delivery_format == 'pdf' else 'papir'}",
+        f"Kopier:      {delivery.copies}",
+        "",
+        "Sjekkliste:",
+    ]
+    for item, label in CHECKLIST_ITEMS.items():
+        if not context.needs.applies(item):
+            mark = "[–]"
+            label += " (ikke aktuelt)"
+        else:
+            mark = "[x]" if checklist.get(item) else "[ ]"
+        lines.append(f"  {mark} {label}")
+    lines.append("")
+    lines.append("Sjekklisten er komplett." if delivery.checklist_complete else "SJEKKLISTEN ER IKKE KOMPLETT.")
+    if delivery.remark:
+        lines += ["", f"Merknad: {delivery.remark}"]
+    return lines
+
+
+def export_receipt(ctx: Context, exam_id: int, delivery_id: int, fmt: str = "txt", folder=None):
+    """Write the receipt slip as .txt or .html; returns the path."""
+    import html
+    from pathlib import Path
+
+    from eksamen_tui.services.context import export_dir
+
+    context = paper_context(ctx, exam_id)
+    delivery = next(d for d in context.deliveries if d.id == delivery_id)
+    lines = receipt_lines(context, delivery)
+    folder = Path(folder) if folder else Path(export_dir())
+    stem = f"kvittering_{context.course_code}_{context.exam_date:%Y-%m-%d}_{delivery.received_at:%Y%m%d-%H%M%S}"
+    if fmt == "html":
+        path = folder / f"{stem}.html"
+        body = "\n".join(html.escape(line) for line in lines)
+        path.write_text(
+            "<!doctype html><html lang=\"nb\"><meta charset=\"utf-8\"><title>Kvittering</title>"
+            "<style>body{font-family:monospace;max-width:48em;margin:2em auto}</style>"
+            f"<pre>{body}</pre></html>\n", encoding="utf-8")
+    else:
+        path = folder / f"{stem}.txt"
+        path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path

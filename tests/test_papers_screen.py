@@ -1,0 +1,126 @@
+"""The papers desk by keyboard: find, tick, register; late, re-delivery,
+unknown course code; the overview and the dashboard follow."""
+from datetime import date
+
+from sqlmodel import select
+
+from eksamen_tui.app import EksamenApp
+from eksamen_tui.db.models import PaperDelivery
+from tests.factories import add_exam
+from tests.screen_text import screen_text
+
+
+async def settle(app, pilot):
+    await pilot.pause()
+    await app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+async def find(app, pilot, code):
+    if not app.focused.has_class("picker-input"):
+        await pilot.press("slash")  # from anywhere else on the desk
+    await pilot.press(*code.lower())
+    await settle(app, pilot)
+    await pilot.press("enter")
+    await settle(app, pilot)
+
+
+def deliveries(ctx, exam_id):
+    with ctx.read() as s:
+        return s.exec(select(PaperDelivery).where(PaperDelivery.exam_id == exam_id).order_by(PaperDelivery.id)).all()
+
+
+async def type_delivery(pilot, name):
+    # Tab through the checklist (items that don't apply are skipped) to «Levert av»
+    for _ in range(10):
+        if pilot.app.focused.id == "delivered-by":
+            break
+        await pilot.press("tab")
+    assert pilot.app.focused.id == "delivered-by"
+    await pilot.press(*name, "ctrl+r")
+
+
+async def test_receive_a_paper_on_time_with_the_keyboard_only(ctx):
+    exam = add_exam(ctx, code="TDT4120", exam_date=date(2026, 12, 4), candidates=30,
+                    language_forms=("bokmål", "nynorsk"), accommodations={105: "ekstra tid"})
+    app = EksamenApp(ctx=ctx)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("f3")
+        await settle(app, pilot)
+        assert "TDT4120" in screen_text(app)  # in the overview: not delivered yet
+        await find(app, pilot, "tdt41")
+        text = screen_text(app)
+        assert "Leveringsfrist 27.11.2026 – 4 virkedager igjen" in text
+        assert "30 kandidater" in text
+        assert "både bokmål og nynorsk (beregnet: gjelder)" in text
+        await pilot.press(*"12345678")
+        await type_delivery(pilot, "Kari Nordmann")
+        await settle(app, pilot)
+        assert type(app.screen).__name__ == "ReceiptDialog"
+        text = screen_text(app)
+        assert "KVITTERING" in text and "i tide" in text and "Sjekklisten er komplett" in text
+        await pilot.press("t")
+        await pilot.press("escape")
+        await settle(app, pilot)
+        (delivery,) = deliveries(ctx, exam.id)
+        assert (delivery.delivered_by, delivery.is_late, delivery.checklist_complete, delivery.copies) == (
+            "Kari Nordmann", False, True, 30 + ctx.profile.paper_copies_margin)
+        # the dashboard counts it
+        await pilot.press("f2")
+        await settle(app, pilot)
+        assert "Mottatt: 1" in screen_text(app)
+
+
+async def test_late_delivery_incomplete_checklist_and_redelivery(ctx):
+    exam = add_exam(ctx, code="TMA4100", exam_date=date(2026, 11, 27), candidates=5)  # deadline 20.11
+    app = EksamenApp(ctx=ctx)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("f3")
+        await settle(app, pilot)
+        assert "MANGLER – frist ute" in screen_text(app)
+        await find(app, pilot, "tma4100")
+        assert "FOR SENT" in screen_text(app)
+        await pilot.press("1")  # only the cover page ticked
+        await type_delivery(pilot, "Ola")
+        await settle(app, pilot)
+        assert "SJEKKLISTEN ER IKKE KOMPLETT" in screen_text(app) and "LEVERT FOR SENT" in screen_text(app)
+        await pilot.press("escape")
+        await settle(app, pilot)
+        assert "mottatt for sent, ufullstendig" in screen_text(app)
+        # a corrected version: the earlier one stays in history, the latest counts
+        await pilot.press(*"2345678")
+        await type_delivery(pilot, "Ola")
+        await settle(app, pilot)
+        await pilot.press("escape")
+        await settle(app, pilot)
+        assert "Tidligere levering 2" in screen_text(app)
+    first, second = deliveries(ctx, exam.id)
+    assert first.is_late and not first.checklist_complete
+    assert second.is_late and second.checklist_complete
+
+
+async def test_unknown_course_code_and_past_exam(ctx):
+    add_exam(ctx, code="TDT4100", exam_date=date(2026, 11, 12))
+    app = EksamenApp(ctx=ctx)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("f3")
+        await settle(app, pilot)
+        await pilot.press(*"ABC999")
+        await settle(app, pilot)
+        assert "Ukjent emnekode eller emnenavn: «ABC999»" in screen_text(app)
+        await pilot.press("enter")
+        assert "Ingen eksamen passer «ABC999»" in screen_text(app)
+        for _ in range(6):
+            await pilot.press("backspace")
+        await pilot.press(*"tdt4100")
+        await settle(app, pilot)
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert "allerede holdt" in screen_text(app)
+        await type_delivery(pilot, "Ola")
+        await settle(app, pilot)
+        assert "allerede holdt; oppgaven kan ikke registreres" in screen_text(app)
+    assert deliveries(ctx, 1) == []
