@@ -10,10 +10,11 @@ from datetime import date, timedelta
 from sqlalchemy import func
 from sqlmodel import select
 
-from eksamen_tui.db.models import Case, Course, Exam, Grade, PaperDelivery, Registration
+from eksamen_tui.db.models import Case, Course, Exam, Grade, Registration
 from eksamen_tui.domain.attendance import AttendanceState
 from eksamen_tui.domain.exam_forms import needs_paper
 from eksamen_tui.services.context import Context
+from eksamen_tui.services.papers import latest_deliveries
 
 # Short forms of the deadline names for the dashboard's narrow column.
 SHORT_LABELS = {
@@ -72,13 +73,7 @@ def exam_lines(ctx: Context, *, days_back: int = 30, days_ahead: int = 21) -> li
                 .group_by(Registration.exam_id)
             ).all()
         )
-        papers: dict[int, bool] = {}
-        for exam_id, is_late in s.exec(
-            select(PaperDelivery.exam_id, PaperDelivery.is_late)
-            .where(PaperDelivery.exam_id.in_(ids))
-            .order_by(PaperDelivery.received_at)
-        ).all():
-            papers[exam_id] = is_late  # the latest delivery counts
+        papers = {exam_id: d.is_late for exam_id, d in latest_deliveries(s, ids).items()}
         cases: dict[int, int] = dict(
             s.exec(
                 select(Registration.exam_id, func.count())
