@@ -1,11 +1,27 @@
-"""Explanations and appeals: cases, deadlines, blocked grades, regrading."""
+"""Explanations and appeals: cases, deadlines, blocked grades, regrading.
+Every change is one transaction with its audit rows."""
 from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
 
 from sqlmodel import Session, select
 
-from eksamen_tui.db.models import Case, Registration
+from eksamen_tui.db.models import Case, Course, Exam, Grade, Registration, Student
+from eksamen_tui.domain.appeal_rules import (
+    CaseType,
+    appeal_outcome,
+    needs_further_assessment,
+    request_timeliness,
+)
+from eksamen_tui.domain.commission_rules import appeal_commission_problems
+from eksamen_tui.domain.errors import DomainError
+from eksamen_tui.domain.exam_forms import is_oral_or_practical
+from eksamen_tui.domain.scales import GradeScale, normalize_grade
+from eksamen_tui.services import audit
 
-GRADE_APPEAL = "grade_appeal"
+GRADE_APPEAL = CaseType.GRADE_APPEAL.value
 
 
 def blocked_registration_ids(session: Session, exam_id: int) -> set[int]:
@@ -23,10 +39,346 @@ def blocked_registration_ids(session: Session, exam_id: int) -> set[int]:
     return set(rows)
 
 
+# --- finding the registration at the counter ---------------------------------
+
+@dataclass(frozen=True)
+class RegistrationChoice:
+    registration_id: int
+    exam_id: int
+    course_code: str
+    exam_form: str
+    exam_date: date
+    candidate_number: int
+    student_number: str
+    name: str
+    published_on: date | None
+    grade: str | None
+
+    @property
+    def label(self) -> str:
+        published = f"kunngjort {self.published_on:%d.%m.%Y}" if self.published_on else "ikke kunngjort"
+        return (f"{self.course_code} {self.exam_form} {self.exam_date:%d.%m.%Y} · kand. {self.candidate_number} · "
+                f"{self.student_number} {self.name} · {published}")
+
+
+def find_registrations(ctx, text: str, limit: int = 30) -> list[RegistrationChoice]:
+    """By student number ("512345"), or course code and candidate number
+    ("TDT4100 1234"); newest exams first."""
+    words = text.split()
+    query = (
+        select(Registration, Exam, Course, Student)
+        .join(Exam, Exam.id == Registration.exam_id)
+        .join(Course, Course.id == Exam.course_id)
+        .join(Student, Student.id == Registration.student_id)
+    )
+    if len(words) == 1 and words[0].isdigit():
+        query = query.where(Student.student_number == words[0])
+    elif len(words) == 2 and words[1].isdigit():
+        query = query.where(Course.code == words[0].upper(), Registration.candidate_number == int(words[1]))
+    else:
+        return []
+    with ctx.read() as s:
+        rows = s.exec(query.order_by(Exam.exam_date.desc()).limit(limit)).all()
+        grades = {g.registration_id: g.value for g in s.exec(select(Grade).where(
+            Grade.registration_id.in_([r.id for r, *_ in rows]), Grade.is_current == True,  # noqa: E712
+            Grade.part_id.is_(None))).all()}
+    return [RegistrationChoice(reg.id, exam.id, course.code, exam.exam_form, exam.exam_date, reg.candidate_number,
+                               student.student_number, student.name, exam.published_on, grades.get(reg.id))
+            for reg, exam, course, student in rows]
+
+
+# --- registering a case --------------------------------------------------------
+
+def _current_grade(s: Session, registration_id: int) -> Grade | None:
+    return s.exec(select(Grade).where(Grade.registration_id == registration_id, Grade.is_current == True,  # noqa: E712
+                                      Grade.part_id.is_(None))).first()
+
+
+def register_case(ctx, registration_id: int, case_type: str, *, received_on: date | None = None,
+                  override_reason: str = "") -> Case:
+    """Register an explanation request or an appeal. The domain decides if
+    it is in time; out of time only with an explicit override reason."""
+    kind = CaseType(case_type)
+    received_on = received_on or ctx.today()
+    with ctx.write() as s:
+        reg = s.get(Registration, registration_id)
+        exam = s.get(Exam, reg.exam_id)
+        if exam.published_on is None:
+            raise DomainError("Sensur er ikke kunngjort for denne eksamenen ennå")
+        grade = _current_grade(s, reg.id)
+        if grade is None and kind is not CaseType.FORMAL_APPEAL:
+            raise DomainError(f"Kandidat {reg.candidate_number} har ingen karakter")
+        earlier = s.exec(select(Case).where(Case.registration_id == reg.id)).all()
+        if kind is CaseType.GRADE_APPEAL:
+            if any(c.case_type == GRADE_APPEAL for c in earlier):
+                raise DomainError("Det er allerede klaget på denne karakteren; en klagesensur kan ikke påklages")
+        if kind is CaseType.EXPLANATION and any(c.case_type == kind.value and c.closed_on is None for c in earlier):
+            raise DomainError("Det finnes allerede en åpen begrunnelsessak for denne kandidaten")
+        explained = [c.explanation_given_on for c in earlier
+                     if c.case_type == CaseType.EXPLANATION.value and c.explanation_given_on]
+        timeliness = request_timeliness(
+            ctx.rules, kind, received_on, exam.published_on,
+            oral_or_practical=is_oral_or_practical(exam.exam_form),
+            explanation_received_on=max(explained) if explained else None,
+        )
+        override_reason = override_reason.strip()
+        if not timeliness.in_time and not override_reason:
+            raise DomainError(timeliness.describe(received_on) + ". Registreres bare med overstyring og begrunnelse.")
+        case = Case(
+            registration_id=reg.id, case_type=kind.value, received_on=received_on, in_time=timeliness.in_time,
+            override_reason=override_reason if not timeliness.in_time else "",
+            original_grade=grade.value if grade else None,
+            deadline=ctx.rules.explanation_given(received_on) if kind is CaseType.EXPLANATION else None,
+        )
+        s.add(case)
+        s.flush()
+        audit.record(s, ctx, "case", case.id, "registered", None, kind.value,
+                     reason_code="override" if not timeliness.in_time else kind.value,
+                     note=f"kandidat {reg.candidate_number}: {timeliness.describe(received_on)}"
+                          + (f"; overstyrt: {override_reason}" if not timeliness.in_time else ""))
+        return case
+
+
+# --- explanations ---------------------------------------------------------------
+
+def record_explanation_given(ctx, case_id: int, given_on: date, form: str) -> Case:
+    if form not in ("oral", "written"):
+        raise DomainError("Begrunnelse gis muntlig eller skriftlig")
+    with ctx.write() as s:
+        case = _case(s, case_id, CaseType.EXPLANATION)
+        if given_on < case.received_on:
+            raise DomainError("Begrunnelsen kan ikke være gitt før den ble bedt om")
+        case.explanation_given_on, case.explanation_form, case.closed_on = given_on, form, given_on
+        s.add(case)
+        audit.record(s, ctx, "case", case.id, "explanation_given_on", None, given_on, reason_code=form)
+        return case
+
+
+def _case(s: Session, case_id: int, kind: CaseType | None = None) -> Case:
+    case = s.get(Case, case_id)
+    if case is None:
+        raise DomainError(f"Fant ikke sak {case_id}")
+    if kind is not None and case.case_type != kind.value:
+        raise DomainError(f"Sak {case_id} er ikke en sak om {kind.label}")
+    return case
+
+
+# --- appeals: commission, regrading, decision ------------------------------------
+
+def send_to_commission(ctx, exam_id: int, sent_on: date | None = None) -> list[Case]:
+    """Send the exam's open, unsent grade appeals to its appeal commission.
+    Refused, naming the rule, when the commission breaks the rules."""
+    from eksamen_tui.services.commissions import commission_members, find_commission
+
+    sent_on = sent_on or ctx.today()
+    with ctx.write() as s:
+        appeal = find_commission(s, exam_id, "appeal")
+        if appeal is None:
+            raise DomainError("Eksamenen har ingen klagekommisjon (registreres med kommisjonsskjemaet)")
+        ordinary = find_commission(s, exam_id, "ordinary")
+        problems = appeal_commission_problems(commission_members(s, appeal.id),
+                                              commission_members(s, ordinary.id) if ordinary else [])
+        if problems:
+            raise DomainError("Klagekommisjonen oppfyller ikke reglene: " + "; ".join(problems))
+        cases = s.exec(select(Case).join(Registration, Registration.id == Case.registration_id).where(
+            Registration.exam_id == exam_id, Case.case_type == GRADE_APPEAL, Case.closed_on.is_(None),
+            Case.sent_to_commission_on.is_(None))).all()
+        if not cases:
+            raise DomainError("Ingen åpne klager å sende for denne eksamenen")
+        deadline = ctx.rules.appeal_grading(sent_on)
+        for case in cases:
+            case.commission_id, case.sent_to_commission_on, case.deadline = appeal.id, sent_on, deadline
+            s.add(case)
+            audit.record(s, ctx, "case", case.id, "sent_to_commission_on", None, sent_on,
+                         note=f"klagekommisjon {appeal.id}, frist ny sensur {deadline:%d.%m.%Y}")
+        return list(cases)
+
+
+@dataclass
+class RegradeResult:
+    case: Case
+    outcome: str
+    waiting_for_further_assessment: bool
+
+
+def enter_new_grade(ctx, case_id: int, value: str) -> RegradeResult:
+    """The appeal commission's grade. Two or more steps from the original
+    means a further assessment before the final grade is set."""
+    with ctx.write() as s:
+        case = _case(s, case_id, CaseType.GRADE_APPEAL)
+        if case.sent_to_commission_on is None:
+            raise DomainError("Klagen er ikke sendt til klagekommisjonen ennå")
+        if case.decision_on is not None or case.needs_further_assessment:
+            raise DomainError("Ny sensur er allerede registrert for denne klagen")
+        reg = s.get(Registration, case.registration_id)
+        exam = s.get(Exam, reg.exam_id)
+        new = normalize_grade(value, GradeScale(exam.grade_scale))
+        outcome = appeal_outcome(case.original_grade, new)
+        case.new_grade, case.outcome = new, outcome.value
+        audit.record(s, ctx, "case", case.id, "new_grade", None, new, reason_code=outcome.value)
+        if needs_further_assessment(case.original_grade, new):
+            case.needs_further_assessment = True
+            s.add(case)
+            return RegradeResult(case, outcome.value, True)
+        _set_final_grade(ctx, s, case, reg, new)
+        return RegradeResult(case, outcome.value, False)
+
+
+def record_further_assessment(ctx, case_id: int, final_value: str) -> Case:
+    """The further assessment's result becomes the final grade."""
+    with ctx.write() as s:
+        case = _case(s, case_id, CaseType.GRADE_APPEAL)
+        if not case.needs_further_assessment or case.decision_on is not None:
+            raise DomainError("Klagen venter ikke på en videre vurdering")
+        reg = s.get(Registration, case.registration_id)
+        exam = s.get(Exam, reg.exam_id)
+        final = normalize_grade(final_value, GradeScale(exam.grade_scale))
+        case.further_assessment_on = ctx.today()
+        case.outcome = appeal_outcome(case.original_grade, final).value
+        _set_final_grade(ctx, s, case, reg, final)
+        return case
+
+
+def _set_final_grade(ctx, s: Session, case: Case, reg: Registration, value: str) -> None:
+    """The appeal grade replaces the old one, which stays in history."""
+    old = _current_grade(s, reg.id)
+    if old is not None:
+        old.is_current = False
+        s.add(old)
+    grade = Grade(registration_id=reg.id, value=value, status="controlled", source="appeal", control_value=value,
+                  entered_by=ctx.clerk, entered_at=ctx.now(), controlled_by=ctx.clerk, controlled_at=ctx.now())
+    s.add(grade)
+    s.flush()
+    case.decision_on = ctx.today()
+    s.add(case)
+    audit.record(s, ctx, "grade", grade.id, "value", old.value if old else None, value, reason_code="appeal",
+                 note=f"klagesak {case.id}: {case.outcome}")
+
+
+def decide_formal_appeal(ctx, case_id: int, upheld: bool, note: str = "") -> Case:
+    with ctx.write() as s:
+        case = _case(s, case_id, CaseType.FORMAL_APPEAL)
+        case.decision_on = ctx.today()
+        case.outcome = "upheld" if upheld else "rejected"
+        s.add(case)
+        audit.record(s, ctx, "case", case.id, "decision", None, case.outcome, note=note)
+        return case
+
+
+def close_case(ctx, case_id: int, decision_sent_on: date | None = None) -> Case:
+    """Record that the decision was sent, and close the case."""
+    with ctx.write() as s:
+        case = _case(s, case_id)
+        if case.closed_on is not None:
+            raise DomainError("Saken er allerede lukket")
+        if case.case_type == CaseType.EXPLANATION.value:
+            raise DomainError("En begrunnelsessak lukkes når begrunnelsen er gitt")
+        if case.decision_on is None:
+            raise DomainError("Saken har ingen avgjørelse ennå"
+                              + (" (venter på videre vurdering)" if case.needs_further_assessment else ""))
+        case.decision_sent_on = decision_sent_on or ctx.today()
+        case.closed_on = ctx.today()
+        s.add(case)
+        audit.record(s, ctx, "case", case.id, "closed_on", None, case.closed_on,
+                     note=f"vedtak sendt {case.decision_sent_on:%d.%m.%Y}")
+        return case
+
+
+# --- lists, counts, export ---------------------------------------------------------
+
+@dataclass
+class CaseRow:
+    case: Case
+    exam_id: int
+    course_code: str
+    exam_date: date
+    candidate_number: int
+    student_number: str
+    name: str
+    status: str
+    overdue: bool
+    due: date | None
+
+
+def case_status(case: Case) -> str:
+    if case.closed_on:
+        return "lukket"
+    if case.case_type == CaseType.EXPLANATION.value:
+        return "venter på begrunnelse"
+    if case.case_type == CaseType.FORMAL_APPEAL.value:
+        return "avgjort, vedtak ikke sendt" if case.decision_on else "til behandling"
+    if case.needs_further_assessment and case.decision_on is None:
+        return "venter på videre vurdering (2+ trinn)"
+    if case.decision_on:
+        return "avgjort, vedtak ikke sendt"
+    if case.sent_to_commission_on:
+        return "hos klagekommisjonen"
+    return "mottatt, ikke sendt"
+
+
+def case_list(ctx, *, only_open: bool = True, only_overdue: bool = False, exam_id: int | None = None,
+              case_type: str | None = None) -> list[CaseRow]:
+    today = ctx.today()
+    query = (
+        select(Case, Registration, Exam, Course, Student)
+        .join(Registration, Registration.id == Case.registration_id)
+        .join(Exam, Exam.id == Registration.exam_id)
+        .join(Course, Course.id == Exam.course_id)
+        .join(Student, Student.id == Registration.student_id)
+    )
+    if only_open:
+        query = query.where(Case.closed_on.is_(None))
+    if exam_id is not None:
+        query = query.where(Exam.id == exam_id)
+    if case_type is not None:
+        query = query.where(Case.case_type == case_type)
+    with ctx.read() as s:
+        rows = s.exec(query.order_by(Case.received_on, Case.id)).all()
+    result = []
+    for case, reg, exam, course, student in rows:
+        due = case.deadline if not case.closed_on and not case.decision_on else None
+        overdue = due is not None and due < today
+        if only_overdue and not overdue:
+            continue
+        result.append(CaseRow(case, exam.id, course.code, exam.exam_date, reg.candidate_number,
+                              student.student_number, student.name, case_status(case), overdue, due))
+    result.sort(key=lambda r: (r.due or date.max, r.case.id))
+    return result
+
+
 def case_counts(ctx) -> dict[str, int]:
     """For the dashboard: open cases, and open cases past their deadline."""
-    today = ctx.today()
+    rows = case_list(ctx)
+    return {"open": len(rows), "overdue": sum(1 for r in rows if r.overdue)}
+
+
+def blind_export(ctx, exam_id: int, path: Path | None = None) -> Path:
+    """For the appeal commission: course, exam and the candidate numbers
+    under appeal — nothing else about them (no grade, name, student
+    number, explanation or reasons)."""
+    from eksamen_tui.excel.writer import append_row, new_workbook
+    from eksamen_tui.services.context import export_dir
+
     with ctx.read() as s:
-        open_cases = s.exec(select(Case).where(Case.closed_on.is_(None))).all()
-    overdue = sum(1 for case in open_cases if case.deadline is not None and case.deadline < today)
-    return {"open": len(open_cases), "overdue": overdue}
+        exam = s.get(Exam, exam_id)
+        course = s.get(Course, exam.course_id)
+        numbers = sorted(s.exec(select(Registration.candidate_number)
+                                .join(Case, Case.registration_id == Registration.id)
+                                .where(Registration.exam_id == exam_id, Case.case_type == GRADE_APPEAL,
+                                       Case.closed_on.is_(None))).all())
+    if not numbers:
+        raise DomainError("Ingen åpne klager på karakter for denne eksamenen")
+    path = Path(path) if path else Path(export_dir()) / f"{course.code}_{exam.exam_date:%Y-%m-%d}_klagesensur.xlsx"
+    workbook, sheet = new_workbook("Klagesensur")
+    append_row(sheet, ["Klagesensur – ny sensur"])
+    append_row(sheet, ["Emne", f"{course.code} {course.name}"])
+    append_row(sheet, ["Eksamen", f"{exam.exam_form} {exam.exam_date:%d.%m.%Y}"])
+    append_row(sheet, [])
+    append_row(sheet, ["Kandidatnr", "Ny karakter"])
+    for number in numbers:
+        append_row(sheet, [str(number), ""])
+    sheet.column_dimensions["A"].width = 16
+    sheet.column_dimensions["B"].width = 40
+    path.parent.mkdir(parents=True, exist_ok=True)
+    workbook.save(path)
+    return path
