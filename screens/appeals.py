@@ -1,18 +1,396 @@
-"""Desk: Begrunnelse og klage (not built yet: an honest placeholder)."""
+"""Desk: explanations and appeals. Register a request at the counter (the
+domain says if it is in time), follow every case to its end: explanation
+given, appeals sent to the appeal commission, the new grade typed with the
+grade desk's keys, the decision sent."""
 from __future__ import annotations
 
+from datetime import date
+
+from rich.text import Text
+from textual import on, work
 from textual.app import ComposeResult
-from textual.widgets import Footer, Header, Static
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import DataTable, Footer, Header, Input, Label, OptionList, RadioButton, RadioSet, Static
+from textual.widgets.option_list import Option
 
 from screens.base import DeskScreen
+from screens.grades import LETTER_KEYS, PASS_FAIL_KEYS
+
+TYPE_FILTERS = [None, "explanation", "grade_appeal", "formal_appeal"]
+TYPE_LABELS = {None: "alle", "explanation": "begrunnelse", "grade_appeal": "klage på karakter",
+               "formal_appeal": "klage på formell feil"}
+SHORT_TYPES = {"explanation": "begrunnelse", "grade_appeal": "klage karakter", "formal_appeal": "formell feil"}
+VIEWS = {"open": "åpne", "overdue": "over frist", "all": "alle"}
+
+
+def parse_day(text: str, today: date) -> date:
+    """A date typed at the counter: empty = today, 23.11.2026, 23.11 or ISO."""
+    from eksamen_tui.domain.errors import DomainError
+
+    text = text.strip()
+    if not text:
+        return today
+    for pattern in ("%d.%m.%Y", "%Y-%m-%d", "%d.%m.%y"):
+        try:
+            from datetime import datetime
+
+            return datetime.strptime(text, pattern).date()
+        except ValueError:
+            continue
+    try:
+        day, month = (int(p) for p in text.split("."))
+        return date(today.year, month, day)
+    except (ValueError, TypeError):
+        raise DomainError(f"«{text}» er ikke en dato (bruk DD.MM.ÅÅÅÅ)") from None
+
+
+class NewCaseDialog(ModalScreen[int | None]):
+    """Register a case; dismisses with the new case id."""
+
+    DEFAULT_CSS = """
+    NewCaseDialog { align: center middle; }
+    NewCaseDialog > Vertical { width: 120; max-width: 96%; height: auto; max-height: 95%;
+        border: thick $accent; background: $panel; padding: 1 2; }
+    NewCaseDialog OptionList { height: 8; }
+    NewCaseDialog RadioSet { layout: horizontal; height: auto; }
+    NewCaseDialog #case-error { color: $error; height: auto; }
+    """
+    BINDINGS = [
+        Binding("ctrl+r", "register", "Registrer", id="case.register", tooltip="Registrer saken"),
+        Binding("escape", "cancel", "Avbryt", id="case.cancel", tooltip="Lukk uten å registrere"),
+    ]
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Label(Text("Ny sak: begrunnelse eller klage", style="bold"))
+            yield Label("Studentnummer, eller emnekode og kandidatnummer (f.eks. «TDT4100 1234»)")
+            yield Input(id="case-search")
+            yield OptionList(id="case-matches")
+            with RadioSet(id="case-type"):
+                yield RadioButton("Begrunnelse", value=True, id="type-explanation")
+                yield RadioButton("Klage på karakter", id="type-grade_appeal")
+                yield RadioButton("Klage på formell feil", id="type-formal_appeal")
+            yield Label("Mottatt (dato, tom = i dag)")
+            yield Input(id="case-received", placeholder="DD.MM.ÅÅÅÅ")
+            yield Label("Overstyring: begrunnelse for å registrere en sak som er for sent ute")
+            yield Input(id="case-override")
+            yield Static("", id="case-error")
+
+    @on(Input.Changed, "#case-search")
+    def _search(self, event: Input.Changed) -> None:
+        self._find(event.value)
+
+    @work(thread=True, exclusive=True, group="case-search")
+    def _find(self, text: str) -> None:
+        from eksamen_tui.services.appeals import find_registrations
+
+        choices = find_registrations(self.app.ctx, text)
+        self.app.call_from_thread(self._show, choices)
+
+    def _show(self, choices) -> None:
+        options = self.query_one("#case-matches", OptionList)
+        options.clear_options()
+        options.add_options([Option(choice.label, id=str(choice.registration_id)) for choice in choices])
+        if choices:
+            options.highlighted = 0
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        self.focus_next()
+
+    def action_register(self) -> None:
+        from eksamen_tui.domain.errors import DomainError
+        from eksamen_tui.services.appeals import register_case
+
+        options = self.query_one("#case-matches", OptionList)
+        if options.highlighted is None:
+            self.query_one("#case-error", Static).update("Finn kandidaten først (ingen treff valgt)")
+            return
+        registration_id = int(options.get_option_at_index(options.highlighted).id)
+        pressed = self.query_one("#case-type", RadioSet).pressed_button
+        case_type = pressed.id.removeprefix("type-") if pressed else "explanation"
+        try:
+            received = parse_day(self.query_one("#case-received", Input).value, self.app.ctx.today())
+            case = register_case(self.app.ctx, registration_id, case_type, received_on=received,
+                                 override_reason=self.query_one("#case-override", Input).value)
+        except DomainError as error:
+            self.query_one("#case-error", Static).update(str(error))
+            return
+        self.dismiss(case.id)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
 
 
 class AppealsScreen(DeskScreen):
     TITLE = "Begrunnelse og klage"
     CSS_PATH = "appeals.tcss"
-    HELP = "Denne pulten er ikke bygget ennå."
+    HELP = """
+Saker om begrunnelse og klage. N registrerer en ny sak ved skranken: finn
+kandidaten på studentnummer eller emnekode + kandidatnummer, velg type og
+mottaksdato. Systemet avgjør om saken er i tide (med neste-virkedag-regelen);
+for sent ute registreres bare med overstyring og begrunnelse. Muntlige og
+praktiske prestasjoner kan ikke påklages.
+
+Mens en klage på karakter pågår er den opprinnelige karakteren sperret.
+S sender eksamenens klager til klagekommisjonen (kommisjonen må ha minst to
+sensorer, minst én ekstern, ingen fra den ordinære kommisjonen). Ny karakter
+føres med samme taster som på karakterpulten (A–F, + og −). To trinn eller mer
+fra opprinnelig karakter krever videre vurdering (V) før endelig karakter.
+L registrerer at vedtaket er sendt og lukker saken. X lager blind eksport
+til klagekommisjonen (bare kandidatnummer).
+"""
+    BINDINGS = [
+        Binding("n", "new_case", "Ny sak", id="appeals.new", tooltip="Registrer begrunnelse eller klage"),
+        Binding("1", "view('open')", "Åpne", id="appeals.view_open", tooltip="Vis åpne saker"),
+        Binding("2", "view('overdue')", "Over frist", id="appeals.view_overdue", tooltip="Vis saker over frist"),
+        Binding("3", "view('all')", "Alle", id="appeals.view_all", tooltip="Vis alle saker, også lukkede"),
+        Binding("y", "cycle_type", "Type", id="appeals.type", tooltip="Filtrer på sakstype"),
+        Binding("t", "toggle_exam", "Denne eksamen", id="appeals.exam", tooltip="Vis bare sakene for denne eksamenen"),
+        Binding("g", "explanation_given", "Begrunnelse gitt", id="appeals.given",
+                tooltip="Registrer at begrunnelsen er gitt (skriftlig/muntlig)"),
+        Binding("s", "send", "Send til klagekomm.", id="appeals.send",
+                tooltip="Send eksamenens klager til klagekommisjonen i dag"),
+        Binding("a", "grade('a')", "Ny karakter", key_display="A–F", id="appeals.grade",
+                tooltip="Før ny karakter fra klagekommisjonen"),
+        *(Binding(k, f"grade('{k}')", v, show=False, id=f"appeals.grade_{k}") for k, v in LETTER_KEYS.items() if k != "a"),
+        Binding("plus", "grade('plus')", "bestått", key_display="+", id="appeals.passed", show=False),
+        Binding("minus", "grade('minus')", "ikke bestått", key_display="−", id="appeals.failed", show=False),
+        Binding("v", "further", "Videre vurdering", id="appeals.further",
+                tooltip="Endelig karakter etter videre vurdering (2+ trinn)"),
+        Binding("r", "formal_decision", "Formell avgjort", id="appeals.formal",
+                tooltip="Avgjør klage på formell feil"),
+        Binding("l", "close_case", "Lukk (vedtak sendt)", id="appeals.close",
+                tooltip="Vedtaket er sendt i dag: lukk saken"),
+        Binding("x", "blind_export", "Blind eksport", id="appeals.export",
+                tooltip="Kandidatnumre under klage til klagekommisjonen (.xlsx)"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.view = "open"
+        self.type_filter: str | None = None
+        self.exam_filter: int | None = None
+        self._rows: dict[int, object] = {}
 
     def compose(self) -> ComposeResult:
         yield Header()
-        yield Static("Begrunnelse og klage – kommer", classes="desk-title")
+        yield Static("", id="filters", classes="status-line")
+        with Horizontal(id="appeals-body"):
+            yield DataTable(id="cases", cursor_type="row", zebra_stripes=True)
+            with Vertical(id="case-side"):
+                yield Static("", id="case-detail")
+        yield Static("", id="message")
         yield Footer()
+
+    def on_mount(self) -> None:
+        table = self.query_one("#cases", DataTable)
+        for label, key, width in (("Sak", "id", 4), ("Type", "type", 14), ("Emne", "code", 9), ("Kand.", "cand", 6),
+                                  ("Student", "student", 22), ("Frist", "due", 12), ("Status", "status", 34)):
+            table.add_column(label, key=key, width=width)
+        super().on_mount()
+
+    def on_ready(self) -> None:
+        self.load()
+        self.query_one("#cases", DataTable).focus()
+
+    def on_screen_resume(self) -> None:
+        if self.ready and self._ready_done:
+            self.load()
+
+    @work(thread=True, exclusive=True, group="cases")
+    def load(self, select_case: int | None = None) -> None:
+        from eksamen_tui.services.appeals import case_list
+
+        rows = case_list(self.ctx, only_open=self.view != "all", only_overdue=self.view == "overdue",
+                         exam_id=self.exam_filter, case_type=self.type_filter)
+        self.app.call_from_thread(self._show, rows, select_case)
+
+    def _show(self, rows, select_case: int | None) -> None:
+        self._rows = {row.case.id: row for row in rows}
+        table = self.query_one("#cases", DataTable)
+        table.clear()
+        for row in rows:
+            due = f"{row.due:%d.%m.%Y}" if row.due else "–"
+            table.add_row(str(row.case.id), SHORT_TYPES[row.case.case_type],
+                          row.course_code, str(row.candidate_number), f"{row.student_number} {row.name}"[:22],
+                          Text(due + (" !" if row.overdue else ""), style="bold red" if row.overdue else ""),
+                          row.status, key=str(row.case.id))
+        if select_case is not None and str(select_case) in {str(k) for k in self._rows}:
+            table.move_cursor(row=table.get_row_index(str(select_case)))
+        exam = "alle" if self.exam_filter is None else next(
+            (f"{r.course_code} {r.exam_date:%d.%m.%Y}" for r in rows), "valgt")
+        self.query_one("#filters", Static).update(
+            f"Viser: {VIEWS[self.view]} · type: {TYPE_LABELS[self.type_filter]} · eksamen: {exam} · {len(rows)} saker")
+        self._show_detail()
+
+    def _current(self):
+        table = self.query_one("#cases", DataTable)
+        if table.row_count == 0:
+            return None
+        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+        return self._rows.get(int(key))
+
+    @on(DataTable.RowHighlighted, "#cases")
+    def _highlighted(self, _event) -> None:
+        self._show_detail()
+
+    def _show_detail(self) -> None:
+        row = self._current()
+        if row is None:
+            self.query_one("#case-detail", Static).update("Ingen saker. N registrerer en ny.")
+            return
+        case = row.case
+        lines = [
+            (f"Sak {case.id}: {TYPE_LABELS[case.case_type]}", "bold"),
+            f"{row.course_code} eksamen {row.exam_date:%d.%m.%Y} · kandidat {row.candidate_number}",
+            f"{row.student_number} {row.name}",
+            f"Mottatt {case.received_on:%d.%m.%Y} – " + ("i tide" if case.in_time else
+                                                          f"for sent, overstyrt: {case.override_reason}"),
+            f"Status: {row.status}",
+        ]
+        if case.original_grade:
+            lines.append(f"Opprinnelig karakter: {case.original_grade}"
+                         + (" (sperret mens klagen pågår)" if case.case_type == "grade_appeal" and not case.closed_on else ""))
+        if case.deadline:
+            label = "Frist for begrunnelse" if case.case_type == "explanation" else "Frist ny sensur"
+            lines.append((f"{label}: {case.deadline:%d.%m.%Y}" + ("  – OVER FRISTEN" if row.overdue else ""),
+                          "bold red" if row.overdue else ""))
+        for label, value in (("Sendt klagekommisjon", case.sent_to_commission_on),
+                             ("Begrunnelse gitt", case.explanation_given_on),
+                             ("Videre vurdering", case.further_assessment_on),
+                             ("Avgjort", case.decision_on), ("Vedtak sendt", case.decision_sent_on),
+                             ("Lukket", case.closed_on)):
+            if value:
+                lines.append(f"{label}: {value:%d.%m.%Y}")
+        if case.new_grade:
+            lines.append(f"Ny karakter fra klagekommisjonen: {case.new_grade} ({case.outcome})")
+        text = Text()
+        for line in lines:
+            text.append(*(line if isinstance(line, tuple) else (line,)))
+            text.append("\n")
+        self.query_one("#case-detail", Static).update(text)
+
+    def _say(self, message: str, *, error: bool = False) -> None:
+        self.query_one("#message", Static).update(Text(message, style="bold red" if error else ""))
+
+    # --- actions -----------------------------------------------------------------
+    def action_new_case(self) -> None:
+        def done(case_id: int | None) -> None:
+            if case_id is not None:
+                self._say(f"Sak {case_id} registrert")
+                self.load(select_case=case_id)
+
+        self.app.push_screen(NewCaseDialog(), done)
+
+    def action_view(self, view: str) -> None:
+        self.view = view
+        self.load()
+
+    def action_cycle_type(self) -> None:
+        self.type_filter = TYPE_FILTERS[(TYPE_FILTERS.index(self.type_filter) + 1) % len(TYPE_FILTERS)]
+        self.load()
+
+    def action_toggle_exam(self) -> None:
+        row = self._current()
+        self.exam_filter = None if self.exam_filter is not None or row is None else row.exam_id
+        self.load()
+
+    def _run(self, call, success: str) -> None:
+        from eksamen_tui.domain.errors import DomainError
+
+        row = self._current()
+        if row is None:
+            self._say("Velg en sak i listen først", error=True)
+            return
+        try:
+            message = call(row) or success
+        except DomainError as error:
+            self._say(str(error), error=True)
+            return
+        self._say(message)
+        self.load(select_case=row.case.id)
+
+    def action_explanation_given(self) -> None:
+        from screens.dialogs import PromptDialog
+
+        def done(answer: str | None) -> None:
+            if answer is None:
+                return
+            words = answer.split()
+            form = "oral" if words and words[0].casefold().startswith("m") else "written"
+            from eksamen_tui.services.appeals import record_explanation_given
+
+            self._run(lambda row: record_explanation_given(
+                self.ctx, row.case.id, parse_day(" ".join(words[1:]), self.ctx.today()), form) and None,
+                "Begrunnelse registrert som gitt")
+
+        self.app.push_screen(PromptDialog("Begrunnelse gitt", "Skriv «skriftlig» eller «muntlig», og eventuelt "
+                                          "datoen (tom = i dag).", value="skriftlig"), done)
+
+    def action_send(self) -> None:
+        from eksamen_tui.services.appeals import send_to_commission
+
+        def send(row):
+            cases = send_to_commission(self.ctx, row.exam_id)
+            return (f"{len(cases)} klage(r) sendt til klagekommisjonen; frist for ny sensur "
+                    f"{cases[0].deadline:%d.%m.%Y}")
+
+        self._run(send, "Sendt")
+
+    def action_grade(self, key: str) -> None:
+        from eksamen_tui.services.appeals import enter_new_grade
+
+        value = LETTER_KEYS.get(key) or PASS_FAIL_KEYS.get(key)
+        current = self._current()
+        if current is not None and current.case.case_type != "grade_appeal":
+            self._say("Ny karakter føres bare på klage på karakter", error=True)
+            return
+
+        def enter(row):
+            result = enter_new_grade(self.ctx, row.case.id, value)
+            if result.waiting_for_further_assessment:
+                return (f"Ny karakter {value} er to trinn eller mer fra {row.case.original_grade}: "
+                        "venter på videre vurdering (V)")
+            return f"Ny karakter {value} ({result.outcome}); den erstatter {row.case.original_grade}"
+
+        self._run(enter, "")
+
+    def action_further(self) -> None:
+        from screens.dialogs import PromptDialog
+
+        def done(answer: str | None) -> None:
+            if not answer:
+                return
+            from eksamen_tui.services.appeals import record_further_assessment
+
+            self._run(lambda row: record_further_assessment(self.ctx, row.case.id, answer.strip()) and
+                      f"Endelig karakter {answer.strip().upper()} satt etter videre vurdering", "")
+
+        self.app.push_screen(PromptDialog("Videre vurdering", "Skriv endelig karakter etter videre vurdering."), done)
+
+    def action_formal_decision(self) -> None:
+        from screens.dialogs import PromptDialog
+
+        def done(answer: str | None) -> None:
+            if answer is None:
+                return
+            from eksamen_tui.services.appeals import decide_formal_appeal
+
+            upheld = answer.strip().casefold() in ("ja", "j", "medhold")
+            self._run(lambda row: decide_formal_appeal(self.ctx, row.case.id, upheld) and
+                      ("Klagen fikk medhold" if upheld else "Klagen ble ikke tatt til følge"), "")
+
+        self.app.push_screen(PromptDialog("Klage på formell feil", "Fikk klagen medhold? Skriv «ja» eller «nei»."),
+                             done)
+
+    def action_close_case(self) -> None:
+        from eksamen_tui.services.appeals import close_case
+
+        self._run(lambda row: close_case(self.ctx, row.case.id) and None, "Vedtak sendt i dag; saken er lukket")
+
+    def action_blind_export(self) -> None:
+        from eksamen_tui.services.appeals import blind_export
+
+        self._run(lambda row: f"Blind eksport lagret: {blind_export(self.ctx, row.exam_id)}", "")

@@ -1,0 +1,81 @@
+"""The appeals desk by keyboard only: register an appeal, send it to a valid
+commission, enter the new grade, close the case."""
+from datetime import date
+
+from sqlmodel import select
+
+from eksamen_tui.app import EksamenApp
+from eksamen_tui.db.models import Case, Grade
+from tests.screen_text import screen_text
+from tests.test_appeals_service import commission, graded_exam
+
+
+async def settle(app, pilot):
+    await pilot.pause()
+    await app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+async def test_appeal_from_counter_to_closed_case_by_keyboard(ctx):
+    exam = graded_exam(ctx, published=date(2026, 11, 20))  # 101: C
+    commission(ctx, exam, "ordinary", [("Ordinær Intern", False), ("Ordinær Ekstern", True)])
+    commission(ctx, exam, "appeal", [("Ny Intern", False), ("Ny Ekstern", True)])
+    app = EksamenApp(ctx=ctx)
+    async with app.run_test(size=(170, 48)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("f6")
+        await settle(app, pilot)
+        await pilot.press("n")
+        await settle(app, pilot)
+        await pilot.press(*"TDT4100 101")
+        await settle(app, pilot)
+        assert "kand. 101" in screen_text(app)
+        await pilot.press("tab", "tab")  # to the case type
+        await pilot.press("right", "enter")  # «Klage på karakter»
+        await pilot.press("ctrl+r")
+        await settle(app, pilot)
+        assert type(app.screen).__name__ == "AppealsScreen"
+        text = screen_text(app)
+        assert "klage karakter" in text and "mottatt, ikke sendt" in text
+        assert "Opprinnelig karakter: C" in text and "sperret mens" in text
+        await pilot.press("s")
+        await settle(app, pilot)
+        assert "1 klage(r) sendt til klagekommisjonen" in screen_text(app)
+        await pilot.press("b")  # the commission's new grade: B (up one step)
+        await settle(app, pilot)
+        assert "Ny karakter B (up)" in screen_text(app)
+        await pilot.press("l")
+        await settle(app, pilot)
+        assert "saken er lukket" in screen_text(app)
+    with ctx.read() as s:
+        case = s.exec(select(Case)).one()
+        grades = s.exec(select(Grade.value, Grade.source, Grade.is_current)
+                        .where(Grade.registration_id == case.registration_id).order_by(Grade.id)).all()
+    assert (case.case_type, case.outcome, case.closed_on, case.decision_sent_on) == (
+        "grade_appeal", "up", date(2026, 11, 23), date(2026, 11, 23))
+    assert grades == [("C", "entry", False), ("B", "appeal", True)]
+
+
+async def test_late_request_needs_override_and_invalid_commission_is_named(ctx):
+    exam = graded_exam(ctx, published=date(2026, 10, 1))  # appeal deadline 22.10
+    commission(ctx, exam, "appeal", [("Bare Intern", False)])
+    app = EksamenApp(ctx=ctx)
+    async with app.run_test(size=(170, 48)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("f6", "n")
+        await settle(app, pilot)
+        await pilot.press(*"TDT4100 102")
+        await settle(app, pilot)
+        await pilot.press("tab", "tab", "right", "enter", "ctrl+r")
+        await settle(app, pilot)
+        assert "FOR SENT" in screen_text(app) and "overstyring" in screen_text(app)
+        await pilot.press("tab", "tab")  # from the case type, past the date, to the override
+        assert app.focused.id == "case-override"
+        await pilot.press(*"dokumentert sykdom", "ctrl+r")
+        await settle(app, pilot)
+        text = screen_text(app)
+        assert "for sent, overstyrt:" in text and "dokumentert sykdom" in text
+        await pilot.press("s")
+        await settle(app, pilot)
+        text = screen_text(app)
+        assert "minst to sensorer" in text and "minst én ekstern" in text
