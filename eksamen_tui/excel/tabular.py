@@ -24,12 +24,15 @@ class Problem:
     row: int | None = None
     column: str | None = None  # a letter for xlsx ("C"), the header for csv
     severity: str = "error"  # error | warning
+    cell: str | None = None  # a cell reference ("D12") when that is the clearest place
 
     def __str__(self) -> str:
         where = [self.file]
         if self.sheet:
             where.append(f"ark «{self.sheet}»")
-        if self.row is not None and self.column:
+        if self.cell:
+            where.append(f"celle {self.cell}")
+        elif self.row is not None and self.column:
             where.append(f"rad {self.row}, kolonne {self.column}")
         elif self.row is not None:
             where.append(f"rad {self.row}")

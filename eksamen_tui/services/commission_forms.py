@@ -1,0 +1,429 @@
+"""Commission forms in and out: export blank or filled forms, import
+hand-edited ones (each file all-or-nothing, with a preview of the change),
+the examiner directory."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Callable
+
+from sqlmodel import select
+
+from eksamen_tui.db.models import Commission, CommissionMember, Course, Exam, Examiner, ExamPart, Registration
+from eksamen_tui.domain.commission_rules import MemberInfo, appeal_commission_problems, ordinary_commission_problems
+from eksamen_tui.domain.errors import DomainError
+from eksamen_tui.domain.exam_forms import canonical_exam_form
+from eksamen_tui.excel.commission_form import FormExaminer, FormHeader, ParsedForm, form_filename, read_form, write_form
+from eksamen_tui.excel.tabular import FileProblems, Problem
+from eksamen_tui.services import audit
+from eksamen_tui.services.context import Context
+
+
+# --- export -----------------------------------------------------------------------
+
+def select_exams(ctx: Context, codes: list[str] | None = None, date_from: date | None = None,
+                 date_to: date | None = None, department: str | None = None) -> list[int]:
+    query = select(Exam.id).join(Course, Course.id == Exam.course_id)
+    if codes:
+        query = query.where(Course.code.in_([c.upper() for c in codes]))
+    if date_from:
+        query = query.where(Exam.exam_date >= date_from)
+    if date_to:
+        query = query.where(Exam.exam_date <= date_to)
+    if department:
+        query = query.where(Course.department == department)
+    with ctx.read() as s:
+        return list(s.exec(query.order_by(Exam.exam_date, Course.code)).all())
+
+
+def _members(s, commission_id: int) -> list[FormExaminer]:
+    rows = s.exec(select(Examiner, CommissionMember).join(CommissionMember, CommissionMember.examiner_id == Examiner.id)
+                  .where(CommissionMember.commission_id == commission_id).order_by(CommissionMember.id)).all()
+    return [FormExaminer(e.name, m.role, e.is_external, e.email, e.employer, m.is_paid, m.candidate_count)
+            for e, m in rows]
+
+
+def export_forms(ctx: Context, exam_ids: list[int], folder: Path, *, blank: bool = False,
+                 progress: Callable[[int, int], None] | None = None) -> list[Path]:
+    """One workbook per exam (and per part), named EMNEKODE_Eksamensform_kommisjonsskjema.xlsx."""
+    written = []
+    for index, exam_id in enumerate(exam_ids):
+        with ctx.read() as s:
+            exam = s.get(Exam, exam_id)
+            course = s.get(Course, exam.course_id)
+            parts = s.exec(select(ExamPart).where(ExamPart.exam_id == exam_id).order_by(ExamPart.id)).all()
+            targets = [(None, "")] + [(p.id, p.name) for p in parts]
+            for part_id, part_name in targets:
+                ordinary = appeal = []
+                if not blank:
+                    found = {c.kind: c for c in s.exec(select(Commission).where(
+                        Commission.exam_id == exam_id,
+                        Commission.part_id == part_id if part_id else Commission.part_id.is_(None))).all()}
+                    ordinary = _members(s, found["ordinary"].id) if "ordinary" in found else []
+                    appeal = _members(s, found["appeal"].id) if "appeal" in found else []
+                header = FormHeader(course.code, course.name, exam.semester, exam.exam_form, exam.exam_date, part_name)
+                path = Path(folder) / form_filename(course.code, exam.exam_form, part_name)
+                written.append(write_form(path, header, ordinary, appeal))
+        if progress:
+            progress(index + 1, len(exam_ids))
+    return written
+
+
+# --- import -----------------------------------------------------------------------
+
+@dataclass
+class CommissionChange:
+    kind: str  # ordinary | appeal
+    new: list[str] = field(default_factory=list)
+    changed: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+
+    @property
+    def any(self) -> bool:
+        return bool(self.new or self.changed or self.removed)
+
+
+@dataclass
+class FormPlan:
+    file: str
+    form: ParsedForm
+    exam_id: int
+    part_id: int | None
+    exam_label: str
+    changes: dict[str, CommissionChange]
+    warnings: list[Problem] = field(default_factory=list)
+
+
+def _key(person: FormExaminer) -> str:
+    return person.email or person.name.casefold()
+
+
+def plan_form_import(ctx: Context, path: Path) -> FormPlan:
+    """Read and check a form against the database; raise FileProblems with
+    every error (file, sheet, cell); nothing is written here."""
+    path = Path(path)
+    form = read_form(path)
+    header = form.header
+    where = lambda field_name: form.header_cells.get(field_name, f"{form.sheet}!?")  # noqa: E731
+
+    def error(cell_ref: str | None, message: str, severity: str = "error") -> Problem:
+        cell = cell_ref.split("!")[1] if cell_ref and "!" in cell_ref else None
+        return Problem(path.name, message, sheet=form.sheet, cell=cell, severity=severity)
+
+    with ctx.read() as s:
+        course = s.exec(select(Course).where(Course.code == header.course_code)).first()
+        if course is None:
+            raise FileProblems([error(where("course_code"), f"ukjent emnekode «{header.course_code}»")])
+        exams = s.exec(select(Exam).where(Exam.course_id == course.id, Exam.exam_date == header.exam_date)).all()
+        wanted_form = canonical_exam_form(header.exam_form).casefold()
+        matching = [e for e in exams if canonical_exam_form(e.exam_form).casefold() == wanted_form]
+        if not matching:
+            known = ", ".join(f"{e.exam_form} {e.exam_date:%d.%m.%Y}" for e in
+                              s.exec(select(Exam).where(Exam.course_id == course.id)).all()) or "ingen"
+            raise FileProblems([error(where("exam_date"),
+                                      f"{header.course_code} har ingen {header.exam_form} {header.exam_date:%d.%m.%Y} "
+                                      f"(eksamener i emnet: {known})")])
+        exam = matching[0]
+        part_id = None
+        if header.part:
+            part = s.exec(select(ExamPart).where(ExamPart.exam_id == exam.id)).all()
+            named = [p for p in part if p.name.casefold() == header.part.casefold()]
+            if not named:
+                raise FileProblems([error(where("part"), f"eksamenen har ingen del «{header.part}»")])
+            part_id = named[0].id
+        existing = {}
+        for commission in s.exec(select(Commission).where(
+                Commission.exam_id == exam.id,
+                Commission.part_id == part_id if part_id else Commission.part_id.is_(None))).all():
+            existing[commission.kind] = _members(s, commission.id)
+
+    problems: list[Problem] = []
+    ordinary_info = [MemberInfo(_key(p), p.name, p.is_external) for p in form.ordinary]
+    appeal_info = [MemberInfo(_key(p), p.name, p.is_external) for p in form.appeal]
+    for message in ordinary_commission_problems(ordinary_info,
+                                                requires_external=ctx.profile.ordinary_commission_requires_external):
+        problems.append(error(form.ordinary[0].cell if form.ordinary else form.ordinary_title_cell, message))
+    if form.appeal:
+        for message in appeal_commission_problems(appeal_info, ordinary_info):
+            reused = [p for p in form.appeal if _key(p) in {m.key for m in ordinary_info}]
+            cell = reused[0].cell if "ordinære" in message and reused else (form.appeal_title_cell or None)
+            problems.append(error(cell, message))
+    else:
+        problems.append(error(form.appeal_title_cell, "klagekommisjonen er ikke fylt ut (skal settes opp samtidig)",
+                              severity="warning"))
+    for person in form.ordinary + form.appeal:
+        if person.candidate_count is not None and not person.is_external:
+            problems.append(error(person.cell, f"{person.name}: antall kandidater/grupper føres bare for eksterne",
+                                  severity="warning"))
+    errors = [p for p in problems if p.severity == "error"]
+    if errors:
+        raise FileProblems(problems)
+
+    changes = {}
+    for kind, people in (("ordinary", form.ordinary), ("appeal", form.appeal)):
+        before = {_key(p): p for p in existing.get(kind, [])}
+        change = CommissionChange(kind)
+        for person in people:
+            old = before.pop(_key(person), None)
+            if old is None:
+                change.new.append(person.name)
+            elif (old.name, old.role, old.is_external, old.employer, old.is_paid, old.candidate_count) != (
+                    person.name, person.role, person.is_external, person.employer, person.is_paid, person.candidate_count):
+                change.changed.append(person.name)
+            else:
+                change.unchanged.append(person.name)
+        if people or kind == "ordinary":
+            change.removed = [p.name for p in before.values()]
+        changes[kind] = change
+    label = f"{header.course_code} {exam.exam_form} {exam.exam_date:%d.%m.%Y}" + (f" del {header.part}" if header.part else "")
+    return FormPlan(path.name, form, exam.id, part_id, label, changes,
+                    [p for p in problems if p.severity == "warning"])
+
+
+def create_commission(s, ctx: Context, exam_id: int, kind: str, part_id: int | None = None) -> Commission:
+    """A new commission; a second appeal commission for the same exam is refused."""
+    existing = s.exec(select(Commission).where(
+        Commission.exam_id == exam_id, Commission.kind == kind,
+        Commission.part_id == part_id if part_id else Commission.part_id.is_(None))).all()
+    if kind == "appeal" and existing:
+        raise DomainError("Eksamenen har allerede en klagekommisjon; en ny kan ikke opprettes (endre den som finnes)")
+    commission = Commission(exam_id=exam_id, part_id=part_id, kind=kind, number=len(existing) + 1,
+                            created_at=ctx.now())
+    s.add(commission)
+    s.flush()
+    audit.record(s, ctx, "commission", commission.id, "created", None, kind)
+    return commission
+
+
+def apply_form_import(ctx: Context, plan: FormPlan) -> dict[str, int]:
+    """Write one checked form in one transaction; returns counts."""
+    counts = {"new": 0, "changed": 0, "removed": 0}
+    with ctx.write() as s:
+        for kind, people in (("ordinary", plan.form.ordinary), ("appeal", plan.form.appeal)):
+            if not people and kind == "appeal":
+                continue
+            commission = s.exec(select(Commission).where(
+                Commission.exam_id == plan.exam_id, Commission.kind == kind,
+                Commission.part_id == plan.part_id if plan.part_id else Commission.part_id.is_(None))
+                .order_by(Commission.number)).first()
+            if commission is None:
+                commission = create_commission(s, ctx, plan.exam_id, kind, plan.part_id)
+            members = {m.examiner_id: m for m in s.exec(select(CommissionMember).where(
+                CommissionMember.commission_id == commission.id)).all()}
+            keep: set[int] = set()
+            for person in people:
+                examiner = _examiner_for(s, ctx, person)
+                keep.add(examiner.id)
+                member = members.get(examiner.id)
+                values = (person.role, person.is_paid, person.candidate_count)
+                if member is None:
+                    s.add(CommissionMember(commission_id=commission.id, examiner_id=examiner.id, role=person.role,
+                                           is_paid=person.is_paid, candidate_count=person.candidate_count))
+                    audit.record(s, ctx, "commission", commission.id, "member", None, examiner.name,
+                                 reason_code="form_import", note=plan.file)
+                    counts["new"] += 1
+                elif (member.role, member.is_paid, member.candidate_count) != values:
+                    old = f"{member.role}, honorar {member.is_paid}, antall {member.candidate_count}"
+                    member.role, member.is_paid, member.candidate_count = values
+                    s.add(member)
+                    audit.record(s, ctx, "commission", commission.id, f"member {examiner.name}", old,
+                                 f"{person.role}, honorar {person.is_paid}, antall {person.candidate_count}",
+                                 reason_code="form_import", note=plan.file)
+                    counts["changed"] += 1
+            for examiner_id, member in members.items():
+                if examiner_id not in keep:
+                    examiner = s.get(Examiner, examiner_id)
+                    s.delete(member)
+                    audit.record(s, ctx, "commission", commission.id, "member", examiner.name, None,
+                                 reason_code="form_import", note=plan.file)
+                    counts["removed"] += 1
+    return counts
+
+
+def _examiner_for(s, ctx: Context, person: FormExaminer) -> Examiner:
+    """The examiner by e-mail (else by exact name); created or updated."""
+    examiner = s.exec(select(Examiner).where(Examiner.email == person.email)).first() if person.email else None
+    if examiner is None:
+        examiner = Examiner(name=person.name, email=person.email, employer=person.employer,
+                            is_external=person.is_external)
+        s.add(examiner)
+        s.flush()
+        audit.record(s, ctx, "examiner", examiner.id, "created", None, f"{person.name} <{person.email}>")
+        return examiner
+    for attribute, value in (("name", person.name), ("employer", person.employer), ("is_external", person.is_external)):
+        if getattr(examiner, attribute) != value and value not in ("", None):
+            audit.record(s, ctx, "examiner", examiner.id, attribute, getattr(examiner, attribute), value)
+            setattr(examiner, attribute, value)
+    s.add(examiner)
+    return examiner
+
+
+@dataclass
+class FileResult:
+    file: str
+    ok: bool
+    message: str
+    problems: list[Problem] = field(default_factory=list)
+
+
+def import_path(ctx: Context, target: Path, progress: Callable[[int, int], None] | None = None) -> list[FileResult]:
+    """A file, or every .xlsx in a folder: each file all-or-nothing."""
+    target = Path(target)
+    files = sorted(p for p in target.iterdir() if p.suffix.casefold() == ".xlsx" and not p.name.startswith("~$")) \
+        if target.is_dir() else [target]
+    results = []
+    for index, path in enumerate(files):
+        try:
+            plan = plan_form_import(ctx, path)
+            counts = apply_form_import(ctx, plan)
+            message = (f"{plan.exam_label}: {counts['new']} nye, {counts['changed']} endret, "
+                       f"{counts['removed']} fjernet")
+            results.append(FileResult(path.name, True, message, plan.warnings))
+        except FileProblems as problems:
+            results.append(FileResult(path.name, False, f"{len(problems.problems)} feil – ingenting importert",
+                                      problems.problems))
+        except DomainError as error:
+            results.append(FileResult(path.name, False, str(error)))
+        if progress:
+            progress(index + 1, len(files))
+    return results
+
+
+# --- the desk's overview and the examiner directory --------------------------------
+
+@dataclass
+class CommissionStatus:
+    exam_id: int
+    course_code: str
+    exam_form: str
+    exam_date: date
+    deadline: date
+    status: str  # "no form" … in bokmål
+    overdue: bool
+
+
+def commission_overview(ctx: Context, days_back: int = 7, days_ahead: int = 60) -> list[CommissionStatus]:
+    from datetime import timedelta
+
+    today = ctx.today()
+    with ctx.read() as s:
+        exams = s.exec(select(Exam, Course).join(Course, Course.id == Exam.course_id).where(
+            Exam.exam_date >= today - timedelta(days=days_back),
+            Exam.exam_date <= today + timedelta(days=days_ahead))).all()
+        ids = [e.id for e, _ in exams]
+        members: dict[tuple[int, str], list[bool]] = {}
+        for exam_id, kind, external in s.exec(
+                select(Commission.exam_id, Commission.kind, Examiner.is_external)
+                .join(CommissionMember, CommissionMember.commission_id == Commission.id)
+                .join(Examiner, Examiner.id == CommissionMember.examiner_id)
+                .where(Commission.exam_id.in_(ids), Commission.part_id.is_(None))).all():
+            members.setdefault((exam_id, kind), []).append(external)
+    result = []
+    for exam, course in exams:
+        ordinary = members.get((exam.id, "ordinary"), [])
+        appeal = members.get((exam.id, "appeal"), [])
+        ordinary_ok = not ordinary_commission_problems(
+            [MemberInfo(str(i), "", ext) for i, ext in enumerate(ordinary)],
+            requires_external=ctx.profile.ordinary_commission_requires_external)
+        if not ordinary:
+            status = "skjema mangler"
+        elif not ordinary_ok:
+            status = "ufullstendig"
+        elif not appeal:
+            status = "klagekommisjon mangler"
+        elif len(appeal) < 2 or not any(appeal):
+            status = "klagekommisjon ufullstendig"
+        else:
+            status = "komplett"
+        deadline = ctx.rules.commission_form(exam.exam_date)
+        result.append(CommissionStatus(exam.id, course.code, exam.exam_form, exam.exam_date, deadline, status,
+                                       status != "komplett" and deadline < today))
+    result.sort(key=lambda r: (r.deadline, r.course_code))
+    return result
+
+
+@dataclass
+class DirectoryLine:
+    examiner_id: int
+    name: str
+    email: str
+    employer: str
+    is_external: bool
+    exams: list[str]
+    papers: int  # attended candidates on the exams they examine (for fee forms)
+
+
+def examiner_directory(ctx: Context) -> list[DirectoryLine]:
+    from sqlalchemy import func
+
+    with ctx.read() as s:
+        rows = s.exec(select(Examiner, Commission, Exam, Course)
+                      .join(CommissionMember, CommissionMember.examiner_id == Examiner.id)
+                      .join(Commission, Commission.id == CommissionMember.commission_id)
+                      .join(Exam, Exam.id == Commission.exam_id)
+                      .join(Course, Course.id == Exam.course_id)
+                      .order_by(Examiner.name, Exam.exam_date)).all()
+        attended = dict(s.exec(select(Registration.exam_id, func.count()).where(
+            Registration.attendance_state.in_(("attended", "withdrew_during", "blank")))
+            .group_by(Registration.exam_id)).all())
+    lines: dict[int, DirectoryLine] = {}
+    for examiner, commission, exam, course in rows:
+        line = lines.setdefault(examiner.id, DirectoryLine(examiner.id, examiner.name, examiner.email,
+                                                           examiner.employer, examiner.is_external, [], 0))
+        tag = " (klage)" if commission.kind == "appeal" else ""
+        line.exams.append(f"{course.code} {exam.exam_date:%d.%m}{tag}")
+        if commission.kind == "ordinary":
+            line.papers += attended.get(exam.id, 0)
+    return sorted(lines.values(), key=lambda line: line.name)
+
+
+def export_directory(ctx: Context, path: Path | None = None) -> Path:
+    from eksamen_tui.excel.writer import append_row, new_workbook
+    from eksamen_tui.services.context import export_dir
+
+    path = Path(path) if path else Path(export_dir()) / "sensoroversikt.xlsx"
+    workbook, sheet = new_workbook("Sensorer")
+    append_row(sheet, ["Navn", "E-post", "Arbeidsgiver", "Intern/ekstern", "Besvarelser", "Eksamener"])
+    for line in examiner_directory(ctx):
+        append_row(sheet, [line.name, line.email, line.employer, "Ekstern" if line.is_external else "Intern",
+                           line.papers, ", ".join(line.exams)])
+    for column, width in zip("ABCDEF", (28, 32, 24, 14, 12, 60)):
+        sheet.column_dimensions[column].width = width
+    path.parent.mkdir(parents=True, exist_ok=True)
+    workbook.save(path)
+    return path
+
+
+# --- command line ----------------------------------------------------------------------
+
+def cli_export_commission(args) -> int:
+    from eksamen_tui.cli import fail, open_cli_context
+
+    ctx = open_cli_context(args)
+    exam_ids = select_exams(ctx, args.course_codes, args.date_from, args.date_to)
+    if not exam_ids:
+        return fail("fant ingen eksamener som passer")
+    written = export_forms(ctx, exam_ids, Path(args.out), blank=args.blank)
+    for path in written:
+        print(path)
+    print(f"{len(written)} skjema skrevet til {args.out}")
+    return 0
+
+
+def cli_import_commission(args) -> int:
+    from eksamen_tui.cli import fail, open_cli_context
+
+    ctx = open_cli_context(args)
+    target = Path(args.path)
+    if not target.exists():
+        return fail(f"finner ikke {target}")
+    results = import_path(ctx, target)
+    for result in results:
+        print(f"{'OK ' if result.ok else 'FEIL'} {result.file}: {result.message}")
+        for problem in result.problems:
+            print(f"     {'advarsel' if problem.severity == 'warning' else 'feil'}: {problem}")
+    failed = sum(1 for r in results if not r.ok)
+    print(f"{len(results) - failed} av {len(results)} filer importert")
+    return 1 if failed else 0
