@@ -260,11 +260,16 @@ def read_form(path: Path) -> ParsedForm:
             field_key = HEADER_LOOKUP.get(key)
             if field_key and field_key not in values and r < 15:
                 for c2 in range(c + 1, min(len(row), c + 5)):
-                    if row[c2] is not None and clean_text(row[c2]) and normalize_header(row[c2]) not in HEADER_LOOKUP:
+                    if normalize_header(row[c2]) in HEADER_LOOKUP:
+                        c2 = None  # the next label: this one has no value
+                        break
+                    if row[c2] is not None and clean_text(row[c2]):
                         values[field_key] = row[c2]
                         header_cells[field_key] = f"{sheet.title}!{ref(r, c2)}"
                         break
                 else:
+                    c2 = None
+                if c2 is None:
                     values[field_key] = None
                     header_cells[field_key] = f"{sheet.title}!{ref(r, c + 1)}"
     for required, label in (("course_code", "Emnekode"), ("exam_form", "Eksamensform"), ("exam_date", "Eksamensdato")):

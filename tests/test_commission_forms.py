@@ -1,0 +1,204 @@
+"""Commission forms: round trip through a form filled in by hand, the
+corpus of broken and foreign files, exports without formulas."""
+import hashlib
+import shutil
+import sqlite3
+from datetime import date
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+from sqlmodel import select
+
+from eksamen_tui.db.models import AuditEntry, Commission, CommissionMember, Examiner
+from eksamen_tui.excel.tabular import FileProblems
+from eksamen_tui.services import commission_forms as svc
+from tests.factories import add_exam
+from tests.make_commission_corpus import CASES, FOLDER
+
+
+@pytest.fixture
+def exam(ctx):
+    return add_exam(ctx, code="TDT4100", exam_date=date(2026, 12, 10), candidates=5)
+
+
+def commissions(ctx, exam_id):
+    with ctx.read() as s:
+        rows = s.exec(select(Commission.kind, Examiner.name, Examiner.email, Examiner.is_external,
+                             CommissionMember.role, CommissionMember.is_paid, CommissionMember.candidate_count)
+                      .join(CommissionMember, CommissionMember.commission_id == Commission.id)
+                      .join(Examiner, Examiner.id == CommissionMember.examiner_id)
+                      .where(Commission.exam_id == exam_id)).all()
+    return sorted(rows)
+
+
+def test_blank_form_filled_by_hand_imports_exactly_what_was_typed(ctx, exam, tmp_path):
+    (path,) = svc.export_forms(ctx, [exam.id], tmp_path, blank=True)
+    assert path.name == "TDT4100_Skoleeksamen_kommisjonsskjema.xlsx"
+    workbook = load_workbook(path)
+    sheet = workbook.active
+    # the way a person edits it: date as text, merged header cells, flags in words,
+    # spaces, a blank row between examiners, headers in other case
+    sheet["B6"] = "10.12.2026"
+    sheet.merge_cells("B4:C4")
+    sheet["D9"] = "  E-POST "
+    rows = [
+        ("Kari Nordmann ", "sensor", "Intern", "Kari@NTNU.no ", "NTNU", "Ja", None),
+        None,
+        ("Ola Ekstern", "sensor", "ekstern", "ola@uio.no", "UiO", None, 12),
+        ("Siv Intern", "faglærer", "intern", "siv@ntnu.no", "NTNU", "Nei", None),
+    ]
+    for offset, values in enumerate(rows):
+        if values:
+            for column, value in enumerate(values, start=1):
+                sheet.cell(row=10 + offset, column=column, value=value)
+    for offset, values in enumerate([("Per Klage", "klagesensor", "Intern", "per@ntnu.no", "NTNU", "N", None),
+                                     ("Lise Klage", "klagesensor", "x", "lise@uib.no", "UiB", None, None)]):
+        for column, value in enumerate(values, start=1):
+            sheet.cell(row=23 + offset, column=column, value=value)
+    workbook.save(path)
+
+    plan = svc.plan_form_import(ctx, path)
+    assert plan.changes["ordinary"].new == ["Kari Nordmann", "Ola Ekstern", "Siv Intern"]
+    assert plan.changes["appeal"].new == ["Per Klage", "Lise Klage"]
+    svc.apply_form_import(ctx, plan)
+    assert commissions(ctx, exam.id) == sorted([
+        ("ordinary", "Kari Nordmann", "kari@ntnu.no", False, "sensor", True, None),
+        ("ordinary", "Ola Ekstern", "ola@uio.no", True, "sensor", False, 12),
+        ("ordinary", "Siv Intern", "siv@ntnu.no", False, "faglærer", False, None),
+        ("appeal", "Per Klage", "per@ntnu.no", False, "klagesensor", False, None),
+        ("appeal", "Lise Klage", "lise@uib.no", True, "klagesensor", False, None),
+    ])
+    # exported again from the database and imported: nothing changes
+    (again,) = svc.export_forms(ctx, [exam.id], tmp_path / "filled")
+    plan = svc.plan_form_import(ctx, again)
+    assert not plan.changes["ordinary"].any and not plan.changes["appeal"].any
+    # a changed form: one removed, one changed, one new — shown before it is applied
+    workbook = load_workbook(again)
+    sheet = workbook.active
+    sheet["A12"] = None
+    sheet["B12"] = None
+    sheet["C12"] = None
+    sheet["D12"] = None
+    sheet["E12"] = None
+    sheet["F12"] = None
+    sheet["G11"] = 14
+    for column, value in enumerate(("Nina Ny", "sensor", "Intern", "nina@ntnu.no", "NTNU", "Ja"), start=1):
+        sheet.cell(row=13, column=column, value=value)
+    workbook.save(again)
+    plan = svc.plan_form_import(ctx, again)
+    change = plan.changes["ordinary"]
+    assert (change.new, change.changed, change.removed) == (["Nina Ny"], ["Ola Ekstern"], ["Siv Intern"])
+    svc.apply_form_import(ctx, plan)
+    with ctx.read() as s:
+        trail = s.exec(select(AuditEntry.old_value, AuditEntry.new_value).where(
+            AuditEntry.entity == "commission", AuditEntry.field == "member")).all()
+    assert ("Siv Intern", None) in trail and (None, "Nina Ny") in trail
+
+
+def fingerprint(ctx) -> str:
+    ctx.engine.dispose()
+    conn = sqlite3.connect(ctx.engine.url.database)
+    digest = hashlib.sha256()
+    for (table,) in conn.execute("SELECT name FROM sqlite_master WHERE type='table' ORDER BY name"):
+        for row in conn.execute(f'SELECT * FROM "{table}" ORDER BY 1'):
+            digest.update(repr(row).encode())
+    conn.close()
+    return digest.hexdigest()
+
+
+def test_corpus_has_at_least_fifteen_files():
+    assert len(CASES) >= 15
+    assert sorted(p.name for p in FOLDER.glob("*.xlsx")) == sorted(CASES)
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_each_broken_file_gives_its_error_and_changes_nothing(ctx, exam, name):
+    # an existing commission that a broken file must not disturb
+    svc.apply_form_import(ctx, svc.plan_form_import(ctx, _good_form(ctx, exam)))
+    before = fingerprint(ctx)
+    with pytest.raises(FileProblems) as caught:
+        plan = svc.plan_form_import(ctx, FOLDER / name)
+        svc.apply_form_import(ctx, plan)
+    text = str(caught.value)
+    assert CASES[name] in text
+    assert name in text  # every problem names the file
+    assert fingerprint(ctx) == before
+
+
+def _good_form(ctx, exam) -> Path:
+    folder = Path(ctx.engine.url.database).parent / "good"
+    from tests.make_commission_corpus import APPEAL, HEADER, ORDINARY
+    from eksamen_tui.excel.commission_form import write_form
+
+    return write_form(folder / "TDT4100_Skoleeksamen_kommisjonsskjema.xlsx", HEADER, ORDINARY, APPEAL)
+
+
+def test_errors_point_at_the_cell(ctx, exam):
+    with pytest.raises(FileProblems) as caught:
+        svc.plan_form_import(ctx, FOLDER / "bad_email.xlsx")
+    (problem,) = [p for p in caught.value.problems if p.severity == "error"]
+    assert (problem.sheet, problem.cell) == ("Kommisjonsskjema", "D10")
+    assert "bad_email.xlsx, ark «Kommisjonsskjema», celle D10" in str(problem)
+
+
+def test_folder_import_is_file_by_file(ctx, exam, tmp_path):
+    shutil.copy(_good_form(ctx, exam), tmp_path / "TDT4100_Skoleeksamen_kommisjonsskjema.xlsx")
+    shutil.copy(FOLDER / "bad_email.xlsx", tmp_path / "bad_email.xlsx")
+    results = svc.import_path(ctx, tmp_path)
+    assert [(r.file, r.ok) for r in results] == [("TDT4100_Skoleeksamen_kommisjonsskjema.xlsx", True),
+                                                 ("bad_email.xlsx", False)]
+    assert len(commissions(ctx, exam.id)) == 4
+
+
+def test_second_appeal_commission_is_refused(ctx, exam):
+    svc.apply_form_import(ctx, svc.plan_form_import(ctx, _good_form(ctx, exam)))
+    from eksamen_tui.domain.errors import DomainError
+
+    with pytest.raises(DomainError):
+        with ctx.write() as s:
+            svc.create_commission(s, ctx, exam.id, "appeal")
+
+
+def test_exports_contain_no_formulas_even_for_hostile_text(ctx, tmp_path):
+    exam = add_exam(ctx, code="TDT4100", exam_date=date(2026, 12, 10))
+    with ctx.write() as s:
+        commission = Commission(exam_id=exam.id, kind="ordinary")
+        s.add(commission)
+        s.flush()
+        for name in ("=HYPERLINK(\"http://x\")", "+47 Sensor", "-Minus", "@Alfa"):
+            examiner = Examiner(name=name, email=f"{abs(hash(name))}@x.no", employer="=1+1", is_external=True)
+            s.add(examiner)
+            s.flush()
+            s.add(CommissionMember(commission_id=commission.id, examiner_id=examiner.id, role="@rolle"))
+    paths = svc.export_forms(ctx, [exam.id], tmp_path) + [svc.export_directory(ctx, tmp_path / "dir.xlsx")]
+    for path in paths:
+        workbook = load_workbook(path)
+        cells = [c for sheet in workbook for row in sheet.iter_rows() for c in row if c.value is not None]
+        assert all(c.data_type != "f" for c in cells), path
+        assert any(str(c.value).startswith("=HYPERLINK") for c in cells)
+
+
+def test_cli_export_and_import(ctx, exam, tmp_path):
+    import subprocess
+    import sys
+
+    db = ctx.engine.url.database
+    ctx.engine.dispose()
+    out = subprocess.run([sys.executable, "-m", "eksamen_tui", "--db", db, "export", "commission", "TDT4100",
+                          "--blank", "--out", str(tmp_path)], capture_output=True, text=True)
+    assert out.returncode == 0, out.stderr
+    assert (tmp_path / "TDT4100_Skoleeksamen_kommisjonsskjema.xlsx").exists()
+    out = subprocess.run([sys.executable, "-m", "eksamen_tui", "--db", db, "import", "commission",
+                          str(FOLDER / "appeal_no_external.xlsx")], capture_output=True, text=True)
+    assert out.returncode == 1 and "minst én ekstern" in out.stdout
+
+
+def test_examiner_directory_counts_papers(ctx, exam):
+    from eksamen_tui.services.attendance import mark_unmarked_attended
+
+    mark_unmarked_attended(ctx, exam.id)
+    svc.apply_form_import(ctx, svc.plan_form_import(ctx, _good_form(ctx, exam)))
+    lines = {line.name: line for line in svc.examiner_directory(ctx)}
+    assert lines["Kari Intern"].papers == 5 and lines["Per Ny"].papers == 0
+    assert lines["Per Ny"].exams == ["TDT4100 10.12 (klage)"]
