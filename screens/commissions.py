@@ -1,18 +1,256 @@
-"""Desk: Kommisjonsskjema (not built yet: an honest placeholder)."""
+"""Desk: kommisjonsskjema. Exams with their commission status by the
+form's deadline; blank and filled forms out, hand-edited forms in (with a
+preview of what changes); the examiner directory for fee forms."""
 from __future__ import annotations
 
+from pathlib import Path
+
+from rich.text import Text
+from textual import work
 from textual.app import ComposeResult
-from textual.widgets import Footer, Header, Static
+from textual.binding import Binding
+from textual.containers import Vertical, VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import DataTable, Footer, Header, Label, ProgressBar, Static
 
 from screens.base import DeskScreen
+
+
+class FormImportDialog(ModalScreen[int]):
+    """Preview of a form import (a file or a folder): what is new, changed
+    and removed per file, or every error with its cell. Enter imports the
+    files without errors, each all-or-nothing; Esc cancels."""
+
+    DEFAULT_CSS = """
+    FormImportDialog { align: center middle; }
+    FormImportDialog > Vertical { width: 120; max-width: 96%; height: 36; max-height: 95%;
+        border: thick $accent; background: $panel; padding: 1 2; }
+    FormImportDialog VerticalScroll { height: 1fr; }
+    """
+    BINDINGS = [
+        Binding("enter", "commit", "Importer", id="formimport.commit", tooltip="Importer filene uten feil"),
+        Binding("escape", "cancel", "Avbryt", id="formimport.cancel", tooltip="Lukk uten å importere"),
+    ]
+
+    def __init__(self, target: Path) -> None:
+        super().__init__()
+        self.target = target
+        self.plans = []
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Label(Text(f"Import av kommisjonsskjema: {self.target}", style="bold"))
+            yield ProgressBar(total=1, show_eta=False, id="plan-progress")
+            with VerticalScroll():
+                yield Static("Leser …", id="plan-text")
+
+    def on_mount(self) -> None:
+        self._plan()
+
+    @work(thread=True, exclusive=True, group="form-plan")
+    def _plan(self) -> None:
+        from eksamen_tui.domain.errors import DomainError
+        from eksamen_tui.excel.tabular import FileProblems
+        from eksamen_tui.services.commission_forms import forms_in, plan_form_import
+
+        files = forms_in(self.target)
+        results = []
+        for index, path in enumerate(files, start=1):
+            try:
+                results.append((path, plan_form_import(self.app.ctx, path), None))
+            except FileProblems as problems:
+                results.append((path, None, problems.problems))
+            except DomainError as error:
+                results.append((path, None, [str(error)]))
+            self.app.call_from_thread(self.query_one(ProgressBar).update, total=len(files), progress=index)
+        self.app.call_from_thread(self._show, results)
+
+    def _show(self, results) -> None:
+        self.plans = [plan for _, plan, _ in results if plan is not None]
+        text = Text()
+        if not results:
+            text.append("Ingen kommisjonsskjema (*kommisjonsskjema*.xlsx) funnet.\n", style="bold red")
+        for path, plan, problems in results:
+            if plan is None:
+                text.append(f"✗ {path.name}: feil – blir ikke importert\n", style="bold red")
+                for problem in problems:
+                    text.append(f"    {problem}\n")
+                continue
+            text.append(f"✓ {path.name} → {plan.exam_label}\n", style="bold")
+            for kind, label in (("ordinary", "Ordinær"), ("appeal", "Klage")):
+                change = plan.changes.get(kind)
+                if change is None:
+                    continue
+                parts = [f"nye: {', '.join(change.new)}" if change.new else "",
+                         f"endret: {', '.join(change.changed)}" if change.changed else "",
+                         f"fjernet: {', '.join(change.removed)}" if change.removed else ""]
+                summary = "; ".join(p for p in parts if p) or "ingen endring"
+                text.append(f"    {label}: {summary}\n")
+            for warning in plan.warnings:
+                text.append(f"    advarsel: {warning}\n", style="yellow")
+        if self.plans:
+            text.append(f"\nEnter importerer {len(self.plans)} fil(er); Esc avbryter.", style="bold")
+        self.query_one("#plan-text", Static).update(text)
+
+    def action_commit(self) -> None:
+        from eksamen_tui.services.commission_forms import apply_form_import
+
+        for plan in self.plans:
+            apply_form_import(self.app.ctx, plan)
+        self.dismiss(len(self.plans))
+
+    def action_cancel(self) -> None:
+        self.dismiss(0)
 
 
 class CommissionsScreen(DeskScreen):
     TITLE = "Kommisjonsskjema"
     CSS_PATH = "commissions.tcss"
-    HELP = "Denne pulten er ikke bygget ennå."
+    HELP = """
+Eksamener fra en uke tilbake til 60 dager fram, sortert etter fristen for
+kommisjonsskjema (to uker før eksamen), med status: skjema mangler,
+ufullstendig, klagekommisjon mangler, komplett. «!» betyr at fristen er ute.
+
+I importerer et utfylt skjema eller en hel mappe (hver fil for seg, alt eller
+ingenting); du ser hva som blir nytt, endret og fjernet før noe lagres.
+B lager tomme, forhåndsutfylte skjema for alle eksamenene i listen;
+F lager utfylt skjema for eksamenen markøren står på. D viser
+sensoroversikten (hvem sensurerer hva, antall besvarelser for honorar);
+X eksporterer den.
+"""
+    BINDINGS = [
+        Binding("i", "import_forms", "Importer", id="commissions.import",
+                tooltip="Importer et skjema eller en mappe med skjema"),
+        Binding("b", "export_blank", "Tomme skjema", id="commissions.export_blank",
+                tooltip="Lag tomme skjema for alle eksamenene i listen"),
+        Binding("f", "export_filled", "Utfylt skjema", id="commissions.export_filled",
+                tooltip="Lag utfylt skjema for valgt eksamen"),
+        Binding("d", "toggle_directory", "Sensoroversikt", id="commissions.directory",
+                tooltip="Vis/skjul sensoroversikten"),
+        Binding("x", "export_directory", "Eksporter oversikt", id="commissions.export_directory",
+                tooltip="Sensoroversikten som .xlsx (for honorarskjema)"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._exam_ids: list[int] = []
 
     def compose(self) -> ComposeResult:
         yield Header()
-        yield Static("Kommisjonsskjema – kommer", classes="desk-title")
+        yield Static("", id="commission-summary", classes="status-line")
+        yield DataTable(id="exams", cursor_type="row", zebra_stripes=True)
+        yield DataTable(id="directory", cursor_type="row", zebra_stripes=True)
+        yield ProgressBar(total=1, show_eta=False, id="export-progress")
+        yield Static("", id="message")
         yield Footer()
+
+    def on_mount(self) -> None:
+        exams = self.query_one("#exams", DataTable)
+        for label, key, width in (("Skjemafrist", "deadline", 12), ("Emne", "code", 10), ("Eksamen", "exam", 26),
+                                  ("Status", "status", 32)):
+            exams.add_column(label, key=key, width=width)
+        directory = self.query_one("#directory", DataTable)
+        for label, key, width in (("Navn", "name", 26), ("E-post", "email", 30), ("Arbeidsgiver", "employer", 18),
+                                  ("Type", "type", 8), ("Besvarelser", "papers", 11), ("Eksamener", "exams", 60)):
+            directory.add_column(label, key=key, width=width)
+        directory.display = False
+        self.query_one("#export-progress").display = False
+        super().on_mount()
+
+    def on_ready(self) -> None:
+        self.load()
+        self.query_one("#exams", DataTable).focus()
+
+    @work(thread=True, exclusive=True, group="commissions")
+    def load(self) -> None:
+        from eksamen_tui.services.commission_forms import commission_overview, examiner_directory
+
+        overview = commission_overview(self.ctx)
+        directory = examiner_directory(self.ctx)
+        self.app.call_from_thread(self._show, overview, directory)
+
+    def _show(self, overview, directory) -> None:
+        table = self.query_one("#exams", DataTable)
+        table.clear()
+        self._exam_ids = [row.exam_id for row in overview]
+        for row in overview:
+            style = "bold red" if row.overdue else ("green" if row.status == "komplett" else "")
+            table.add_row(f"{row.deadline:%d.%m.%Y}", row.course_code, f"{row.exam_form} {row.exam_date:%d.%m.%Y}",
+                          Text(row.status + (" !" if row.overdue else ""), style=style), key=str(row.exam_id))
+        counts = {}
+        for row in overview:
+            counts[row.status] = counts.get(row.status, 0) + 1
+        overdue = sum(1 for row in overview if row.overdue)
+        self.query_one("#commission-summary", Static).update(
+            f"{len(overview)} eksamener · " + " · ".join(f"{k}: {v}" for k, v in sorted(counts.items()))
+            + f" · over frist: {overdue}")
+        directory_table = self.query_one("#directory", DataTable)
+        directory_table.clear()
+        for line in directory:
+            directory_table.add_row(line.name, line.email, line.employer, "ekstern" if line.is_external else "intern",
+                                    str(line.papers), ", ".join(line.exams), key=str(line.examiner_id))
+
+    def _say(self, message: str, *, error: bool = False) -> None:
+        self.query_one("#message", Static).update(Text(message, style="bold red" if error else ""))
+
+    def _export_folder(self) -> Path:
+        from eksamen_tui.services.context import export_dir
+
+        return Path(export_dir()) / "kommisjonsskjema"
+
+    def action_import_forms(self) -> None:
+        from screens.dialogs import PromptDialog
+
+        def chosen(answer: str | None) -> None:
+            if not answer:
+                return
+            target = Path(answer.strip()).expanduser()
+            if not target.exists():
+                self._say(f"Finner ikke {target}", error=True)
+                return
+
+            def done(count: int) -> None:
+                if count:
+                    self._say(f"Importert {count} skjema")
+                    self.load()
+
+            self.app.push_screen(FormImportDialog(target), done)
+
+        self.app.push_screen(PromptDialog("Importer kommisjonsskjema", "Sti til en .xlsx-fil eller en mappe:",
+                                          value=str(self._export_folder())), chosen)
+
+    def action_export_blank(self) -> None:
+        self._export(self._exam_ids, blank=True)
+
+    def action_export_filled(self) -> None:
+        table = self.query_one("#exams", DataTable)
+        if table.row_count == 0:
+            return
+        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+        self._export([int(key)], blank=False)
+
+    @work(thread=True, exclusive=True, group="commission-export")
+    def _export(self, exam_ids: list[int], blank: bool) -> None:
+        from eksamen_tui.services.commission_forms import export_forms
+
+        bar = self.query_one("#export-progress", ProgressBar)
+        self.app.call_from_thread(setattr, bar, "display", True)
+        folder = self._export_folder()
+
+        def progress(done: int, total: int) -> None:
+            self.app.call_from_thread(bar.update, total=total, progress=done)
+
+        written = export_forms(self.ctx, exam_ids, folder, blank=blank, progress=progress)
+        self.app.call_from_thread(self._say, f"{len(written)} skjema lagret i {folder}")
+        self.app.call_from_thread(setattr, bar, "display", False)
+
+    def action_toggle_directory(self) -> None:
+        directory = self.query_one("#directory", DataTable)
+        exams = self.query_one("#exams", DataTable)
+        directory.display, exams.display = not directory.display, directory.display
+        (directory if directory.display else exams).focus()
+
+    def action_export_directory(self) -> None:
+        from eksamen_tui.services.commission_forms import export_directory
+
+        self._say(f"Sensoroversikten er lagret: {export_directory(self.ctx)}")

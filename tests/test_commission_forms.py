@@ -144,10 +144,11 @@ def test_errors_point_at_the_cell(ctx, exam):
 
 def test_folder_import_is_file_by_file(ctx, exam, tmp_path):
     shutil.copy(_good_form(ctx, exam), tmp_path / "TDT4100_Skoleeksamen_kommisjonsskjema.xlsx")
-    shutil.copy(FOLDER / "bad_email.xlsx", tmp_path / "bad_email.xlsx")
+    shutil.copy(FOLDER / "bad_email.xlsx", tmp_path / "TMA4100_Skoleeksamen_kommisjonsskjema.xlsx")
+    (tmp_path / "notater.xlsx").write_text("not a form, not named as one: skipped")
     results = svc.import_path(ctx, tmp_path)
     assert [(r.file, r.ok) for r in results] == [("TDT4100_Skoleeksamen_kommisjonsskjema.xlsx", True),
-                                                 ("bad_email.xlsx", False)]
+                                                 ("TMA4100_Skoleeksamen_kommisjonsskjema.xlsx", False)]
     assert len(commissions(ctx, exam.id)) == 4
 
 

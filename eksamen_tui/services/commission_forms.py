@@ -260,6 +260,15 @@ def _examiner_for(s, ctx: Context, person: FormExaminer) -> Examiner:
     return examiner
 
 
+def forms_in(target: Path) -> list[Path]:
+    """The file itself, or the folder's forms: *.xlsx files whose name says
+    kommisjonsskjema (the naming rule), not Excel's ~$ lock files."""
+    if not target.is_dir():
+        return [target]
+    return sorted(p for p in target.iterdir() if p.suffix.casefold() == ".xlsx" and not p.name.startswith("~$")
+                  and "kommisjon" in p.name.casefold())
+
+
 @dataclass
 class FileResult:
     file: str
@@ -271,8 +280,7 @@ class FileResult:
 def import_path(ctx: Context, target: Path, progress: Callable[[int, int], None] | None = None) -> list[FileResult]:
     """A file, or every .xlsx in a folder: each file all-or-nothing."""
     target = Path(target)
-    files = sorted(p for p in target.iterdir() if p.suffix.casefold() == ".xlsx" and not p.name.startswith("~$")) \
-        if target.is_dir() else [target]
+    files = forms_in(target)
     results = []
     for index, path in enumerate(files):
         try:

@@ -378,4 +378,19 @@ def write_demo_samples(folder: Path = SAMPLES_DIR, *, today: date = REFERENCE_TO
                 .order_by(Exam.exam_date, Course.code)
             ).first()
         ctx.engine.dispose()
-        return write_sample_candidate_lists(ctx, folder, code, exam_date)
+        written = write_sample_candidate_lists(ctx, folder, code, exam_date)
+        written.append(_write_sample_form(folder, code, exam_date))
+        return written
+
+
+def _write_sample_form(folder: Path, code: str, exam_date: date) -> Path:
+    """A filled kommisjonsskjema for the same exam, as a department returns it."""
+    from eksamen_tui.excel.commission_form import FormExaminer, FormHeader, form_filename, write_form
+
+    course = next(c for c in read_demo_courses() if c["code"] == code)
+    header = FormHeader(code, course["name"], "2026H", "Skoleeksamen", exam_date)
+    ordinary = [FormExaminer("Ingrid Fagerli", "sensor", False, "ingrid.fagerli@demo-uni.no", "Demouniversitetet", True),
+                FormExaminer("Tor Brekke", "sensor", True, "tor.brekke@example.org", "UiO")]
+    appeal = [FormExaminer("Mona Sletten", "klagesensor", False, "mona.sletten@demo-uni.no", "Demouniversitetet"),
+              FormExaminer("Arne Vik", "klagesensor", True, "arne.vik@example.org", "UiB")]
+    return write_form(folder / form_filename(code, "Skoleeksamen"), header, ordinary, appeal)
