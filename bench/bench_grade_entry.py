@@ -103,13 +103,27 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--entries", type=int, default=1000)
     parser.add_argument("--json", action="store_true")
     parser.add_argument("--smoke", action="store_true", help="a few entries, to check the script works")
+    parser.add_argument("--db", type=Path, help="use (a copy of) this database instead of a fresh demo one")
+    parser.add_argument("--exam-code", default="BENCH2000", help="with --db: the exam to enter grades on")
     args = parser.parse_args(argv)
     entries = 20 if args.smoke else args.entries
     folder = Path(tempfile.mkdtemp())
-    _, exam_id = prepare_database(folder / "bench.db", entries)
-    result = asyncio.run(run_entries(folder / "bench.db", exam_id, entries))
+    db = folder / "bench.db"
+    if args.db:
+        import shutil
+
+        from bench.scenarios import _context, _exam_id
+
+        shutil.copy(args.db, db)  # entering grades changes the database
+        exam_id = _exam_id(_context(str(db)), args.exam_code)
+    else:
+        _, exam_id = prepare_database(db, entries)
+    result = asyncio.run(run_entries(db, exam_id, entries))
+    import resource
+
+    result["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     if args.json:
-        print(json.dumps(result, indent=2))
+        print(json.dumps(result))
     else:
         print(f"{'grade entry (posted key events)':<36} {'value':>10}")
         for key, value in result.items():

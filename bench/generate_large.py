@@ -95,23 +95,31 @@ def generate(path: Path, *, scale: float = 1.0, today: date = date(2026, 11, 23)
         put(conn, Exam, exams)
         # commissions: an ordinary one for every exam, an appeal one for half
         commissions, members = [], []
+
+        def pick(start: int, external: bool, avoid: set[int]) -> int:
+            """An examiner id from `start` on of the wanted kind, not in `avoid`."""
+            candidate = (start - 1) % n_examiners + 1
+            while ((candidate - 1) % 3 == 0) != external or candidate in avoid:
+                candidate = candidate % n_examiners + 1
+            return candidate
+
         for exam in exams:
             cid = len(commissions) + 1
             commissions.append({"id": cid, "exam_id": exam["id"], "part_id": None, "kind": "ordinary", "number": 1,
                                 "created_at": datetime(2026, 1, 1)})
-            a, b = rnd.randrange(n_examiners), rnd.randrange(n_examiners)
-            members += [{"commission_id": cid, "examiner_id": a + 1, "role": "sensor", "is_paid": False,
-                         "candidate_count": None},
-                        {"commission_id": cid, "examiner_id": (a + 1) % n_examiners + 1 if b == a else b + 1,
-                         "role": "sensor", "is_paid": False, "candidate_count": None}]
-            if exam["id"] % 2 == 0:
+            first = pick(rnd.randrange(n_examiners) + 1, False, set())
+            second = pick(rnd.randrange(n_examiners) + 1, True, {first})
+            ordinary = {first, second}
+            for examiner_id in (first, second):
+                members.append({"commission_id": cid, "examiner_id": examiner_id, "role": "sensor",
+                                "is_paid": False, "candidate_count": None})
+            if exam["id"] % 2 == 0:  # a valid appeal commission: two new, one external
                 cid = len(commissions) + 1
                 commissions.append({"id": cid, "exam_id": exam["id"], "part_id": None, "kind": "appeal",
                                     "number": 1, "created_at": datetime(2026, 1, 1)})
-                members += [{"commission_id": cid, "examiner_id": (a + 7) % n_examiners + 1, "role": "klagesensor",
-                             "is_paid": False, "candidate_count": None},
-                            {"commission_id": cid, "examiner_id": (a + 9) % n_examiners + 1, "role": "klagesensor",
-                             "is_paid": False, "candidate_count": None}]
+                for examiner_id in (pick(first + 7, False, ordinary), pick(second + 7, True, ordinary)):
+                    members.append({"commission_id": cid, "examiner_id": examiner_id, "role": "klagesensor",
+                                    "is_paid": False, "candidate_count": None})
         put(conn, Commission, commissions)
         put(conn, CommissionMember, members)
         # registrations, grades and a few cases

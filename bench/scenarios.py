@@ -90,8 +90,8 @@ def import_candidates(db: str, rows: int = 10_000) -> dict:
     ctx = _context(str(copy))
     with ctx.read() as s:
         exams = s.exec(select(Course.code, Exam.exam_date).join(Course, Course.id == Exam.course_id)
-                       .where(Exam.exam_date > TODAY, Exam.exam_form == "Skoleeksamen")
-                       .order_by(Exam.exam_date, Course.code)).all()
+                       .where(Exam.exam_form == "Skoleeksamen")
+                       .order_by(Exam.exam_date.desc(), Course.code)).all()
     by_key: dict = {}
     for code, day in exams:
         by_key.setdefault((code, day), None)

@@ -1,0 +1,23 @@
+"""The benchmark scripts run end to end on a tiny database (figures are
+checked to exist and be sane, not against targets: the full run is not CI)."""
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_benchmarks_smoke(tmp_path):
+    out = subprocess.run([sys.executable, "-m", "bench", "--smoke", "--json", "--db", str(tmp_path / "smoke.db")],
+                         capture_output=True, text=True, cwd=ROOT, timeout=600)
+    assert out.returncode == 0, out.stderr[-3000:]
+    figures = json.loads(out.stdout)
+    summary = figures["summary"]
+    assert set(summary) == {"startup_ratio", "desk_ms", "entries_per_second", "p95_handler_ms",
+                            "import_candidates_s", "export_protocol_s", "peak_rss_mb"}
+    assert all(value > 0 for value in summary.values())
+    assert figures["entry"]["entered_in_database"] == 50
+    assert figures["import_candidates"]["imported"] == 10_000
+    assert figures["forms"]["imported_ok"] == figures["forms"]["forms"] > 0
+    assert figures["generated"]["registration"] >= 2000
