@@ -9,6 +9,7 @@ import io
 import re
 import zipfile
 from dataclasses import dataclass, field
+from functools import lru_cache
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any, Iterable
@@ -109,13 +110,21 @@ def parse_date(value: Any) -> date | None:
     if isinstance(value, date):
         return value
     text = clean_text(value)
-    if not text:
-        return None
-    for pattern in ("%Y-%m-%d", "%d.%m.%Y", "%d.%m.%y", "%d/%m/%Y", "%Y-%m-%d %H:%M:%S"):
-        try:
-            return datetime.strptime(text, pattern).date()
-        except ValueError:
-            continue
+    return _parse_date_text(text) if text else None
+
+
+@lru_cache(maxsize=4096)
+def _parse_date_text(text: str) -> date:
+    """Cached: a list repeats the same few dates thousands of times."""
+    norwegian = re.fullmatch(r"(\d{1,2})[./](\d{1,2})[./](\d{2}|\d{4})", text)
+    try:
+        if norwegian:
+            day, month, year = (int(part) for part in norwegian.groups())
+            return date(year + 2000 if year < 100 else year, month, day)
+        if re.fullmatch(r"\d{4}-\d{2}-\d{2}( .*)?", text):
+            return date.fromisoformat(text[:10])
+    except ValueError:
+        pass
     raise ValueError(f"«{text}» er ikke en dato (bruk DD.MM.ÅÅÅÅ eller ÅÅÅÅ-MM-DD)")
 
 
@@ -148,18 +157,13 @@ def read_grid(path: Path) -> tuple[str | None, list[list[Any]], bool]:
     if suffix in (".xlsx", ".xlsm"):
         if not zipfile.is_zipfile(path):
             raise FileProblems([Problem(name, "filen er ikke en Excel-arbeidsbok (.xlsx), selv om navnet sier det")])
-        from openpyxl import load_workbook
+        from eksamen_tui.excel.fast_xlsx import read_first_sheet
 
         try:
-            workbook = load_workbook(path, read_only=True, data_only=True)
-        except Exception as error:  # openpyxl raises many kinds for broken files
+            sheet, rows = read_first_sheet(path)
+        except Exception as error:  # a zip that is no workbook, broken XML ...
             raise FileProblems([Problem(name, f"kan ikke lese arbeidsboken ({type(error).__name__})")]) from None
-        try:
-            sheet = workbook.worksheets[0]
-            rows = [list(row) for row in sheet.iter_rows(values_only=True)]
-            return sheet.title, rows, False
-        finally:
-            workbook.close()
+        return sheet, rows, False
     raise FileProblems([Problem(name, f"ukjent filtype «{path.suffix}» (bruk .xlsx eller .csv)")])
 
 
