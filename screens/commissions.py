@@ -163,13 +163,17 @@ X eksporterer den.
 
     @work(thread=True, exclusive=True, group="commissions")
     def load(self) -> None:
-        from eksamen_tui.services.commission_forms import commission_overview, examiner_directory
+        from eksamen_tui.services.commission_forms import commission_overview
 
-        overview = commission_overview(self.ctx)
-        directory = examiner_directory(self.ctx)
-        self.app.call_from_thread(self._show, overview, directory)
+        self.app.call_from_thread(self._show, commission_overview(self.ctx))
 
-    def _show(self, overview, directory) -> None:
+    @work(thread=True, exclusive=True, group="directory")
+    def load_directory(self) -> None:
+        from eksamen_tui.services.commission_forms import examiner_directory
+
+        self.app.call_from_thread(self._show_directory, examiner_directory(self.ctx))
+
+    def _show(self, overview) -> None:
         table = self.query_one("#exams", DataTable)
         table.clear()
         self._exam_ids = [row.exam_id for row in overview]
@@ -184,6 +188,8 @@ X eksporterer den.
         self.query_one("#commission-summary", Static).update(
             f"{len(overview)} eksamener · " + " · ".join(f"{k}: {v}" for k, v in sorted(counts.items()))
             + f" · over frist: {overdue}")
+
+    def _show_directory(self, directory) -> None:
         directory_table = self.query_one("#directory", DataTable)
         directory_table.clear()
         for line in directory:
@@ -248,6 +254,8 @@ X eksporterer den.
         directory = self.query_one("#directory", DataTable)
         exams = self.query_one("#exams", DataTable)
         directory.display, exams.display = not directory.display, directory.display
+        if directory.display:
+            self.load_directory()  # loaded when asked for: it spans a year of exams
         (directory if directory.display else exams).focus()
 
     def action_export_directory(self) -> None:

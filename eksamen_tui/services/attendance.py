@@ -251,26 +251,31 @@ class MissingDocumentation:
     deadline: date
 
 
-def missing_documentation(ctx: Context, *, only_overdue: bool = True) -> list[MissingDocumentation]:
-    """Valid absences without documentation (by default those past the deadline)."""
+def missing_documentation(ctx: Context, *, only_overdue: bool = True, days_back: int = 180) -> list[MissingDocumentation]:
+    """Valid absences without documentation on exams of the last `days_back`
+    days (by default only those past the documentation deadline)."""
     today = ctx.today()
     with ctx.read() as s:
         rows = s.exec(
-            select(Registration, Student, Exam, Course)
+            select(Registration.candidate_number, Student.student_number, Student.name, Exam.id, Exam.exam_date,
+                   Course.code)
             .join(Student, Student.id == Registration.student_id)
             .join(Exam, Exam.id == Registration.exam_id)
             .join(Course, Course.id == Exam.course_id)
             .where(Registration.attendance_state == AttendanceState.VALID_ABSENCE.value,
-                   Registration.documentation_received_on.is_(None))
+                   Registration.documentation_received_on.is_(None),
+                   Exam.exam_date >= today - timedelta(days=days_back))
             .order_by(Exam.exam_date, Registration.candidate_number)
         ).all()
+    deadlines: dict[date, date] = {}  # one calculation per exam date, not per candidate
     result = []
-    for reg, student, exam, course in rows:
-        deadline = ctx.rules.valid_absence_documentation(exam.exam_date)
+    for number, student_number, name, exam_id, exam_date, code in rows:
+        if exam_date not in deadlines:
+            deadlines[exam_date] = ctx.rules.valid_absence_documentation(exam_date)
+        deadline = deadlines[exam_date]
         if only_overdue and deadline >= today:
             continue
-        result.append(MissingDocumentation(exam.id, course.code, exam.exam_date, reg.candidate_number,
-                                           student.student_number, student.name, deadline))
+        result.append(MissingDocumentation(exam_id, code, exam_date, number, student_number, name, deadline))
     return result
 
 

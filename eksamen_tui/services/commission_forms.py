@@ -363,19 +363,30 @@ class DirectoryLine:
     papers: int  # attended candidates on the exams they examine (for fee forms)
 
 
-def examiner_directory(ctx: Context) -> list[DirectoryLine]:
+def examiner_directory(ctx: Context, days_back: int = 365, days_ahead: int = 120) -> list[DirectoryLine]:
+    """Who examines what in the period (default: the last year and the
+    coming four months), with the papers they grade, for fee forms."""
+    from datetime import timedelta
+
     from sqlalchemy import func
 
+    today = ctx.today()
     with ctx.read() as s:
         rows = s.exec(select(Examiner, Commission, Exam, Course)
                       .join(CommissionMember, CommissionMember.examiner_id == Examiner.id)
                       .join(Commission, Commission.id == CommissionMember.commission_id)
                       .join(Exam, Exam.id == Commission.exam_id)
                       .join(Course, Course.id == Exam.course_id)
+                      .where(Exam.exam_date >= today - timedelta(days=days_back),
+                             Exam.exam_date <= today + timedelta(days=days_ahead))
                       .order_by(Examiner.name, Exam.exam_date)).all()
-        attended = dict(s.exec(select(Registration.exam_id, func.count()).where(
-            Registration.attendance_state.in_(("attended", "withdrew_during", "blank")))
-            .group_by(Registration.exam_id)).all())
+        exam_ids = sorted({exam.id for _, _, exam, _ in rows})
+        attended: dict[int, int] = {}
+        for start in range(0, len(exam_ids), 5000):
+            attended.update(s.exec(select(Registration.exam_id, func.count()).where(
+                Registration.exam_id.in_(exam_ids[start:start + 5000]),
+                Registration.attendance_state.in_(("attended", "withdrew_during", "blank")))
+                .group_by(Registration.exam_id)).all())
     lines: dict[int, DirectoryLine] = {}
     for examiner, commission, exam, course in rows:
         line = lines.setdefault(examiner.id, DirectoryLine(examiner.id, examiner.name, examiner.email,
