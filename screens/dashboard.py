@@ -74,11 +74,11 @@ Pultene nås med F3–F7 fra hvor som helst; F2 kommer tilbake hit.
     def load(self) -> None:
         from eksamen_tui.services.dashboard import desk_counts, exam_lines
 
-        lines = exam_lines(self.ctx)
-        counts = desk_counts(self.ctx)
-        self.app.call_from_thread(self._show, lines, counts)
+        # the table first, then the desks' counts (they take longer on a big database)
+        self.app.call_from_thread(self._show, exam_lines(self.ctx))
+        self.app.call_from_thread(self._show_counts, desk_counts(self.ctx))
 
-    def _show(self, lines, counts) -> None:
+    def _show(self, lines) -> None:
         self._lines = {line.exam_id: line for line in lines}
         table = self.query_one("#exams", DataTable)
         cursor = table.cursor_row
@@ -102,7 +102,6 @@ Pultene nås med F3–F7 fra hvor som helst; F2 kommer tilbake hit.
             )
         if lines:
             table.move_cursor(row=min(cursor, len(lines) - 1))
-        self._show_counts(counts)
 
     def _show_counts(self, counts: dict) -> None:
         texts = {

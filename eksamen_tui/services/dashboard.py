@@ -42,18 +42,19 @@ class ExamLine:
     overdue: list[str] = field(default_factory=list)  # what is late, in words
 
 
-def exam_lines(ctx: Context, *, days_back: int = 30, days_ahead: int = 21) -> list[ExamLine]:
-    """Exams from `days_back` days ago to `days_ahead` days ahead, nearest first."""
+def exam_lines(ctx: Context, *, days_back: int = 30, days_ahead: int = 21, limit: int = 150) -> list[ExamLine]:
+    """Exams from `days_back` days ago to `days_ahead` days ahead, in date
+    order: at most `limit` on each side of today (a page, not the whole
+    exam period of a large university)."""
     today = ctx.today()
     rules = ctx.rules
     with ctx.read() as s:
-        exams = s.exec(
-            select(Exam, Course)
-            .join(Course, Course.id == Exam.course_id)
-            .where(Exam.exam_date >= today - timedelta(days=days_back),
-                   Exam.exam_date <= today + timedelta(days=days_ahead))
-            .order_by(Exam.exam_date, Course.code)
-        ).all()
+        base = select(Exam, Course).join(Course, Course.id == Exam.course_id)
+        recent = s.exec(base.where(Exam.exam_date >= today - timedelta(days=days_back), Exam.exam_date < today)
+                        .order_by(Exam.exam_date.desc(), Course.code).limit(limit)).all()
+        upcoming = s.exec(base.where(Exam.exam_date >= today, Exam.exam_date <= today + timedelta(days=days_ahead))
+                          .order_by(Exam.exam_date, Course.code).limit(limit)).all()
+        exams = sorted(recent, key=lambda row: (row[0].exam_date, row[1].code)) + list(upcoming)
         ids = [exam.id for exam, _ in exams]
         if not ids:
             return []
@@ -83,10 +84,14 @@ def exam_lines(ctx: Context, *, days_back: int = 30, days_ahead: int = 21) -> li
             ).all()
         )
     lines = []
+    deadline_cache: dict = {}
     for exam, course in exams:
         counts = states.get(exam.id, {})
         total = sum(counts.values())
-        deadlines = rules.exam_deadlines(exam.exam_date, thesis=exam.is_thesis)
+        key = (exam.exam_date, exam.is_thesis)
+        if key not in deadline_cache:  # many exams share a date
+            deadline_cache[key] = rules.exam_deadlines(exam.exam_date, thesis=exam.is_thesis)
+        deadlines = deadline_cache[key]
         upcoming = sorted((d, key) for key, d in deadlines.items() if d >= today)
         next_date, next_key = upcoming[0] if upcoming else (None, None)
         overdue: list[str] = []
