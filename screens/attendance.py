@@ -113,10 +113,8 @@ dokumentasjon innen fristen.
             f"oppmøte ført innen {rules.exam_deadlines(choice.exam_date)['attendance_registration']:%d.%m.%Y} · "
             f"dokumentasjon gyldig fravær innen {rules.valid_absence_documentation(choice.exam_date):%d.%m.%Y}",
         ))
-        table = self.query_one("#roster", DataTable)
-        table.clear()
-        for row in rows:
-            table.add_row(*self._cells(row), key=str(row.registration_id))
+        table = self.query_one("#roster", EntryTable)
+        table.fill([(str(row.registration_id), self._cells(row)) for row in rows])
         self.query_one("#picker").display = False
         table.focus()
         self._show_counts()
@@ -140,7 +138,8 @@ dokumentasjon innen fristen.
         return (str(row.candidate_number), row.student_number, row.name, state, attempt, ", ".join(notes))
 
     def _refresh_row(self, registration_id: int) -> None:
-        table = self.query_one("#roster", DataTable)
+        table = self.query_one("#roster", EntryTable)
+        table.ensure_row(str(registration_id))
         row = self._rows[registration_id]
         for key, value in zip(("number", "student", "name", "state", "attempt", "note"), self._cells(row)):
             table.update_cell(str(registration_id), key, value)
@@ -198,7 +197,8 @@ dokumentasjon innen fristen.
             except DomainError as error:
                 self._say(str(error) + " – ingenting er endret", error=True)
             return None
-        table = self.query_one("#roster", DataTable)
+        table = self.query_one("#roster", EntryTable)
+        table.ensure_row(str(registration_id))
         table.move_cursor(row=table.get_row_index(str(registration_id)))
         return registration_id
 

@@ -14,6 +14,7 @@ from textual.screen import ModalScreen
 from textual.widgets import DataTable, Footer, Header, Label, ProgressBar, Static
 
 from screens.base import DeskScreen
+from screens.widgets.fast_table import EntryTable
 
 
 class FormImportDialog(ModalScreen[int]):
@@ -138,7 +139,7 @@ X eksporterer den.
     def compose(self) -> ComposeResult:
         yield Header()
         yield Static("", id="commission-summary", classes="status-line")
-        yield DataTable(id="exams", cursor_type="row", zebra_stripes=True)
+        yield EntryTable(id="exams", cursor_type="row", zebra_stripes=True)
         yield DataTable(id="directory", cursor_type="row", zebra_stripes=True)
         yield ProgressBar(total=1, show_eta=False, id="export-progress")
         yield Static("", id="message")
@@ -174,13 +175,14 @@ X eksporterer den.
         self.app.call_from_thread(self._show_directory, examiner_directory(self.ctx))
 
     def _show(self, overview) -> None:
-        table = self.query_one("#exams", DataTable)
-        table.clear()
         self._exam_ids = [row.exam_id for row in overview]
+        rows = []
         for row in overview:
             style = "bold red" if row.overdue else ("green" if row.status == "komplett" else "")
-            table.add_row(f"{row.deadline:%d.%m.%Y}", row.course_code, f"{row.exam_form} {row.exam_date:%d.%m.%Y}",
-                          Text(row.status + (" !" if row.overdue else ""), style=style), key=str(row.exam_id))
+            rows.append((str(row.exam_id), (f"{row.deadline:%d.%m.%Y}", row.course_code,
+                                            f"{row.exam_form} {row.exam_date:%d.%m.%Y}",
+                                            Text(row.status + (" !" if row.overdue else ""), style=style))))
+        self.query_one("#exams", EntryTable).fill(rows)
         counts = {}
         for row in overview:
             counts[row.status] = counts.get(row.status, 0) + 1

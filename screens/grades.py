@@ -113,11 +113,8 @@ protokoll (.xlsx).
         self._rows = {row.registration_id: row for row in rows}
         self._by_number = {row.candidate_number: row.registration_id for row in rows}
         self._undo.clear()
-        table = self.query_one("#protocol", DataTable)
-        with self.app.batch_update():
-            table.clear()
-            for row in rows:
-                table.add_row(*self._cells(row), key=str(row.registration_id))
+        table = self.query_one("#protocol", EntryTable)
+        table.fill([(str(row.registration_id), self._cells(row)) for row in rows])
         self.query_one("#picker").display = False
         table.focus()
         self._show_info()
@@ -234,6 +231,7 @@ protokoll (.xlsx).
             if registration_id is None:
                 self._say(self._why_not_on_protocol(text) + " – ingenting er endret", error=True)
                 return None
+            table.ensure_row(str(registration_id))
             table.move_cursor(row=table.get_row_index(str(registration_id)))
             return registration_id
         if table.row_count == 0:
@@ -301,7 +299,8 @@ protokoll (.xlsx).
 
     def _update_row(self, row) -> None:
         self._rows[row.registration_id] = row
-        table = self.query_one("#protocol", DataTable)
+        table = self.query_one("#protocol", EntryTable)
+        table.ensure_row(str(row.registration_id))
         for key, value in zip(("number", "grade", "status"), self._cells(row)):
             table.update_cell(str(row.registration_id), key, value)
         # Counting the whole protocol on every key would cost O(n) per entry:
@@ -345,7 +344,8 @@ protokoll (.xlsx).
                   else "Førstegangsføring")
 
     def _redraw(self) -> None:
-        table = self.query_one("#protocol", DataTable)
+        table = self.query_one("#protocol", EntryTable)
+        table.ensure_row("")  # all rows present before every cell is redrawn
         with self.app.batch_update():
             for row in self._rows.values():
                 for key, value in zip(("number", "grade", "status"), self._cells(row)):
@@ -364,11 +364,8 @@ protokoll (.xlsx).
         rows = protocol(self.ctx, self.exam_id, None)
         self._rows = {row.registration_id: row for row in rows}
         self._by_number = {row.candidate_number: row.registration_id for row in rows}
-        table = self.query_one("#protocol", DataTable)
-        with self.app.batch_update():
-            table.clear()
-            for row in rows:
-                table.add_row(*self._cells(row), key=str(row.registration_id))
+        self.query_one("#protocol", EntryTable).fill(
+            [(str(row.registration_id), self._cells(row)) for row in rows])
         self._show_info()
         self._show_progress()
         self._say("Samlet karakter: beregnes fra delene")

@@ -28,6 +28,7 @@ class EntryTable(DataTable):
 
     def clear(self, columns: bool = False):
         self._bump_order()
+        self._pending = []
         return super().clear(columns)
 
     def sort(self, *args, **kwargs):
@@ -41,3 +42,32 @@ class EntryTable(DataTable):
     def add_row(self, *cells, **kwargs):
         self._bump_order()
         return super().add_row(*cells, **kwargs)
+
+    # --- filling a long list without blocking the first frame --------------------
+    FIRST_PAGE = 60
+    CHUNK = 200
+
+    def fill(self, rows: list[tuple[str, tuple]]) -> None:
+        """Replace the rows: the first page at once (the desk is usable at
+        once), the rest in chunks after each refresh. `ensure_row(key)`
+        finishes the filling when a key beyond what is shown is asked for."""
+        self.clear()
+        self._pending = list(rows)
+        self._add_pending(self.FIRST_PAGE)
+
+    def _add_pending(self, count: int) -> None:
+        pending = getattr(self, "_pending", [])
+        batch, self._pending = pending[:count], pending[count:]
+        for key, cells in batch:
+            self.add_row(*cells, key=key)
+        if self._pending:
+            self.call_after_refresh(self._add_pending, self.CHUNK)
+
+    def ensure_row(self, key: str) -> None:
+        """Make sure the row for `key` is in the table (add the rest now)."""
+        if getattr(self, "_pending", None) and key not in self.rows:
+            self._add_pending(len(self._pending))
+
+    @property
+    def fully_loaded(self) -> bool:
+        return not getattr(self, "_pending", None)
