@@ -32,7 +32,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--db", help="databasefil eller SQLAlchemy-URL (ellers $EKSAMEN_DB)")
     parser.add_argument("--clerk", help="saksbehandlerens navn i revisjonssporet (ellers OS-brukeren)")
     parser.add_argument("--demo", action="store_true", help="åpne appen på en fersk demodatabase")
-    parser.add_argument("--today", type=_iso_date, help=argparse.SUPPRESS)
+    parser.add_argument("--today", type=_iso_date, help="lat som om dagens dato er ÅÅÅÅ-MM-DD (demo og tester)")
     sub = parser.add_subparsers(dest="command", parser_class=_Parser)
 
     p = sub.add_parser("backup", help="ta sikkerhetskopi av databasen (SQLite online backup)")

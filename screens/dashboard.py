@@ -100,7 +100,12 @@ Pultene nås med F3–F7 fra hvor som helst; F2 kommer tilbake hit.
                 str(line.open_cases or ""),
                 key=str(line.exam_id),
             )
-        if lines:
+        if lines and not getattr(self, "_placed", False):
+            # first time: start at today's exams, not the oldest ones
+            self._placed = True
+            cursor = next((i for i, line in enumerate(lines) if line.exam_date >= today), 0)
+            table.move_cursor(row=cursor, scroll=True)
+        elif lines:
             table.move_cursor(row=min(cursor, len(lines) - 1))
 
     def _show_counts(self, counts: dict) -> None:
