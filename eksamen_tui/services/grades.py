@@ -92,7 +92,14 @@ def protocol(ctx: Context, exam_id: int, part_id: int | None = None) -> list[Pro
                    Registration.attendance_state == AttendanceState.ATTENDED.value)
             .order_by(Registration.candidate_number)
         ).all()
-        grades = _current_grades(s, exam_id, part_id)
+        # plain rows, not ORM objects: a protocol can have 10,000 lines
+        query = (
+            select(Grade.registration_id, Grade.value, Grade.status, Grade.source, Grade.control_value)
+            .join(Registration, Registration.id == Grade.registration_id)
+            .where(Registration.exam_id == exam_id, Grade.is_current == True)  # noqa: E712
+        )
+        query = query.where(Grade.part_id == part_id) if part_id else query.where(Grade.part_id.is_(None))
+        grades = {row.registration_id: row for row in s.exec(query).all()}
         blocked = blocked_registration_ids(s, exam_id) if part_id is None else set()
     return [_row(reg_id, number, grades.get(reg_id), reg_id in blocked) for reg_id, number in regs]
 

@@ -22,7 +22,7 @@ STATUS_TEXT = {
 def export_protocol(ctx: Context, exam_id: int, path: Path | None = None) -> Path:
     from openpyxl.styles import Font
 
-    from eksamen_tui.excel.writer import append_row, new_workbook
+    from eksamen_tui.excel.writer import new_write_only_workbook, write_only_row
 
     with ctx.read() as s:
         exam = s.get(Exam, exam_id)
@@ -32,36 +32,32 @@ def export_protocol(ctx: Context, exam_id: int, path: Path | None = None) -> Pat
                              .order_by(Commission.number)).all()
         members = [(c.number, commission_members(s, c.id)) for c in commissions]
     path = Path(path) if path else Path(export_dir()) / f"{course.code}_{exam.exam_date:%Y-%m-%d}_protokoll.xlsx"
-    workbook, sheet = new_workbook("Protokoll")
-    sheets = [(sheet, None, "Samlet karakter" if parts else "Karakter")]
-    for part in parts:
-        sheets.append((workbook.create_sheet(part.name[:31]), part.id, f"Del: {part.name} ({part.weight} %)"))
-    for target, part_id, heading in sheets:
-        append_row(target, ["Vurderingsprotokoll"])
-        target.cell(row=1, column=1).font = Font(bold=True, size=14)
-        append_row(target, ["Emne", f"{course.code} {course.name}"])
-        append_row(target, ["Eksamen", f"{exam.exam_form} {exam.exam_date:%d.%m.%Y}"])
-        append_row(target, ["Vurdering", heading])
+    workbook = new_write_only_workbook()  # streamed: a protocol can have 10,000 lines
+    bold = Font(bold=True)
+    targets = [("Protokoll", None, "Samlet karakter" if parts else "Karakter")]
+    targets += [(part.name[:31], part.id, f"Del: {part.name} ({part.weight} %)") for part in parts]
+    for title, part_id, heading in targets:
+        sheet = workbook.create_sheet(title)
+        for column, width in zip("ABCDE", (18, 40, 22, 8, 14)):
+            sheet.column_dimensions[column].width = width
+        sheet.page_setup.fitToWidth = 1
+        write_only_row(sheet, ["Vurderingsprotokoll"], Font(bold=True, size=14))
+        write_only_row(sheet, ["Emne", f"{course.code} {course.name}"])
+        write_only_row(sheet, ["Eksamen", f"{exam.exam_form} {exam.exam_date:%d.%m.%Y}"])
+        write_only_row(sheet, ["Vurdering", heading])
         for number, people in members or [(1, [])]:
             names = ", ".join(f"{m.name} ({'ekstern' if m.is_external else 'intern'})" for m in people)
-            append_row(target, [f"Kommisjon {number}", names or "ikke registrert"])
-        append_row(target, [])
-        header_row = append_row(target, ["Kandidatnr", "Karakter", "Merknad"])
-        for cell in target[header_row]:
-            cell.font = Font(bold=True)
+            write_only_row(sheet, [f"Kommisjon {number}", names or "ikke registrert"])
+        write_only_row(sheet, [])
+        write_only_row(sheet, ["Kandidatnr", "Karakter", "Merknad"], bold)
         for row in protocol(ctx, exam_id, part_id):
             grade = "" if row.status == "blocked" else (row.grade or "")
-            append_row(target, [str(row.candidate_number), grade, STATUS_TEXT[row.status]])
-        append_row(target, [])
+            write_only_row(sheet, [str(row.candidate_number), grade, STATUS_TEXT[row.status]])
+        write_only_row(sheet, [])
         for _, people in members or [(1, [])]:
             for member in people or [None]:
-                append_row(target, ["Signatur sensor", member.name if member else "", "______________________",
-                                    "Dato", "__________"])
-        target.column_dimensions["A"].width = 18
-        target.column_dimensions["B"].width = 40
-        target.column_dimensions["C"].width = 22
-        target.page_setup.fitToWidth = 1
-        target.print_title_rows = f"{header_row}:{header_row}"
+                write_only_row(sheet, ["Signatur sensor", member.name if member else "", "______________________",
+                                       "Dato", "__________"])
     path.parent.mkdir(parents=True, exist_ok=True)
     workbook.save(path)
     return path
