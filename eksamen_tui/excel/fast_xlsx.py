@@ -87,48 +87,71 @@ def _date_styles(archive: zipfile.ZipFile) -> set[int]:
 
 def read_first_sheet(path) -> tuple[str, list[list[Any]]]:
     """(sheet name, rows of values) of the workbook's first sheet."""
+    from xml.parsers import expat
+
     with zipfile.ZipFile(path) as archive:
         name, sheet_path = _first_sheet_path(archive)
         strings = _shared_strings(archive)
         date_styles = _date_styles(archive)
         rows: list[list[Any]] = []
-        with archive.open(sheet_path) as handle:
-            row: list[Any] = []
-            row_number = 0
-            for _, element in iterparse(handle):
-                tag = element.tag
-                if tag == f"{NS}c":
-                    column = _column_index(element.get("r", "")) if element.get("r") else len(row)
-                    kind = element.get("t", "n")
-                    value_element = element.find(f"{NS}v")
-                    raw = value_element.text if value_element is not None else None
-                    if kind == "s":
-                        value = strings[int(raw)] if raw is not None else None
-                    elif kind == "inlineStr":
-                        value = "".join(t.text or "" for t in element.iter(f"{NS}t"))
-                    elif kind in ("str", "e"):
-                        value = raw
-                    elif kind == "b":
-                        value = raw == "1"
-                    elif raw is None:
-                        value = None
+        state = {"row": [], "number": 0, "cell": None, "text": None}
+
+        # expat callbacks: no element objects, which is what made this fast
+        def start(tag: str, attrs: dict) -> None:
+            local = tag.rpartition(":")[2] if ":" in tag else tag
+            if local == "c":
+                state["cell"] = (attrs.get("r"), attrs.get("t", "n"), int(attrs.get("s", "0")))
+                state["text"] = None
+            elif local in ("v", "t") and state["cell"] is not None:
+                state["text"] = [] if state["text"] is None else state["text"]
+                state["collect"] = True
+            elif local == "row":
+                number = int(attrs.get("r", state["number"] + 1))
+                while state["number"] < number - 1:  # rows Excel left out are blank rows
+                    rows.append([])
+                    state["number"] += 1
+                state["number"] = number
+                state["row"] = []
+
+        def text(data: str) -> None:
+            if state.get("collect"):
+                state["text"].append(data)
+
+        def end(tag: str) -> None:
+            local = tag.rpartition(":")[2] if ":" in tag else tag
+            if local in ("v", "t"):
+                state["collect"] = False
+            elif local == "c":
+                ref, kind, style = state["cell"]
+                raw = "".join(state["text"]) if state["text"] is not None else None
+                if kind == "s":
+                    value = strings[int(raw)] if raw is not None else None
+                elif kind in ("inlineStr", "str", "e"):
+                    value = raw
+                elif kind == "b":
+                    value = raw == "1"
+                elif raw is None:
+                    value = None
+                else:
+                    number = float(raw)
+                    if style in date_styles:
+                        value = EXCEL_EPOCH + timedelta(days=number)
                     else:
-                        number = float(raw)
-                        if int(element.get("s", "0")) in date_styles:
-                            value = EXCEL_EPOCH + timedelta(days=number)
-                        else:
-                            value = int(number) if number.is_integer() else number
-                    if column >= len(row):
-                        row.extend([None] * (column - len(row) + 1))
-                    row[column] = value
-                    element.clear()
-                elif tag == f"{NS}row":
-                    number = int(element.get("r", row_number + 1))
-                    while row_number < number - 1:  # rows Excel left out are blank rows
-                        rows.append([])
-                        row_number += 1
-                    rows.append(row)
-                    row_number = number
-                    row = []
-                    element.clear()
+                        value = int(number) if number.is_integer() else number
+                row = state["row"]
+                column = _column_index(ref) if ref else len(row)
+                if column >= len(row):
+                    row.extend([None] * (column - len(row) + 1))
+                row[column] = value
+                state["cell"] = None
+            elif local == "row":
+                rows.append(state["row"])
+
+        parser = expat.ParserCreate()
+        parser.buffer_text = True
+        parser.StartElementHandler = start
+        parser.EndElementHandler = end
+        parser.CharacterDataHandler = text
+        with archive.open(sheet_path) as handle:
+            parser.ParseFile(handle)
     return name, rows
