@@ -87,7 +87,9 @@ class EksamenApp(App):
         self.theme = "textual-dark"
         self.switch_mode("dashboard")
         if self.ctx is None:
-            self._open_database()
+            # after the first frame: importing the database layer in a thread
+            # would otherwise compete with drawing it (one GIL)
+            self.call_after_refresh(self._open_database)
         else:
             self.call_after_refresh(self._announce_ready)
 
