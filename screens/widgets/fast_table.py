@@ -40,12 +40,17 @@ class EntryTable(DataTable):
         return super().remove_row(row_key)
 
     def add_row(self, *cells, **kwargs):
-        self._bump_order()
-        return super().add_row(*cells, **kwargs)
+        # appending keeps the cached order valid: extend it instead of dropping it
+        cache = self._order_cache
+        row_key = super().add_row(*cells, **kwargs)
+        if cache is not None and cache[0] == (self.row_count - 1, self._order_version):
+            cache[1].append(self.rows[row_key])
+            self._order_cache = ((self.row_count, self._order_version), cache[1])
+        return row_key
 
     # --- filling a long list without blocking the first frame --------------------
     FIRST_PAGE = 60
-    CHUNK = 200
+    CHUNK = 100
 
     def fill(self, rows: list[tuple[str, tuple]]) -> None:
         """Replace the rows: the first page at once (the desk is usable at
