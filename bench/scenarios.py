@@ -153,7 +153,7 @@ def export_protocol(db: str) -> dict:
     elapsed = time.perf_counter() - start
     from openpyxl import load_workbook
 
-    rows = load_workbook(path, read_only=True).active.max_row
+    rows = sum(1 for _ in load_workbook(path, read_only=True).active.iter_rows(values_only=True))
     return {"rows_in_sheet": rows, "total_s": elapsed}
 
 
