@@ -272,9 +272,6 @@ til klagekommisjonen (bare kandidatnummer).
             text.append("\n")
         self.query_one("#case-detail", Static).update(text)
 
-    def _say(self, message: str, *, error: bool = False) -> None:
-        self.query_one("#message", Static).update(Text(message, style="bold red" if error else ""))
-
     # --- actions -----------------------------------------------------------------
     def action_new_case(self) -> None:
         def done(case_id: int | None) -> None:

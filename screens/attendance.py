@@ -9,7 +9,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import DataTable, Footer, Header, Static
 
-from screens.base import DeskScreen
+from screens.base import CandidateNumberTyping, DeskScreen
 from screens.widgets.exam_picker import ExamPicker
 from screens.widgets.fast_table import EntryTable
 
@@ -24,7 +24,7 @@ STATE_KEYS = {
 }
 
 
-class AttendanceScreen(DeskScreen):
+class AttendanceScreen(CandidateNumberTyping, DeskScreen):
     TITLE = "Oppmøte"
     CSS_PATH = "attendance.tcss"
     HELP = """
@@ -68,7 +68,6 @@ dokumentasjon innen fristen.
         self.exam_id: int | None = None
         self._rows: dict[int, object] = {}  # registration id -> RosterRow
         self._by_number: dict[int, int] = {}  # candidate number -> registration id
-        self._number = ""
         self._undo: list[list] = []
 
     def compose(self) -> ComposeResult:
@@ -158,34 +157,15 @@ dokumentasjon innen fristen.
             text.append(f"{counts[state]}   ")
         self.query_one("#counts", Static).update(text)
 
-    def _say(self, message: str, *, error: bool = False) -> None:
-        self.query_one("#message", Static).update(Text(message, style="bold red" if error else ""))
-
     # --- typing a candidate number ----------------------------------------
     def on_key(self, event) -> None:
         if self.exam_id is None or not self.query_one("#roster", DataTable).has_focus:
             return
-        if event.character and event.character.isdigit():
-            self._number += event.character
-            self._show_number()
-            event.stop()
-            event.prevent_default()
-        elif event.key == "backspace" and self._number:
-            self._number = self._number[:-1]
-            self._show_number()
-            event.stop()
-        elif event.key == "enter" and self._number:
-            self._jump_to_number()
-            event.stop()
-            event.prevent_default()
-
-    def _show_number(self) -> None:
-        self.query_one("#number-line", Static).update(f"Kandidatnummer: {self._number}" if self._number else "")
+        self.typed_number_key(event, self._jump_to_number)
 
     def _jump_to_number(self) -> int | None:
         """Move to the typed number; None (and a message) if it is not on the list."""
-        text, self._number = self._number, ""
-        self._show_number()
+        text = self.take_number()
         registration_id = self._by_number.get(int(text)) if text.isdigit() else None
         if registration_id is None:
             from eksamen_tui.domain.errors import DomainError
@@ -201,10 +181,6 @@ dokumentasjon innen fristen.
         table.ensure_row(str(registration_id))
         table.move_cursor(row=table.get_row_index(str(registration_id)))
         return registration_id
-
-    def action_clear_number(self) -> None:
-        self._number = ""
-        self._show_number()
 
     def _current_registration(self) -> int | None:
         table = self.query_one("#roster", DataTable)

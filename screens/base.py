@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from rich.text import Text
 from textual.screen import Screen
+from textual.widgets import Static
 
 if TYPE_CHECKING:
     from eksamen_tui.services.context import Context
@@ -43,3 +45,43 @@ class DeskScreen(Screen):
 
     def on_ready(self) -> None:
         """Called once the database is open: load the desk's data here."""
+
+    def _say(self, message: str, *, error: bool = False) -> None:
+        """The desk's message line (#message): what happened, or why not."""
+        self.query_one("#message", Static).update(Text(message, style="bold red" if error else ""))
+
+
+class CandidateNumberTyping:
+    """Digits typed on a desk's list build a candidate number (shown in
+    #number-line); Enter jumps to it, Backspace corrects, Esc clears. A
+    state or grade key typed after the digits applies to that candidate."""
+
+    _number = ""
+
+    def typed_number_key(self, event, jump) -> bool:
+        """Handle a key that belongs to the number; True when it did."""
+        if event.character and event.character.isdigit():
+            self._number += event.character
+        elif event.key == "backspace" and self._number:
+            self._number = self._number[:-1]
+        elif event.key == "enter" and self._number:
+            jump()
+        else:
+            return False
+        self._show_number()
+        event.stop()
+        event.prevent_default()
+        return True
+
+    def take_number(self) -> str:
+        """The typed number (and clear it)."""
+        number, self._number = self._number, ""
+        self._show_number()
+        return number
+
+    def _show_number(self) -> None:
+        self.query_one("#number-line", Static).update(f"Kandidatnummer: {self._number}" if self._number else "")
+
+    def action_clear_number(self) -> None:
+        self._number = ""
+        self._show_number()

@@ -198,9 +198,6 @@ X eksporterer den.
             directory_table.add_row(line.name, line.email, line.employer, "ekstern" if line.is_external else "intern",
                                     str(line.papers), ", ".join(line.exams), key=str(line.examiner_id))
 
-    def _say(self, message: str, *, error: bool = False) -> None:
-        self.query_one("#message", Static).update(Text(message, style="bold red" if error else ""))
-
     def _export_folder(self) -> Path:
         from eksamen_tui.services.context import export_dir
 

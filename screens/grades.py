@@ -12,7 +12,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.widgets import DataTable, Footer, Header, Static
 
-from screens.base import DeskScreen
+from screens.base import CandidateNumberTyping, DeskScreen
 from screens.widgets.exam_picker import ExamPicker
 from screens.widgets.fast_table import EntryTable
 
@@ -24,7 +24,7 @@ STATUS_LABELS = {
 }
 
 
-class GradesScreen(DeskScreen):
+class GradesScreen(CandidateNumberTyping, DeskScreen):
     TITLE = "Karakterer"
     CSS_PATH = "grades.tcss"
     HELP = """
@@ -69,7 +69,6 @@ protokoll (.xlsx).
         self.info = None
         self._rows: dict[int, object] = {}  # registration id -> ProtocolRow
         self._by_number: dict[int, int] = {}
-        self._number = ""
         self._undo: list = []
         self._progress_pending = False
 
@@ -175,27 +174,13 @@ protokoll (.xlsx).
             chart.append(f" {count}\n")
         self.query_one("#chart", Static).update(chart)
 
-    def _say(self, message: str, *, error: bool = False) -> None:
-        self.query_one("#message", Static).update(Text(message, style="bold red" if error else ""))
-
     # --- keys -----------------------------------------------------------------------
     def on_key(self, event) -> None:
         if self.exam_id is None or not self.query_one("#protocol", DataTable).has_focus:
             return
-        if event.character and event.character.isdigit():
-            self._number += event.character
-            self._show_number()
-            event.stop()
-            event.prevent_default()
-        elif event.key == "backspace" and self._number:
-            self._number = self._number[:-1]
-            self._show_number()
-            event.stop()
-        elif event.key == "enter" and self._number:
-            self._target_registration()
-            event.stop()
-            event.prevent_default()
-        elif self._outside_scale(event):
+        if self.typed_number_key(event, self._target_registration):
+            return
+        if self._outside_scale(event):
             scale = "A–F" if self.info.scale.value == "letter" else "bestått (+) / ikke bestått (−)"
             self._say(f"«{event.character}» er ingen karakter på skalaen {scale} – ingenting endret", error=True)
             event.stop()
@@ -214,19 +199,11 @@ protokoll (.xlsx).
         bound = {b.key for b in self.BINDINGS if isinstance(b, Binding)}
         return key not in bound
 
-    def _show_number(self) -> None:
-        self.query_one("#number-line", Static).update(f"Kandidatnummer: {self._number}" if self._number else "")
-
-    def action_clear_number(self) -> None:
-        self._number = ""
-        self._show_number()
-
     def _target_registration(self) -> int | None:
         """The row a grade key applies to: the typed number, else the cursor."""
         table = self.query_one("#protocol", DataTable)
         if self._number:
-            text, self._number = self._number, ""
-            self._show_number()
+            text = self.take_number()
             registration_id = self._by_number.get(int(text))
             if registration_id is None:
                 self._say(self._why_not_on_protocol(text) + " – ingenting er endret", error=True)

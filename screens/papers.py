@@ -193,9 +193,6 @@ mottaket. En sen levering registreres som sen, aldri avvist; en ny levering
         self._say("Kryss av sjekklisten (1–8), fyll ut «Levert av» og trykk Ctrl+R.")
         self.refresh_bindings()
 
-    def _say(self, message: str, *, error: bool = False) -> None:
-        self.query_one("#message", Static).update(Text(message, style="bold red" if error else ""))
-
     # --- actions ------------------------------------------------------------------
     def check_action(self, action: str, parameters: tuple) -> bool | None:
         if action in ("register", "toggle", "receipt"):

@@ -4,7 +4,6 @@ import sqlite3
 import stat
 import subprocess
 import sys
-from pathlib import Path
 
 from sqlalchemy import text
 
