@@ -203,7 +203,7 @@ def plan_import(ctx: Context, path: Path, progress: Callable[[int, int], None] |
             ).all():
                 existing[(exam_id, candidate)] = (student_number, candidate)
                 existing_by_student[(exam_id, student_number)] = candidate
-        students = _existing_students(s, {item.student_number for item in parsed})
+        students = _students_by_number(s, {item.student_number for item in parsed}, Student.name)
 
     done: set[tuple[int, int]] = set()
     for item in parsed:
@@ -240,13 +240,14 @@ def plan_import(ctx: Context, path: Path, progress: Callable[[int, int], None] |
     return plan
 
 
-def _existing_students(session, numbers: set[str]) -> dict[str, str]:
-    found: dict[str, str] = {}
+def _students_by_number(session, numbers: set[str], column) -> dict[str, object]:
+    """student number -> `column` (name or id) for the students that exist,
+    in chunks so that a 10,000-row file stays within SQL parameter limits."""
+    found: dict[str, object] = {}
     ordered = sorted(numbers)
     for start in range(0, len(ordered), 5000):
-        chunk = ordered[start:start + 5000]
-        found.update(session.exec(select(Student.student_number, Student.name)
-                                  .where(Student.student_number.in_(chunk))).all())
+        found.update(session.exec(select(Student.student_number, column)
+                                  .where(Student.student_number.in_(ordered[start:start + 5000]))).all())
     return found
 
 
@@ -263,7 +264,7 @@ def apply_import(ctx: Context, plan: ImportPlan) -> ImportResult:
         if plan.new_students:
             s.execute(insert(Student.__table__),
                       [{"student_number": n, "name": name} for n, name in plan.new_students.items()])
-        ids = _student_ids(s, {item.student_number for item in plan.new_registrations})
+        ids = _students_by_number(s, {item.student_number for item in plan.new_registrations}, Student.id)
         if plan.new_registrations:
             s.execute(insert(Registration.__table__), [
                 {
@@ -279,16 +280,6 @@ def apply_import(ctx: Context, plan: ImportPlan) -> ImportResult:
                 audit.record(s, ctx, "exam", exam_id, "candidates_imported", summary.unchanged,
                              summary.unchanged + summary.new, reason_code="import", note=plan.file)
     return ImportResult(len(plan.new_registrations), len(plan.new_students), plan.unchanged)
-
-
-def _student_ids(session, numbers: set[str]) -> dict[str, int]:
-    found: dict[str, int] = {}
-    ordered = sorted(numbers)
-    for start in range(0, len(ordered), 5000):
-        chunk = ordered[start:start + 5000]
-        found.update(session.exec(select(Student.student_number, Student.id)
-                                  .where(Student.student_number.in_(chunk))).all())
-    return found
 
 
 def cli_import_candidates(args) -> int:
