@@ -9,7 +9,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import DataTable, Footer, Header, Static
 
-from screens.base import CandidateNumberTyping, DeskScreen
+from screens.base import REFUSED, CandidateNumberTyping, DeskScreen
 from screens.widgets.exam_picker import ExamPicker
 from screens.widgets.fast_table import EntryTable
 
@@ -196,7 +196,6 @@ dokumentasjon innen fristen.
 
     def action_state(self, key: str) -> None:
         from eksamen_tui.domain.attendance import AttendanceState, counts_as_attempt
-        from eksamen_tui.domain.errors import DomainError
         from eksamen_tui.services.attendance import set_state
 
         typed = bool(self._number)
@@ -205,10 +204,8 @@ dokumentasjon innen fristen.
             return
         row = self._rows[registration_id]
         new_state = AttendanceState(STATE_KEYS[key])
-        try:
-            change = set_state(self.ctx, self.exam_id, row.candidate_number, new_state)
-        except DomainError as error:
-            self._say(str(error), error=True)
+        change = self._call(set_state, self.ctx, self.exam_id, row.candidate_number, new_state)
+        if change is REFUSED:
             return
         self._apply_change(change)
         self._undo.append([change])
@@ -272,17 +269,14 @@ dokumentasjon innen fristen.
     def action_documentation(self) -> None:
         from dataclasses import replace
 
-        from eksamen_tui.domain.errors import DomainError
         from eksamen_tui.services.attendance import record_documentation
 
         registration_id = self._current_registration()
         if registration_id is None:
             return
         row = self._rows[registration_id]
-        try:
-            record_documentation(self.ctx, self.exam_id, row.candidate_number, self.ctx.today())
-        except DomainError as error:
-            self._say(str(error), error=True)
+        result = self._call(record_documentation, self.ctx, self.exam_id, row.candidate_number, self.ctx.today())
+        if result is REFUSED:
             return
         self._rows[registration_id] = replace(row, documentation_received_on=self.ctx.today())
         self._refresh_row(registration_id)

@@ -12,6 +12,9 @@ if TYPE_CHECKING:
     from eksamen_tui.services.context import Context
 
 
+REFUSED = object()  # what `DeskScreen._call` returns when a rule said no
+
+
 class DeskScreen(Screen):
     """Base for desks. `HELP` is bokmål text shown above the key list on F1."""
 
@@ -49,6 +52,17 @@ class DeskScreen(Screen):
     def _say(self, message: str, *, error: bool = False) -> None:
         """The desk's message line (#message): what happened, or why not."""
         self.query_one("#message", Static).update(Text(message, style="bold red" if error else ""))
+
+    def _call(self, service, *args, **kwargs):
+        """Call a service; if a rule refuses (DomainError), say why on the
+        message line and return REFUSED (nothing was changed)."""
+        from eksamen_tui.domain.errors import DomainError
+
+        try:
+            return service(*args, **kwargs)
+        except DomainError as error:
+            self._say(str(error), error=True)
+            return REFUSED
 
 
 class CandidateNumberTyping:

@@ -12,7 +12,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.widgets import DataTable, Footer, Header, Static
 
-from screens.base import CandidateNumberTyping, DeskScreen
+from screens.base import REFUSED, CandidateNumberTyping, DeskScreen
 from screens.widgets.exam_picker import ExamPicker
 from screens.widgets.fast_table import EntryTable
 
@@ -291,17 +291,14 @@ protokoll (.xlsx).
         self._show_progress()
 
     def action_undo(self) -> None:
-        from eksamen_tui.domain.errors import DomainError
         from eksamen_tui.services.grades import undo_entry
 
         if not self._undo:
             self._say("Ingenting å angre")
             return
         entry = self._undo.pop()
-        try:
-            row = undo_entry(self.ctx, self.exam_id, entry)
-        except DomainError as error:
-            self._say(str(error), error=True)
+        row = self._call(undo_entry, self.ctx, self.exam_id, entry)
+        if row is REFUSED:
             return
         self._update_row(row)
         table = self.query_one("#protocol", DataTable)
@@ -370,13 +367,10 @@ protokoll (.xlsx).
             "f.eks. «B sjekket mot signert protokoll».", placeholder="verdi årsak"), done)
 
     def _resolve(self, candidate: int, value: str, reason: str) -> None:
-        from eksamen_tui.domain.errors import DomainError
         from eksamen_tui.services.grades import resolve_mismatch
 
-        try:
-            row = resolve_mismatch(self.ctx, self.exam_id, candidate, value, reason, self.part_id)
-        except DomainError as error:
-            self._say(str(error), error=True)
+        row = self._call(resolve_mismatch, self.ctx, self.exam_id, candidate, value, reason, self.part_id)
+        if row is REFUSED:
             return
         self._update_row(row)
         self._say(f"Kandidat {candidate}: avvik løst, {row.grade} kontrollert")
@@ -404,13 +398,10 @@ protokoll (.xlsx).
             placeholder="verdi kode merknad"), done)
 
     def _correct(self, candidate: int, value: str, code: str, note: str) -> None:
-        from eksamen_tui.domain.errors import DomainError
         from eksamen_tui.services.grades import correct_grade
 
-        try:
-            row = correct_grade(self.ctx, self.exam_id, candidate, value, code, note, self.part_id)
-        except DomainError as error:
-            self._say(str(error), error=True)
+        row = self._call(correct_grade, self.ctx, self.exam_id, candidate, value, code, note, self.part_id)
+        if row is REFUSED:
             return
         self._update_row(row)
         self._say(f"Kandidat {candidate}: rettet til {row.grade} ({code})")
@@ -429,13 +420,10 @@ protokoll (.xlsx).
             "Skriv «ja» og Enter."), done)
 
     def _publish(self) -> None:
-        from eksamen_tui.domain.errors import DomainError
         from eksamen_tui.services.grades import protocol_info, publish
 
-        try:
-            deadlines = publish(self.ctx, self.exam_id)
-        except DomainError as error:
-            self._say(str(error), error=True)
+        deadlines = self._call(publish, self.ctx, self.exam_id)
+        if deadlines is REFUSED:
             return
         self.info = protocol_info(self.ctx, self.exam_id, self.part_id)
         self._show_info()

@@ -6,14 +6,9 @@ from sqlmodel import select
 
 from eksamen_tui.app import EksamenApp
 from eksamen_tui.db.models import Case, Grade
-from tests.screen_text import screen_text
+from tests.screen_text import screen_text, settle
 from tests.test_appeals_service import commission, graded_exam
 
-
-async def settle(app, pilot):
-    await pilot.pause()
-    await app.workers.wait_for_complete()
-    await pilot.pause()
 
 
 async def test_appeal_from_counter_to_closed_case_by_keyboard(ctx):

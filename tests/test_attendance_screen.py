@@ -6,18 +6,8 @@ from sqlmodel import select
 from eksamen_tui.app import EksamenApp
 from eksamen_tui.db.models import Registration
 from tests.factories import add_exam
-from tests.screen_text import screen_text
+from tests.screen_text import open_exam_on_desk, screen_text
 
-
-async def open_desk(app, pilot, code: str):
-    await pilot.pause()
-    await pilot.press("f4")
-    await pilot.pause()
-    await pilot.press(*code.lower())
-    await app.workers.wait_for_complete()
-    await pilot.pause()
-    await pilot.press("enter")
-    await pilot.pause()
 
 
 def states(ctx, exam_id):
@@ -31,7 +21,7 @@ async def test_200_candidates_with_10_exceptions_by_keyboard_alone(ctx):
     exceptions = {105: "i", 117: "t", 130: "b", 142: "g", 155: "i", 168: "i", 199: "t", 240: "g", 277: "b", 300: "i"}
     app = EksamenApp(ctx=ctx)
     async with app.run_test(size=(150, 45)) as pilot:
-        await open_desk(app, pilot, "TMA4100")
+        await open_exam_on_desk(app, pilot, "f4", "TMA4100")
         assert app.screen.exam_id == exam.id
         keys = []
         for number, key in exceptions.items():
@@ -52,7 +42,7 @@ async def test_arrows_one_key_and_undo(ctx):
     exam = add_exam(ctx, code="TDT4100", exam_date=date(2026, 11, 20), candidates=5, first_candidate=11)
     app = EksamenApp(ctx=ctx)
     async with app.run_test(size=(150, 45)) as pilot:
-        await open_desk(app, pilot, "TDT4100")
+        await open_exam_on_desk(app, pilot, "f4", "TDT4100")
         await pilot.press("m", "m", "i")  # 11, 12 attended, 13 no-show; cursor moves on
         assert states(ctx, exam.id) == {11: "attended", 12: "attended", 13: "no_show", 14: "registered", 15: "registered"}
         await pilot.press("u")
@@ -66,7 +56,7 @@ async def test_unknown_number_and_student_number_are_refused(ctx):
     exam = add_exam(ctx, code="TDT4100", exam_date=date(2026, 11, 20), candidates=5, first_candidate=11)
     app = EksamenApp(ctx=ctx)
     async with app.run_test(size=(150, 45)) as pilot:
-        await open_desk(app, pilot, "TDT4100")
+        await open_exam_on_desk(app, pilot, "f4", "TDT4100")
         await pilot.press("9", "9", "i")
         assert "Kandidatnummer 99 finnes ikke" in screen_text(app)
         with ctx.read() as s:

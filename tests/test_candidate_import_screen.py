@@ -7,7 +7,7 @@ from sqlmodel import select
 from eksamen_tui.app import EksamenApp
 from eksamen_tui.db.models import Registration
 from tests.factories import add_exam
-from tests.screen_text import screen_text
+from tests.screen_text import screen_text, settle
 
 
 def write(path, rows):
@@ -19,11 +19,6 @@ def write(path, rows):
     workbook.save(path)
     return str(path)
 
-
-async def settle(app, pilot):
-    await pilot.pause()
-    await app.workers.wait_for_complete()
-    await pilot.pause()
 
 
 async def test_preview_errors_then_fix_and_commit(ctx, tmp_path):

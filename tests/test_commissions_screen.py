@@ -5,13 +5,8 @@ from eksamen_tui.app import EksamenApp
 from eksamen_tui.services.commission_forms import commission_overview
 from tests.factories import add_exam
 from tests.make_commission_corpus import APPEAL, HEADER, ORDINARY
-from tests.screen_text import screen_text
+from tests.screen_text import screen_text, settle
 
-
-async def settle(app, pilot):
-    await pilot.pause()
-    await app.workers.wait_for_complete()
-    await pilot.pause()
 
 
 async def test_import_with_preview_then_status_complete(ctx, tmp_path):

@@ -10,20 +10,10 @@ from eksamen_tui.db.models import Grade, Registration, Student
 from eksamen_tui.domain.attendance import AttendanceState as S
 from eksamen_tui.services.attendance import mark_unmarked_attended, set_state
 from tests.factories import add_exam
-from tests.screen_text import screen_text
+from tests.screen_text import open_exam_on_desk, screen_text
 
 DAY = date(2026, 11, 12)
 
-
-async def open_protocol(app, pilot, code):
-    await pilot.pause()
-    await pilot.press("f5")
-    await pilot.pause()
-    await pilot.press(*code.lower())
-    await app.workers.wait_for_complete()
-    await pilot.pause()
-    await pilot.press("enter")
-    await pilot.pause()
 
 
 def stored(ctx, exam_id):
@@ -39,7 +29,7 @@ async def test_100_candidates_one_key_each_then_control_with_two_mismatches(ctx)
     grades = [random.Random(7).choice("abcdef") for _ in range(100)]
     app = EksamenApp(ctx=ctx)
     async with app.run_test(size=(150, 45)) as pilot:
-        await open_protocol(app, pilot, "TMA4240")
+        await open_exam_on_desk(app, pilot, "f5", "TMA4240")
         await pilot.press(*grades)
         result = stored(ctx, exam.id)
         assert [result[201 + i][0] for i in range(100)] == [g.upper() for g in grades]
@@ -79,7 +69,7 @@ async def test_no_name_or_student_number_in_any_frame(ctx):
     frames = []
     app = EksamenApp(ctx=ctx)
     async with app.run_test(size=(150, 45)) as pilot:
-        await open_protocol(app, pilot, "TDT4100")
+        await open_exam_on_desk(app, pilot, "f5", "TDT4100")
         frames.append(screen_text(app))
         await pilot.press("a", "b", "c", "x")
         frames.append(screen_text(app))
@@ -101,7 +91,7 @@ async def test_out_of_scale_key_and_undo(ctx):
     mark_unmarked_attended(ctx, exam.id)
     app = EksamenApp(ctx=ctx)
     async with app.run_test(size=(150, 45)) as pilot:
-        await open_protocol(app, pilot, "HMS0002")
+        await open_exam_on_desk(app, pilot, "f5", "HMS0002")
         await pilot.press("a")  # A is not on the pass/fail scale
         assert "«a» er ingen karakter på skalaen bestått (+) / ikke bestått (−)" in screen_text(app)
         assert stored(ctx, exam.id) == {}

@@ -7,13 +7,8 @@ from sqlmodel import select
 from eksamen_tui.app import EksamenApp
 from eksamen_tui.db.models import PaperDelivery
 from tests.factories import add_exam
-from tests.screen_text import screen_text
+from tests.screen_text import screen_text, settle
 
-
-async def settle(app, pilot):
-    await pilot.pause()
-    await app.workers.wait_for_complete()
-    await pilot.pause()
 
 
 async def find(app, pilot, code):
