@@ -186,8 +186,8 @@ til klagekommisjonen (bare kandidatnummer).
 
     def on_mount(self) -> None:
         table = self.query_one("#cases", DataTable)
-        for label, key, width in (("Sak", "id", 4), ("Type", "type", 14), ("Emne", "code", 9), ("Kand.", "cand", 6),
-                                  ("Student", "student", 22), ("Frist", "due", 12), ("Status", "status", 34)):
+        for label, key, width in (("Sak", "id", 4), ("Type", "type", 14), ("Emne", "code", 8), ("Kand.", "cand", 6),
+                                  ("Student", "student", 18), ("Frist", "due", 12), ("Status", "status", 34)):
             table.add_column(label, key=key, width=width)
         super().on_mount()
 
@@ -214,7 +214,7 @@ til klagekommisjonen (bare kandidatnummer).
         for row in rows:
             due = f"{row.due:%d.%m.%Y}" if row.due else "–"
             table.add_row(str(row.case.id), SHORT_TYPES[row.case.case_type],
-                          row.course_code, str(row.candidate_number), f"{row.student_number} {row.name}"[:22],
+                          row.course_code, str(row.candidate_number), f"{row.student_number} {row.name}"[:18],
                           Text(due + (" !" if row.overdue else ""), style="bold red" if row.overdue else ""),
                           row.status, key=str(row.case.id))
         if select_case is not None and str(select_case) in {str(k) for k in self._rows}:
@@ -246,8 +246,8 @@ til klagekommisjonen (bare kandidatnummer).
             (f"Sak {case.id}: {TYPE_LABELS[case.case_type]}", "bold"),
             f"{row.course_code} eksamen {row.exam_date:%d.%m.%Y} · kandidat {row.candidate_number}",
             f"{row.student_number} {row.name}",
-            f"Mottatt {case.received_on:%d.%m.%Y} – " + ("i tide" if case.in_time else
-                                                          f"for sent, overstyrt: {case.override_reason}"),
+            f"Mottatt {case.received_on:%d.%m.%Y} – " + ("i tide" if case.in_time else "FOR SENT"),
+            *(() if case.in_time else (f"for sent, overstyrt: {case.override_reason}",)),
             f"Status: {row.status}",
         ]
         if case.original_grade:

@@ -48,7 +48,11 @@ class HelpScreen(ModalScreen[None]):
         table.add_column("Handling")
         seen: set[str] = set()
         for key, active in self._target.active_bindings.items():
+            if active.node is not self._target and active.node is not self.app:
+                continue  # the widgets' own navigation (arrows, page up …) is standard
             binding = active.binding
+            if binding.id is None or not binding.show:
+                continue  # Textual's own (English) defaults, and keys the text above explains
             if not binding.description or binding.description in seen:
                 continue
             seen.add(binding.description)
