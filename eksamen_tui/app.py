@@ -126,6 +126,15 @@ class EksamenApp(App):
         for screen in self.screen_stack:
             screen.post_message(DatabaseFailed(error))
 
+    def format_title(self, title: str, sub_title: str):
+        """The header: the desk's title, then what it has open in bold (the
+        exam a desk works on must catch the eye)."""
+        from textual.content import Content
+
+        if not sub_title:
+            return Content(title)
+        return Content.assemble(Content(title), (" — ", "dim"), (sub_title, "bold"))
+
     # --- actions ---------------------------------------------------------
     def check_action(self, action: str, parameters: tuple) -> bool | None:
         if action == "desk":

@@ -117,7 +117,8 @@ dokumentasjon innen fristen.
         self.query_one("#picker").display = False
         table.focus()
         self._show_counts()
-        self._say(f"{len(rows)} kandidater. Skriv kandidatnummer eller flytt med piltastene; m/i/t/b/g/f setter status.")
+        self.show_opened_exam(choice.label, f"{len(rows)} kandidater. Skriv kandidatnummer eller flytt med "
+                              "piltastene; m/i/t/b/g/f setter status.")
         self.refresh_bindings()
 
     def _cells(self, row) -> tuple:
@@ -161,32 +162,7 @@ dokumentasjon innen fristen.
     def on_key(self, event) -> None:
         if self.exam_id is None or not self.query_one("#roster", DataTable).has_focus:
             return
-        self.typed_number_key(event, self._jump_to_number)
-
-    def _jump_to_number(self) -> int | None:
-        """Move to the typed number; None (and a message) if it is not on the list."""
-        text = self.take_number()
-        registration_id = self._by_number.get(int(text)) if text.isdigit() else None
-        if registration_id is None:
-            from eksamen_tui.domain.errors import DomainError
-            from eksamen_tui.services.attendance import find_registration
-
-            try:
-                with self.ctx.read() as s:
-                    find_registration(s, self.exam_id, text)
-            except DomainError as error:
-                self._say(str(error) + " – ingenting er endret", error=True)
-            return None
-        table = self.query_one("#roster", EntryTable)
-        table.ensure_row(str(registration_id))
-        table.move_cursor(row=table.get_row_index(str(registration_id)))
-        return registration_id
-
-    def _current_registration(self) -> int | None:
-        table = self.query_one("#roster", DataTable)
-        if table.row_count == 0:
-            return None
-        return int(table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value)
+        self.typed_number_key(event)
 
     # --- actions --------------------------------------------------------------
     def check_action(self, action: str, parameters: tuple) -> bool | None:
@@ -198,8 +174,7 @@ dokumentasjon innen fristen.
         from eksamen_tui.domain.attendance import AttendanceState, counts_as_attempt
         from eksamen_tui.services.attendance import set_state
 
-        typed = bool(self._number)
-        registration_id = self._jump_to_number() if typed else self._current_registration()
+        registration_id = self.target_registration()
         if registration_id is None:
             return
         row = self._rows[registration_id]
@@ -220,12 +195,9 @@ dokumentasjon innen fristen.
         from dataclasses import replace
 
         row = self._rows[change.registration_id]
-        withdrawn = row.withdrawn_on
-        if change.new_state.value == "withdrawn":
-            withdrawn = self.ctx.today() if row.state.value != "withdrawn" or withdrawn is None else withdrawn
-        elif change.old_state.value == "withdrawn":
-            withdrawn = None
-        self._rows[change.registration_id] = replace(row, state=change.new_state, withdrawn_on=withdrawn)
+        self._rows[change.registration_id] = replace(
+            row, state=change.new_state, withdrawn_on=change.withdrawn_on,
+            documentation_received_on=change.documentation_received_on)
         self._refresh_row(change.registration_id)
         self._show_counts()
 
@@ -242,7 +214,7 @@ dokumentasjon innen fristen.
 
     def action_undo(self) -> None:
         from eksamen_tui.domain.errors import DomainError
-        from eksamen_tui.services.attendance import undo_change
+        from eksamen_tui.services.attendance import DocumentationChange, undo_change, undo_documentation
 
         if not self._undo:
             self._say("Ingenting å angre")
@@ -250,43 +222,46 @@ dokumentasjon innen fristen.
         changes = self._undo.pop()
         try:
             for change in reversed(changes):
-                reverted = undo_change(self.ctx, self.exam_id, change)
-                self._apply_change(reverted)
-                row = self._rows[change.registration_id]
-                if change.old_withdrawn_on != row.withdrawn_on:
-                    from dataclasses import replace
-
-                    self._rows[change.registration_id] = replace(row, withdrawn_on=change.old_withdrawn_on)
-                    self._refresh_row(change.registration_id)
+                if isinstance(change, DocumentationChange):
+                    self._apply_documentation(undo_documentation(self.ctx, self.exam_id, change))
+                    continue
+                self._apply_change(undo_change(self.ctx, self.exam_id, change))
         except DomainError as error:
             self._say(str(error), error=True)
             return
         if len(changes) == 1:
             table = self.query_one("#roster", DataTable)
             table.move_cursor(row=table.get_row_index(str(changes[0].registration_id)))
-        self._say(f"Angret: {len(changes)} endring(er)")
+            self._say(f"Angret for kandidat {changes[0].candidate_number}: {changes[0].describe()}")
+        else:
+            self._say(f"Angret: {len(changes)} endringer")
 
     def action_documentation(self) -> None:
-        from dataclasses import replace
-
         from eksamen_tui.services.attendance import record_documentation
 
-        registration_id = self._current_registration()
+        registration_id = self.target_registration()
         if registration_id is None:
             return
         row = self._rows[registration_id]
-        result = self._call(record_documentation, self.ctx, self.exam_id, row.candidate_number, self.ctx.today())
-        if result is REFUSED:
+        change = self._call(record_documentation, self.ctx, self.exam_id, row.candidate_number, self.ctx.today())
+        if change is REFUSED:
             return
-        self._rows[registration_id] = replace(row, documentation_received_on=self.ctx.today())
-        self._refresh_row(registration_id)
+        self._apply_documentation(change)
+        self._undo.append([change])
         self._say(f"Kandidat {row.candidate_number}: dokumentasjon mottatt {self.ctx.today():%d.%m.%Y}")
+
+    def _apply_documentation(self, change) -> None:
+        from dataclasses import replace
+
+        row = self._rows[change.registration_id]
+        self._rows[change.registration_id] = replace(row, documentation_received_on=change.new_date)
+        self._refresh_row(change.registration_id)
 
     def action_history(self) -> None:
         from eksamen_tui.services.attendance import history
         from screens.dialogs import TextDialog
 
-        registration_id = self._current_registration()
+        registration_id = self.target_registration()
         if registration_id is None:
             return
         row = self._rows[registration_id]

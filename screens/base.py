@@ -49,6 +49,12 @@ class DeskScreen(Screen):
     def on_ready(self) -> None:
         """Called once the database is open: load the desk's data here."""
 
+    def show_opened_exam(self, label: str, detail: str = "") -> None:
+        """The exam just opened stands in the header (bold) and the message
+        line confirms it, so a wrong pick catches the eye at once."""
+        self.sub_title = label
+        self._say(f"Åpnet {label}." + (f" {detail}" if detail else ""))
+
     def _say(self, message: str, *, error: bool = False) -> None:
         """The desk's message line (#message): what happened, or why not."""
         self.query_one("#message", Static).update(Text(message, style="bold red" if error else ""))
@@ -67,19 +73,24 @@ class DeskScreen(Screen):
 
 class CandidateNumberTyping:
     """Digits typed on a desk's list build a candidate number (shown in
-    #number-line); Enter jumps to it, Backspace corrects, Esc clears. A
-    state or grade key typed after the digits applies to that candidate."""
+    #number-line); Enter jumps to it, Backspace corrects, Esc clears.
 
+    Every action that concerns one candidate asks `target_registration()`:
+    the typed number wins over the cursor; without one, the row under the
+    cursor. The desk provides `NUMBER_TABLE` (its list's selector),
+    `exam_id` and `_by_number` (candidate number -> registration id)."""
+
+    NUMBER_TABLE = "#roster"
     _number = ""
 
-    def typed_number_key(self, event, jump) -> bool:
+    def typed_number_key(self, event, jump=None) -> bool:
         """Handle a key that belongs to the number; True when it did."""
         if event.character and event.character.isdigit():
             self._number += event.character
         elif event.key == "backspace" and self._number:
             self._number = self._number[:-1]
         elif event.key == "enter" and self._number:
-            jump()
+            (jump or self.target_registration)()
         else:
             return False
         self._show_number()
@@ -99,3 +110,29 @@ class CandidateNumberTyping:
     def action_clear_number(self) -> None:
         self._number = ""
         self._show_number()
+
+    def target_registration(self) -> int | None:
+        """The registration the next one-candidate action concerns: the typed
+        number (the cursor moves there), else the row under the cursor.
+        None, with the reason on the message line, when the typed number is
+        not on this desk's list."""
+        table = self.query_one(self.NUMBER_TABLE)
+        if self._number:
+            text = self.take_number()
+            registration_id = self._by_number.get(int(text))
+            if registration_id is None:
+                self._say(self._why_not_on_list(text) + " – ingenting er endret", error=True)
+                return None
+            table.ensure_row(str(registration_id))
+            table.move_cursor(row=table.get_row_index(str(registration_id)))
+            return registration_id
+        if table.row_count == 0:
+            return None
+        return int(table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value)
+
+    LIST_NAME = "listen"
+
+    def _why_not_on_list(self, text: str) -> str:
+        from eksamen_tui.services.attendance import why_not_listed
+
+        return why_not_listed(self.ctx, self.exam_id, text, self.LIST_NAME)

@@ -26,6 +26,8 @@ STATUS_LABELS = {
 
 class GradesScreen(CandidateNumberTyping, DeskScreen):
     TITLE = "Karakterer"
+    NUMBER_TABLE = "#protocol"
+    LIST_NAME = "protokollen"
     CSS_PATH = "grades.tcss"
     HELP = """
 Karakterføring mot kandidatnummer – anonymt: ingen navn eller studentnummer vises.
@@ -118,7 +120,8 @@ protokoll (.xlsx).
         table.focus()
         self._show_info()
         self._show_progress()
-        self._say(f"{len(rows)} kandidater til sensur. Skriv karakteren; sifre hopper til et kandidatnummer.")
+        self.show_opened_exam(self.info.title,
+                              f"{len(rows)} kandidater til sensur. Skriv karakteren; sifre hopper til et kandidatnummer.")
         self.refresh_bindings()
 
     def _cells(self, row) -> tuple:
@@ -178,7 +181,7 @@ protokoll (.xlsx).
     def on_key(self, event) -> None:
         if self.exam_id is None or not self.query_one("#protocol", DataTable).has_focus:
             return
-        if self.typed_number_key(event, self._target_registration):
+        if self.typed_number_key(event):
             return
         if self._outside_scale(event):
             scale = "A–F" if self.info.scale.value == "letter" else "bestått (+) / ikke bestått (−)"
@@ -199,35 +202,6 @@ protokoll (.xlsx).
         bound = {b.key for b in self.BINDINGS if isinstance(b, Binding)}
         return key not in bound
 
-    def _target_registration(self) -> int | None:
-        """The row a grade key applies to: the typed number, else the cursor."""
-        table = self.query_one("#protocol", DataTable)
-        if self._number:
-            text = self.take_number()
-            registration_id = self._by_number.get(int(text))
-            if registration_id is None:
-                self._say(self._why_not_on_protocol(text) + " – ingenting er endret", error=True)
-                return None
-            table.ensure_row(str(registration_id))
-            table.move_cursor(row=table.get_row_index(str(registration_id)))
-            return registration_id
-        if table.row_count == 0:
-            return None
-        return int(table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value)
-
-    def _why_not_on_protocol(self, text: str) -> str:
-        from eksamen_tui.domain.attendance import AttendanceState
-        from eksamen_tui.domain.errors import DomainError
-        from eksamen_tui.services.attendance import find_registration
-
-        try:
-            with self.ctx.read() as s:
-                reg = find_registration(s, self.exam_id, text)
-        except DomainError as error:
-            return str(error)
-        state = AttendanceState(reg.attendance_state)
-        return f"Kandidat {text} er registrert som «{state.label}» og står ikke på protokollen"
-
     def check_action(self, action: str, parameters: tuple) -> bool | None:
         if self.exam_id is None:
             return action in ("change_exam", "clear_number") or None
@@ -244,7 +218,7 @@ protokoll (.xlsx).
         from eksamen_tui.services.grades import control_grade, enter_grade
 
         value = LETTER_KEYS.get(key) or PASS_FAIL_KEYS.get(key)
-        registration_id = self._target_registration()
+        registration_id = self.target_registration()
         if registration_id is None:
             return
         row = self._rows[registration_id]
@@ -347,7 +321,7 @@ protokoll (.xlsx).
     def action_resolve(self) -> None:
         from screens.dialogs import PromptDialog
 
-        registration_id = self._target_registration()
+        registration_id = self.target_registration()
         if registration_id is None:
             return
         row = self._rows[registration_id]
@@ -379,7 +353,7 @@ protokoll (.xlsx).
         from eksamen_tui.services.grades import CORRECTION_REASONS
         from screens.dialogs import PromptDialog
 
-        registration_id = self._target_registration()
+        registration_id = self.target_registration()
         if registration_id is None:
             return
         row = self._rows[registration_id]

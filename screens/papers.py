@@ -190,7 +190,7 @@ mottaket. En sen levering registreres som sen, aldri avvist; en ny levering
         self.query_one("#remark", Input).value = ""
         self.query_one("#picker").display = False
         self.query_one("#check-cover_page_signed", Checkbox).focus()
-        self._say("Kryss av sjekklisten (1–8), fyll ut «Levert av» og trykk Ctrl+R.")
+        self.show_opened_exam(context.label, "Kryss av sjekklisten (1–8), fyll ut «Levert av» og trykk Ctrl+R.")
         self.refresh_bindings()
 
     # --- actions ------------------------------------------------------------------

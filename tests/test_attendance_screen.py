@@ -78,3 +78,34 @@ async def test_unknown_course_code_says_so(ctx):
         await app.workers.wait_for_complete()
         await pilot.pause()
         assert "Ukjent emnekode eller emnenavn: «xyz123»" in screen_text(app)
+
+
+def documentation(ctx, exam_id):
+    with ctx.read() as s:
+        return dict(s.exec(select(Registration.candidate_number, Registration.documentation_received_on)
+                           .where(Registration.exam_id == exam_id)).all())
+
+
+async def test_typed_number_wins_over_the_cursor_for_documentation_and_history(ctx):
+    """`14 d` with the cursor on 11 records the documentation for 14; `u`
+    takes it back out of the database; `13 h` shows 13's history."""
+    from eksamen_tui.domain.attendance import AttendanceState
+    from eksamen_tui.services.attendance import set_state
+
+    exam = add_exam(ctx, code="TDT4100", exam_date=date(2026, 11, 20), candidates=5, first_candidate=11)
+    for number in (11, 14):
+        set_state(ctx, exam.id, number, AttendanceState.VALID_ABSENCE)
+    app = EksamenApp(ctx=ctx)
+    async with app.run_test(size=(150, 45)) as pilot:
+        await open_exam_on_desk(app, pilot, "f4", "TDT4100")
+        await pilot.press("1", "4", "d")
+        assert documentation(ctx, exam.id)[14] == date(2026, 11, 23)
+        assert documentation(ctx, exam.id)[11] is None
+        assert "Kandidat 14: dokumentasjon mottatt 23.11.2026" in screen_text(app)
+        await pilot.press("u")
+        assert documentation(ctx, exam.id)[14] is None
+        assert "Angret for kandidat 14" in screen_text(app)
+        await pilot.press("1", "3", "h")
+        await pilot.pause()
+        assert "Historikk for kandidat 13" in screen_text(app)
+

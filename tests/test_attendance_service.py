@@ -184,3 +184,29 @@ def test_summary_for_the_dashboard(ctx, exam):
     assert summary["not_registered"] == 1 and summary["not_registered_overdue"] == 1
     svc.mark_unmarked_attended(ctx, exam.id)
     assert svc.attendance_summary(ctx)["not_registered"] == 0
+
+
+def test_undoing_a_valid_absence_takes_back_its_documentation_date(ctx):
+    exam = add_exam(ctx, code="TDT4100", exam_date=date(2026, 11, 20), candidates=2, first_candidate=11)
+    change = svc.set_state(ctx, exam.id, 11, S.VALID_ABSENCE)
+    svc.record_documentation(ctx, exam.id, 11, date(2026, 11, 23))
+    reverted = svc.undo_change(ctx, exam.id, change)
+    assert reverted.documentation_received_on is None
+    with ctx.read() as s:
+        reg = s.exec(select(Registration).where(Registration.exam_id == exam.id,
+                                                Registration.candidate_number == 11)).one()
+    assert reg.attendance_state == "registered" and reg.documentation_received_on is None
+
+
+def test_documentation_undo_is_audited_and_refused_after_a_later_change(ctx):
+    exam = add_exam(ctx, code="TDT4100", exam_date=date(2026, 11, 20), candidates=1, first_candidate=11)
+    svc.set_state(ctx, exam.id, 11, S.VALID_ABSENCE)
+    first = svc.record_documentation(ctx, exam.id, 11, date(2026, 11, 21))
+    svc.undo_documentation(ctx, exam.id, first)
+    with ctx.read() as s:
+        undo_rows = s.exec(select(AuditEntry).where(AuditEntry.field == "documentation_received_on",
+                                                    AuditEntry.reason_code == "undo")).all()
+    assert len(undo_rows) == 1
+    svc.record_documentation(ctx, exam.id, 11, date(2026, 11, 22))
+    with pytest.raises(DomainError):
+        svc.undo_documentation(ctx, exam.id, first)

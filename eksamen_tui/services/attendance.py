@@ -54,6 +54,19 @@ def find_registration(session: Session, exam_id: int, candidate_text: str | int)
     raise DomainError(f"Kandidatnummer {text} finnes ikke på denne eksamenen")
 
 
+def why_not_listed(ctx: Context, exam_id: int, candidate_text: str, list_name: str = "listen") -> str:
+    """Why a typed number is not on a desk's list (`list_name`): no such
+    candidate, a student number, or a registered candidate the list leaves
+    out, with the state that leaves them out."""
+    try:
+        with ctx.read() as s:
+            reg = find_registration(s, exam_id, candidate_text)
+    except DomainError as error:
+        return str(error)
+    state = AttendanceState(reg.attendance_state)
+    return f"Kandidat {reg.candidate_number} er registrert som «{state.label}» og står ikke på {list_name}"
+
+
 @dataclass
 class RosterRow:
     registration_id: int
@@ -122,6 +135,12 @@ class Change:
     new_state: AttendanceState
     old_withdrawn_on: date | None
     message: str  # what follows, in bokmål, for the clerk
+    withdrawn_on: date | None = None  # after the change
+    old_documentation_on: date | None = None
+    documentation_received_on: date | None = None  # after the change
+
+    def describe(self) -> str:
+        return f"{self.new_state.label} → {self.old_state.label}"
 
 
 def set_state(
@@ -144,8 +163,10 @@ def _apply_state(ctx, s, exam: Exam, reg: Registration, new_state: AttendanceSta
                  on_date: date | None) -> Change:
     old_state = AttendanceState(reg.attendance_state)
     old_withdrawn = reg.withdrawn_on
+    old_documentation = reg.documentation_received_on
     if old_state == new_state and new_state != AttendanceState.WITHDRAWN:
-        return Change(reg.id, reg.candidate_number, old_state, new_state, old_withdrawn, "uendret")
+        return Change(reg.id, reg.candidate_number, old_state, new_state, old_withdrawn, "uendret",
+                      old_withdrawn, old_documentation, old_documentation)
     reg.attendance_state = new_state.value
     message_parts = [f"Kandidat {reg.candidate_number}: {new_state.label}"]
     if new_state == AttendanceState.WITHDRAWN:
@@ -186,7 +207,8 @@ def _apply_state(ctx, s, exam: Exam, reg: Registration, new_state: AttendanceSta
     if new_state == AttendanceState.WITHDRAWN or old_state == AttendanceState.WITHDRAWN:
         audit.record(s, ctx, "registration", reg.id, "withdrawn_on", old_withdrawn, reg.withdrawn_on,
                      reason_code=reason or None)
-    return Change(reg.id, reg.candidate_number, old_state, new_state, old_withdrawn, "; ".join(message_parts))
+    return Change(reg.id, reg.candidate_number, old_state, new_state, old_withdrawn, "; ".join(message_parts),
+                  reg.withdrawn_on, old_documentation, reg.documentation_received_on)
 
 
 def _retire_grades(ctx, s, registration_id: int, *, reason: str, source: str | None = None) -> int:
@@ -211,6 +233,12 @@ def undo_change(ctx: Context, exam_id: int, change: Change) -> Change:
             raise DomainError(f"Kandidat {reg.candidate_number} er endret siden; angre ikke mulig")
         result = _apply_state(ctx, s, exam, reg, change.old_state, reason="undo", on_date=change.old_withdrawn_on)
         reg.withdrawn_on = change.old_withdrawn_on
+        result.withdrawn_on = reg.withdrawn_on
+        if reg.documentation_received_on != change.old_documentation_on:
+            audit.record(s, ctx, "registration", reg.id, "documentation_received_on", reg.documentation_received_on,
+                         change.old_documentation_on, reason_code="undo")
+            reg.documentation_received_on = change.old_documentation_on
+            result.documentation_received_on = reg.documentation_received_on
         s.add(reg)
         return result
 
@@ -227,7 +255,19 @@ def mark_unmarked_attended(ctx: Context, exam_id: int) -> list[Change]:
                 for reg in regs]
 
 
-def record_documentation(ctx: Context, exam_id: int, candidate: str | int, received_on: date | None) -> None:
+@dataclass
+class DocumentationChange:
+    registration_id: int
+    candidate_number: int
+    old_date: date | None
+    new_date: date | None
+
+    def describe(self) -> str:
+        before = f"{self.old_date:%d.%m.%Y}" if self.old_date else "ikke mottatt"
+        return f"dokumentasjon tilbake til {before}"
+
+
+def record_documentation(ctx: Context, exam_id: int, candidate: str | int, received_on: date | None) -> DocumentationChange:
     """Documentation for a valid absence received on a date (None: not received)."""
     with ctx.write() as s:
         reg = find_registration(s, exam_id, candidate)
@@ -238,6 +278,22 @@ def record_documentation(ctx: Context, exam_id: int, candidate: str | int, recei
         s.add(reg)
         audit.record(s, ctx, "registration", reg.id, "documentation_received_on", old, received_on,
                      reason_code="documentation")
+        return DocumentationChange(reg.id, reg.candidate_number, old, received_on)
+
+
+def undo_documentation(ctx: Context, exam_id: int, change: DocumentationChange) -> DocumentationChange:
+    """Put the documentation date back as it was before `change` (audited as an undo)."""
+    with ctx.write() as s:
+        reg = s.get(Registration, change.registration_id)
+        if reg is None or reg.exam_id != exam_id:
+            raise DomainError(f"Kandidat {change.candidate_number} finnes ikke på denne eksamenen")
+        if reg.documentation_received_on != change.new_date:
+            raise DomainError(f"Kandidat {reg.candidate_number} er endret siden; angre ikke mulig")
+        reg.documentation_received_on = change.old_date
+        s.add(reg)
+        audit.record(s, ctx, "registration", reg.id, "documentation_received_on", change.new_date, change.old_date,
+                     reason_code="undo")
+        return DocumentationChange(reg.id, reg.candidate_number, change.new_date, change.old_date)
 
 
 @dataclass

@@ -28,16 +28,39 @@ class ExamChoice:
         return self.label
 
 
+# SQLite's lower() folds ASCII only, PostgreSQL's depends on the database's
+# locale: fold these letters explicitly so both backends match æ/ø/å (and
+# the accented letters of names) like any other letter.
+_FOLDED_LETTERS = "ÆØÅÄÖÜÉÈÊÁÀÓÒÔÚÑÇ"
+
+
+def _folded(column):
+    """SQL expression: `column` in lower case, the same on every backend."""
+    expression = func.lower(column)
+    for letter in _FOLDED_LETTERS:
+        expression = func.replace(expression, letter, letter.lower())
+    return expression
+
+
+def fold(text: str) -> str:
+    """`text` folded as `_folded` folds the database's values."""
+    return text.strip().lower()
+
+
+def _escape_like(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
 def find_exams(ctx: Context, text: str, limit: int = 50) -> list[ExamChoice]:
-    """Exams whose course code or name contains `text` (case-insensitive),
-    nearest to today first."""
-    pattern = f"%{text.strip()}%"
+    """Exams whose course code or name contains `text` (case-insensitive,
+    æ/ø/å included), nearest to today first."""
+    pattern = f"%{_escape_like(fold(text))}%"
     today = ctx.today()
     with ctx.read() as s:
         rows = s.exec(
             select(Exam.id, Course.code, Course.name, Exam.exam_form, Exam.exam_date)
             .join(Course, Course.id == Exam.course_id)
-            .where((Course.code.ilike(pattern)) | (Course.name.ilike(pattern)))
+            .where(_folded(Course.code).like(pattern, escape="\\") | _folded(Course.name).like(pattern, escape="\\"))
             .order_by(Exam.exam_date.desc(), Course.code)
             .limit(limit * 4)
         ).all()
@@ -48,7 +71,49 @@ def find_exams(ctx: Context, text: str, limit: int = 50) -> list[ExamChoice]:
 
 def course_known(ctx: Context, code: str) -> bool:
     with ctx.read() as s:
-        return s.exec(select(Course.id).where(func.upper(Course.code) == code.strip().upper())).first() is not None
+        return s.exec(select(Course.id).where(_folded(Course.code) == fold(code))).first() is not None
+
+
+@dataclass(frozen=True)
+class ExamSearch:
+    """What the search found for one text, and what Enter may open."""
+
+    text: str
+    choices: list[ExamChoice]
+    unknown: bool  # text typed, nothing matches, and no such course code
+
+    @property
+    def exact(self) -> list[ExamChoice]:
+        """Exams of the course whose code is exactly the text."""
+        return [c for c in self.choices if fold(c.course_code) == fold(self.text)]
+
+    def enter_choice(self) -> ExamChoice | None:
+        """The one exam Enter opens: the exact course code's only exam, else
+        the only match; None when there is nothing or more than one."""
+        exact = self.exact
+        if len(exact) == 1:
+            return exact[0]
+        if not exact and len(self.choices) == 1:
+            return self.choices[0]
+        return None
+
+    def why_not(self) -> str:
+        """Why Enter opened nothing (for the message line)."""
+        typed = self.text.strip()
+        if not typed:
+            return "Skriv en emnekode eller del av emnenavnet"
+        if not self.choices:
+            return f"Ingen eksamen passer «{typed}»"
+        count = len(self.exact) or len(self.choices)
+        return f"{count} eksamener passer «{typed}» – velg med ↓/↑ og Enter"
+
+
+def search_exams(ctx: Context, text: str) -> ExamSearch:
+    """The picker's search: exams matching `text` (the nearest 30 when empty)."""
+    if not text.strip():
+        return ExamSearch(text, find_exams(ctx, "", limit=30), False)
+    choices = find_exams(ctx, text)
+    return ExamSearch(text, choices, not choices and not course_known(ctx, text))
 
 
 def exam_choice(ctx: Context, exam_id: int) -> ExamChoice:
