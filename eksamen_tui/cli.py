@@ -14,10 +14,15 @@ EXIT_USAGE = 2
 
 
 def _iso_date(text: str) -> date:
+    """A date argument, parsed (and range-checked) by the one date parser
+    the desks use too; argparse turns the refusal into a usage error."""
+    from eksamen_tui.domain.errors import ValidationError
+    from eksamen_tui.domain.parsing import parse_date
+
     try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"«{text}» er ikke en dato på formen ÅÅÅÅ-MM-DD") from None
+        return parse_date(text)
+    except ValidationError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
 
 
 class _Parser(argparse.ArgumentParser):

@@ -26,24 +26,11 @@ VIEWS = {"open": "åpne", "overdue": "over frist", "all": "alle"}
 
 
 def parse_day(text: str, today: date) -> date:
-    """A date typed at the counter: empty = today, 23.11.2026, 23.11 or ISO."""
-    from eksamen_tui.domain.errors import DomainError
+    """A date typed at the counter: empty = today, 23.11.2026, 23.11 or ISO
+    (the domain's one date parser; it refuses dates outside the sane range)."""
+    from eksamen_tui.domain.parsing import parse_date
 
-    text = text.strip()
-    if not text:
-        return today
-    for pattern in ("%d.%m.%Y", "%Y-%m-%d", "%d.%m.%y"):
-        try:
-            from datetime import datetime
-
-            return datetime.strptime(text, pattern).date()
-        except ValueError:
-            continue
-    try:
-        day, month = (int(p) for p in text.split("."))
-        return date(today.year, month, day)
-    except (ValueError, TypeError):
-        raise DomainError(f"«{text}» er ikke en dato (bruk DD.MM.ÅÅÅÅ)") from None
+    return parse_date(text, what="datoen", today=today)
 
 
 class NewCaseDialog(ModalScreen[int | None]):

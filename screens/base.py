@@ -85,8 +85,13 @@ class CandidateNumberTyping:
 
     def typed_number_key(self, event, jump=None) -> bool:
         """Handle a key that belongs to the number; True when it did."""
-        if event.character and event.character.isdigit():
-            self._number += event.character
+        from eksamen_tui.domain.parsing import MAX_DIGITS, is_digit_key
+
+        if is_digit_key(event.character):  # ASCII only: «²».isdigit() is True, int("²") fails
+            if len(self._number) >= MAX_DIGITS:
+                self._say(f"Et nummer har høyst {MAX_DIGITS} sifre – Esc tømmer", error=True)
+            else:
+                self._number += event.character
         elif event.key == "backspace" and self._number:
             self._number = self._number[:-1]
         elif event.key == "enter" and self._number:

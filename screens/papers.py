@@ -215,16 +215,13 @@ mottaket. En sen levering registreres som sen, aldri avvist; en ny levering
         from eksamen_tui.services.papers import paper_context, receipt_lines, register_delivery
 
         checklist = {key: self.query_one(f"#check-{key}", Checkbox).value for key in CHECKLIST_ITEMS}
-        copies_text = self.query_one("#copies", Input).value.strip()
-        if copies_text and not copies_text.lstrip("-").isdigit():
-            self._say(f"Antall kopier: «{copies_text}» er ikke et tall", error=True)
-            return
+        copies_text = self.query_one("#copies", Input).value.strip()  # the service parses it
         try:
             delivery = register_delivery(
                 self.ctx, self.exam_id, checklist=checklist,
                 delivered_by=self.query_one("#delivered-by", Input).value,
                 delivery_format="pdf" if self.query_one("#format-pdf", RadioButton).value else "paper",
-                copies=int(copies_text) if copies_text else None,
+                copies=copies_text or None,
                 remark=self.query_one("#remark", Input).value,
             )
         except DomainError as error:

@@ -75,6 +75,7 @@ def test_explanation_then_appeal_counts_from_the_explanation(ctx):
     assert explanation.deadline == date(2026, 11, 9)  # two weeks to give it
     appeals.record_explanation_given(ctx, explanation.id, date(2026, 11, 6), "written")
     # 3 weeks after the explanation was received: 27 November
+    ctx.today = lambda: date(2026, 11, 27)  # a received date is never in the future
     case = appeals.register_case(ctx, rid, "grade_appeal", received_on=date(2026, 11, 27))
     assert case.in_time
     other = reg_id(ctx, exam, 102)
@@ -157,8 +158,8 @@ def test_outcomes_up_down_unchanged_replace_the_grade(ctx, number, new, outcome)
         history = s.exec(select(Grade.value, Grade.source, Grade.is_current).where(
             Grade.registration_id == case.registration_id).order_by(Grade.id)).all()
     assert history[-2][2] is False and history[-1] == (new, "appeal", True)
-    closed = appeals.close_case(ctx, case.id, date(2026, 12, 1))
-    assert closed.decision_sent_on == date(2026, 12, 1) and closed.closed_on == date(2026, 11, 23)
+    closed = appeals.close_case(ctx, case.id, date(2026, 11, 23))
+    assert closed.decision_sent_on == date(2026, 11, 23) and closed.closed_on == date(2026, 11, 23)
     assert {r.candidate_number: r.status for r in protocol(ctx, exam.id)}[number] == "controlled"
 
 

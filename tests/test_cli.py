@@ -33,7 +33,7 @@ def test_deadlines_text_lists_labels():
 
 
 def test_bad_date_and_unknown_profile_exit_2_with_one_line():
-    for args in (("deadlines", "10.12.2026"), ("deadlines", "2026-12-10", "--profile", "uio")):
+    for args in (("deadlines", "10.13.2026"), ("deadlines", "2026-12-10", "--profile", "uio")):
         out = run(*args)
         assert out.returncode == 2
         assert len(out.stderr.strip().splitlines()) == 1

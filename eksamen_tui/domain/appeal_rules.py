@@ -20,6 +20,17 @@ class CaseType(StrEnum):
         return {"explanation": "begrunnelse", "grade_appeal": "klage på karakter",
                 "formal_appeal": "klage på formell feil"}[self.value]
 
+    @classmethod
+    def parse(cls, value: object) -> "CaseType":
+        """The case type a caller names, or a DomainError listing the types."""
+        try:
+            return cls(value)
+        except ValueError:
+            from eksamen_tui.domain.parsing import shown
+
+            choices = ", ".join(f"{kind.value} ({kind.label})" for kind in cls)
+            raise DomainError(f"Ukjent sakstype «{shown(value)}» (velg {choices})") from None
+
 
 @dataclass(frozen=True)
 class Timeliness:

@@ -17,6 +17,22 @@ class AttendanceState(StrEnum):
     def label(self) -> str:
         return STATE_LABELS[self]
 
+    @classmethod
+    def parse(cls, value: object) -> "AttendanceState":
+        """A state given by a caller (its code or its bokmål label), or a
+        DomainError listing the states."""
+        from eksamen_tui.domain.errors import DomainError
+        from eksamen_tui.domain.parsing import shown
+
+        if isinstance(value, cls):
+            return value
+        text = " ".join(str(value).split()).casefold()
+        for state in cls:
+            if text in (state.value, STATE_LABELS[state]):
+                return state
+        choices = ", ".join(STATE_LABELS[state] for state in cls)
+        raise DomainError(f"Ukjent oppmøtestatus «{shown(value)}» (velg {choices})")
+
 
 STATE_LABELS = {
     AttendanceState.REGISTERED: "ikke registrert",

@@ -9,6 +9,7 @@ Counting convention (see ../shared/domain.md):
 """
 from __future__ import annotations
 
+import calendar as calendar_module
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from functools import lru_cache
@@ -123,6 +124,8 @@ def _parse_local_day(entry: str, year: int) -> date | None:
     try:
         if len(text) == 5 and text[2] == "-":
             month, day = int(text[:2]), int(text[3:])
+            if (month, day) == (2, 29) and not calendar_module.isleap(year):
+                return None  # a closed 29 February exists only in leap years
             return date(year, month, day)
         parsed = date.fromisoformat(text)
         return parsed if parsed.year == year else None

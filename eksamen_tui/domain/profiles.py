@@ -8,6 +8,11 @@ from typing import Any
 from eksamen_tui.domain.errors import ValidationError
 
 
+# Every number in a profile counts days, working days, months or attempts:
+# more than a year of any of them is a typo, and would run dates off the calendar.
+MAX_SETTING = 366
+
+
 @dataclass(frozen=True)
 class Profile:
     name: str
@@ -52,9 +57,12 @@ class Profile:
                 if not isinstance(value, bool):
                     raise ValidationError(f"Innstillingen «{key}» må være sann/usann", field=key)
             elif isinstance(current, int):
-                if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-                    raise ValidationError(f"Innstillingen «{key}» må være et heltall ≥ 0", field=key)
+                if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= MAX_SETTING:
+                    raise ValidationError(f"Innstillingen «{key}» må være et heltall fra 0 til {MAX_SETTING}",
+                                          field=key)
             elif isinstance(current, tuple):
+                if isinstance(value, str) or not isinstance(value, (list, tuple)):
+                    raise ValidationError(f"Innstillingen «{key}» må være en liste", field=key)
                 value = tuple(str(v) for v in value)
             clean[key] = value
         return replace(self, **clean)

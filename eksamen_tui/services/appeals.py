@@ -18,8 +18,11 @@ from eksamen_tui.domain.appeal_rules import (
 from eksamen_tui.domain.commission_rules import appeal_commission_problems
 from eksamen_tui.domain.errors import DomainError
 from eksamen_tui.domain.exam_forms import is_oral_or_practical
+from eksamen_tui.domain.parsing import MAX_DIGITS, is_digit_key
+from eksamen_tui.domain.plausibility import check_happened_on, check_received_date
 from eksamen_tui.domain.scales import GradeScale, normalize_grade
 from eksamen_tui.services import audit
+from eksamen_tui.services.lookup import require
 
 GRADE_APPEAL = CaseType.GRADE_APPEAL.value
 
@@ -65,15 +68,17 @@ def find_registrations(ctx, text: str, limit: int = 30) -> list[RegistrationChoi
     """By student number ("512345"), or course code and candidate number
     ("TDT4100 1234"); newest exams first."""
     words = text.split()
+    if not words or not _is_number(words[-1]):
+        return []
     query = (
         select(Registration, Exam, Course, Student)
         .join(Exam, Exam.id == Registration.exam_id)
         .join(Course, Course.id == Exam.course_id)
         .join(Student, Student.id == Registration.student_id)
     )
-    if len(words) == 1 and words[0].isdigit():
+    if len(words) == 1:
         query = query.where(Student.student_number == words[0])
-    elif len(words) == 2 and words[1].isdigit():
+    elif len(words) == 2:
         query = query.where(Course.code == words[0].upper(), Registration.candidate_number == int(words[1]))
     else:
         return []
@@ -87,6 +92,11 @@ def find_registrations(ctx, text: str, limit: int = 30) -> list[RegistrationChoi
             for reg, exam, course, student in rows]
 
 
+def _is_number(word: str) -> bool:
+    # ASCII digits only, and short enough for an integer column
+    return len(word) <= MAX_DIGITS and all(is_digit_key(character) for character in word)
+
+
 # --- registering a case --------------------------------------------------------
 
 def _current_grade(s: Session, registration_id: int) -> Grade | None:
@@ -98,13 +108,14 @@ def register_case(ctx, registration_id: int, case_type: str, *, received_on: dat
                   override_reason: str = "") -> Case:
     """Register an explanation request or an appeal. The domain decides if
     it is in time; out of time only with an explicit override reason."""
-    kind = CaseType(case_type)
+    kind = CaseType.parse(case_type)
     received_on = received_on or ctx.today()
     with ctx.write() as s:
-        reg = s.get(Registration, registration_id)
+        reg = require(s, Registration, registration_id, "oppmelding")
         exam = s.get(Exam, reg.exam_id)
         if exam.published_on is None:
             raise DomainError("Sensur er ikke kunngjort for denne eksamenen ennå")
+        check_received_date(received_on, today=ctx.today(), published_on=exam.published_on)
         grade = _current_grade(s, reg.id)
         if grade is None and kind is not CaseType.FORMAL_APPEAL:
             raise DomainError(f"Kandidat {reg.candidate_number} har ingen karakter")
@@ -148,6 +159,7 @@ def record_explanation_given(ctx, case_id: int, given_on: date, form: str) -> Ca
         case = _case(s, case_id, CaseType.EXPLANATION)
         if given_on < case.received_on:
             raise DomainError("Begrunnelsen kan ikke være gitt før den ble bedt om")
+        check_happened_on(given_on, what="datoen begrunnelsen ble gitt", today=ctx.today())
         case.explanation_given_on, case.explanation_form, case.closed_on = given_on, form, given_on
         s.add(case)
         audit.record(s, ctx, "case", case.id, "explanation_given_on", None, given_on, reason_code=form)
@@ -155,9 +167,7 @@ def record_explanation_given(ctx, case_id: int, given_on: date, form: str) -> Ca
 
 
 def _case(s: Session, case_id: int, kind: CaseType | None = None) -> Case:
-    case = s.get(Case, case_id)
-    if case is None:
-        raise DomainError(f"Fant ikke sak {case_id}")
+    case = require(s, Case, case_id, "sak")
     if kind is not None and case.case_type != kind.value:
         raise DomainError(f"Sak {case_id} er ikke en sak om {kind.label}")
     return case
@@ -170,8 +180,9 @@ def send_to_commission(ctx, exam_id: int, sent_on: date | None = None) -> list[C
     Refused, naming the rule, when the commission breaks the rules."""
     from eksamen_tui.services.commissions import commission_members, find_commission
 
-    sent_on = sent_on or ctx.today()
+    sent_on = check_happened_on(sent_on or ctx.today(), what="datoen klagene ble sendt", today=ctx.today())
     with ctx.write() as s:
+        require(s, Exam, exam_id, "eksamen")
         appeal = find_commission(s, exam_id, "appeal")
         if appeal is None:
             raise DomainError("Eksamenen har ingen klagekommisjon (registreres med kommisjonsskjemaet)")
@@ -276,7 +287,9 @@ def close_case(ctx, case_id: int, decision_sent_on: date | None = None) -> Case:
         if case.decision_on is None:
             raise DomainError("Saken har ingen avgjørelse ennå"
                               + (" (venter på videre vurdering)" if case.needs_further_assessment else ""))
-        case.decision_sent_on = decision_sent_on or ctx.today()
+        case.decision_sent_on = check_happened_on(decision_sent_on or ctx.today(), what="datoen vedtaket ble sendt",
+                                                  today=ctx.today(), not_before=case.decision_on,
+                                                  not_before_what="avgjørelsen")
         case.closed_on = ctx.today()
         s.add(case)
         audit.record(s, ctx, "case", case.id, "closed_on", None, case.closed_on,
@@ -360,7 +373,7 @@ def blind_export(ctx, exam_id: int, path: Path | None = None) -> Path:
     from eksamen_tui.services.context import export_dir
 
     with ctx.read() as s:
-        exam = s.get(Exam, exam_id)
+        exam = require(s, Exam, exam_id, "eksamen")
         course = s.get(Course, exam.course_id)
         numbers = sorted(s.exec(select(Registration.candidate_number)
                                 .join(Case, Case.registration_id == Registration.id)

@@ -14,9 +14,12 @@ from sqlmodel import Session, select
 from eksamen_tui.db.models import AttendanceChange, Course, Exam, Grade, Registration, Student
 from eksamen_tui.domain.attendance import AttendanceState, automatic_fail, counts_as_attempt
 from eksamen_tui.domain.errors import DomainError
+from eksamen_tui.domain.parsing import parse_number
+from eksamen_tui.domain.plausibility import check_happened_on, check_withdrawal_date
 from eksamen_tui.domain.scales import GradeScale, failing_grade
 from eksamen_tui.services import audit
 from eksamen_tui.services.context import Context
+from eksamen_tui.services.lookup import checked_id, require
 
 STUDENT_NUMBER_DIGITS = 6
 
@@ -39,11 +42,11 @@ def gradeable_registrations(session: Session, exam_id: int) -> list[Registration
 def find_registration(session: Session, exam_id: int, candidate_text: str | int) -> Registration:
     """The registration with this candidate number on this exam, or a
     DomainError naming the number (and saying so if it is a student number)."""
-    text = str(candidate_text).strip()
-    if not text.isdigit():
-        raise DomainError(f"«{text}» er ikke et kandidatnummer")
+    exam_id = checked_id(exam_id, "eksamen")
+    number = parse_number(candidate_text, what="kandidatnummer")
+    text = str(number)
     registration = session.exec(
-        select(Registration).where(Registration.exam_id == exam_id, Registration.candidate_number == int(text))
+        select(Registration).where(Registration.exam_id == exam_id, Registration.candidate_number == number)
     ).first()
     if registration is not None:
         return registration
@@ -83,7 +86,7 @@ class RosterRow:
 def exam_roster(ctx: Context, exam_id: int) -> list[RosterRow]:
     """All registrations of an exam in candidate-number order, with attempts."""
     with ctx.read() as s:
-        exam = s.get(Exam, exam_id)
+        exam = require(s, Exam, exam_id, "eksamen")
         rows = s.exec(
             select(Registration, Student)
             .join(Student, Student.id == Registration.student_id)
@@ -153,9 +156,10 @@ def set_state(
     on_date: date | None = None,
 ) -> Change:
     """Record a candidate's attendance state (one transaction, audited)."""
+    new_state = AttendanceState.parse(new_state)
     with ctx.write() as s:
+        exam = require(s, Exam, exam_id, "eksamen")
         reg = find_registration(s, exam_id, candidate)
-        exam = s.get(Exam, exam_id)
         return _apply_state(ctx, s, exam, reg, new_state, reason=reason, on_date=on_date)
 
 
@@ -170,7 +174,7 @@ def _apply_state(ctx, s, exam: Exam, reg: Registration, new_state: AttendanceSta
     reg.attendance_state = new_state.value
     message_parts = [f"Kandidat {reg.candidate_number}: {new_state.label}"]
     if new_state == AttendanceState.WITHDRAWN:
-        reg.withdrawn_on = on_date or ctx.today()
+        reg.withdrawn_on = check_withdrawal_date(on_date or ctx.today(), exam_date=exam.exam_date, today=ctx.today())
         deadline = ctx.rules.withdrawal(exam.exam_date)
         if reg.withdrawn_on <= deadline:
             message_parts.append(f"innen trekkfristen {deadline:%d.%m.%Y}, teller ikke som forsøk")
@@ -227,8 +231,8 @@ def _retire_grades(ctx, s, registration_id: int, *, reason: str, source: str | N
 def undo_change(ctx: Context, exam_id: int, change: Change) -> Change:
     """Put a registration back as it was before `change` (audited as an undo)."""
     with ctx.write() as s:
-        reg = s.get(Registration, change.registration_id)
-        exam = s.get(Exam, exam_id)
+        reg = require(s, Registration, change.registration_id, "oppmelding")
+        exam = require(s, Exam, exam_id, "eksamen")
         if AttendanceState(reg.attendance_state) != change.new_state:
             raise DomainError(f"Kandidat {reg.candidate_number} er endret siden; angre ikke mulig")
         result = _apply_state(ctx, s, exam, reg, change.old_state, reason="undo", on_date=change.old_withdrawn_on)
@@ -246,7 +250,7 @@ def undo_change(ctx: Context, exam_id: int, change: Change) -> Change:
 def mark_unmarked_attended(ctx: Context, exam_id: int) -> list[Change]:
     """Every still-unmarked candidate becomes attended (after the exceptions)."""
     with ctx.write() as s:
-        exam = s.get(Exam, exam_id)
+        exam = require(s, Exam, exam_id, "eksamen")
         regs = s.exec(select(Registration).where(
             Registration.exam_id == exam_id,
             Registration.attendance_state == AttendanceState.REGISTERED.value,
@@ -270,9 +274,13 @@ class DocumentationChange:
 def record_documentation(ctx: Context, exam_id: int, candidate: str | int, received_on: date | None) -> DocumentationChange:
     """Documentation for a valid absence received on a date (None: not received)."""
     with ctx.write() as s:
+        exam = require(s, Exam, exam_id, "eksamen")
         reg = find_registration(s, exam_id, candidate)
         if reg.attendance_state != AttendanceState.VALID_ABSENCE.value:
             raise DomainError(f"Kandidat {reg.candidate_number} har ikke gyldig fravær")
+        if received_on is not None:
+            check_happened_on(received_on, what="datoen dokumentasjonen kom", today=ctx.today(),
+                              not_before=exam.exam_date, not_before_what="eksamensdagen")
         old = reg.documentation_received_on
         reg.documentation_received_on = received_on
         s.add(reg)

@@ -17,6 +17,7 @@ from sqlalchemy import insert
 from sqlmodel import select
 
 from eksamen_tui.db.models import Course, Exam, Registration, Student
+from eksamen_tui.domain.plausibility import check_attempt_number
 from eksamen_tui.excel.tabular import (
     FileProblems,
     Problem,
@@ -170,8 +171,8 @@ def plan_import(ctx: Context, path: Path, progress: Callable[[int, int], None] |
             attempt = 1
             if "attempt_number" in table.columns and not is_blank(table.cell(cells, "attempt_number")):
                 try:
-                    attempt = parse_int(table.cell(cells, "attempt_number"))
-                except ValueError as problem:
+                    attempt = check_attempt_number(parse_int(table.cell(cells, "attempt_number")))
+                except ValueError as problem:  # ValidationError is one too
                     error(row, "attempt_number", str(problem))
                     continue
             plan.per_exam.setdefault(exam_id, ExamSummary(label))

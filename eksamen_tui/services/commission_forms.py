@@ -18,6 +18,7 @@ from eksamen_tui.excel.commission_form import FormExaminer, FormHeader, ParsedFo
 from eksamen_tui.excel.tabular import FileProblems, Problem
 from eksamen_tui.services import audit
 from eksamen_tui.services.context import Context
+from eksamen_tui.services.lookup import require
 
 
 # --- export -----------------------------------------------------------------------
@@ -50,7 +51,7 @@ def export_forms(ctx: Context, exam_ids: list[int], folder: Path, *, blank: bool
     written = []
     for index, exam_id in enumerate(exam_ids):
         with ctx.read() as s:
-            exam = s.get(Exam, exam_id)
+            exam = require(s, Exam, exam_id, "eksamen")
             course = s.get(Course, exam.course_id)
             parts = s.exec(select(ExamPart).where(ExamPart.exam_id == exam_id).order_by(ExamPart.id)).all()
             targets = [(None, "")] + [(p.id, p.name) for p in parts]

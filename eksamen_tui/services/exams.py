@@ -8,7 +8,9 @@ from sqlalchemy import func
 from sqlmodel import select
 
 from eksamen_tui.db.models import Course, Exam, Registration
+from eksamen_tui.domain.errors import DomainError
 from eksamen_tui.services.context import Context
+from eksamen_tui.services.lookup import checked_id
 
 
 @dataclass(frozen=True)
@@ -120,11 +122,14 @@ def exam_choice(ctx: Context, exam_id: int) -> ExamChoice:
     with ctx.read() as s:
         row = s.exec(
             select(Exam.id, Course.code, Course.name, Exam.exam_form, Exam.exam_date)
-            .join(Course, Course.id == Exam.course_id).where(Exam.id == exam_id)
-        ).one()
+            .join(Course, Course.id == Exam.course_id).where(Exam.id == checked_id(exam_id, "eksamen"))
+        ).first()
+    if row is None:
+        raise DomainError(f"Fant ingen eksamen med id {exam_id}")
     return ExamChoice(*row)
 
 
 def candidate_count(ctx: Context, exam_id: int) -> int:
     with ctx.read() as s:
-        return s.exec(select(func.count()).select_from(Registration).where(Registration.exam_id == exam_id)).one()
+        return s.exec(select(func.count()).select_from(Registration)
+                      .where(Registration.exam_id == checked_id(exam_id, "eksamen"))).one()

@@ -14,11 +14,14 @@ from eksamen_tui.db.models import Case, Course, Exam, ExamPart, Grade, Registrat
 from eksamen_tui.domain.attendance import AttendanceState
 from eksamen_tui.domain.errors import DomainError
 from eksamen_tui.domain.grade_rules import compute_course_grade
+from eksamen_tui.domain.parsing import parse_number
+from eksamen_tui.domain.plausibility import check_happened_on
 from eksamen_tui.domain.scales import GradeScale, grades_of, normalize_grade
 from eksamen_tui.services import audit
 from eksamen_tui.services.appeals import blocked_registration_ids
 from eksamen_tui.services.attendance import find_registration
 from eksamen_tui.services.context import Context
+from eksamen_tui.services.lookup import checked_id, require
 
 # Reason codes for changing a grade that is already controlled.
 CORRECTION_REASONS = {
@@ -57,12 +60,12 @@ class ProtocolInfo:
 
 def protocol_info(ctx: Context, exam_id: int, part_id: int | None = None) -> ProtocolInfo:
     with ctx.read() as s:
-        exam = s.get(Exam, exam_id)
-        if exam is None:
-            raise DomainError(f"Fant ingen eksamen med id {exam_id}")
+        exam = require(s, Exam, exam_id, "eksamen")
         course = s.get(Course, exam.course_id)
         parts = s.exec(select(ExamPart).where(ExamPart.exam_id == exam_id).order_by(ExamPart.id)).all()
-        part = s.get(ExamPart, part_id) if part_id else None
+        part = require(s, ExamPart, part_id, "del") if part_id else None
+        if part is not None and part.exam_id != exam.id:
+            raise DomainError("Delen hører ikke til denne eksamenen")
     title = f"{course.code} {exam.exam_form} {exam.exam_date:%d.%m.%Y}"
     scale = GradeScale(exam.grade_scale)
     if part is not None:
@@ -85,6 +88,8 @@ def _current_grades(s: Session, exam_id: int, part_id: int | None) -> dict[int, 
 
 def protocol(ctx: Context, exam_id: int, part_id: int | None = None) -> list[ProtocolRow]:
     """The gradeable candidates (attended) in candidate-number order."""
+    exam_id = checked_id(exam_id, "eksamen")
+    part_id = checked_id(part_id, "del") if part_id else None
     with ctx.read() as s:
         regs = s.exec(
             select(Registration.id, Registration.candidate_number)
@@ -143,7 +148,7 @@ def _gradeable(s: Session, exam_id: int, candidate: str | int) -> Registration:
 
 def _scale(s: Session, exam: Exam, part_id: int | None) -> GradeScale:
     if part_id:
-        part = s.get(ExamPart, part_id)
+        part = s.get(ExamPart, checked_id(part_id, "del"))
         if part is None or part.exam_id != exam.id:
             raise DomainError("Delen hører ikke til denne eksamenen")
         return GradeScale(part.grade_scale)
@@ -196,9 +201,12 @@ def _entry_facts(conn, exam_id: int, candidate_number: int, part_id: int | None)
 
 def _exam_scale(conn, exam_id: int, part_id: int | None) -> tuple[GradeScale, bool]:
     """The scale the entry is on, and whether the exam has parts."""
-    scale, parts = conn.execute(_EXAM_FACTS, {"exam_id": exam_id}).one()
+    facts = conn.execute(_EXAM_FACTS, {"exam_id": checked_id(exam_id, "eksamen")}).first()
+    if facts is None:
+        raise DomainError(f"Fant ingen eksamen med id {exam_id}")
+    scale, parts = facts
     if part_id:
-        part = conn.execute(_PART_FACTS, {"part_id": part_id}).first()
+        part = conn.execute(_PART_FACTS, {"part_id": checked_id(part_id, "del")}).first()
         if part is None or part.exam_id != exam_id:
             raise DomainError("Delen hører ikke til denne eksamenen")
         scale = part.grade_scale
@@ -211,12 +219,11 @@ def enter_grade(ctx: Context, exam_id: int, candidate: str | int, value: str, pa
     with ctx.engine.begin() as conn:
         scale, has_parts = _exam_scale(conn, exam_id, part_id)
         grade_value = normalize_grade(value, scale)
-        text_number = str(candidate).strip()
-        facts = _entry_facts(conn, exam_id, int(text_number), part_id) if text_number.isdigit() else None
+        number = parse_number(candidate, what="kandidatnummer")
+        facts = _entry_facts(conn, exam_id, number, part_id)
         if facts is None or facts.attendance_state != AttendanceState.ATTENDED.value:
             with Session(bind=conn) as s:
                 _gradeable(s, exam_id, candidate)  # raises the precise message
-        number = int(text_number)
         if part_id is None and has_parts:
             raise DomainError("Eksamenen har deler: før karakter per del; samlet karakter beregnes")
         if part_id is None and facts.blocked:
@@ -327,7 +334,7 @@ class ControlResult:
 def control_grade(ctx: Context, exam_id: int, candidate: str | int, value: str, part_id: int | None = None) -> ControlResult:
     """Second, independent entry: a match controls the grade, a mismatch is flagged."""
     with ctx.write() as s:
-        exam = s.get(Exam, exam_id)
+        exam = require(s, Exam, exam_id, "eksamen")
         reg = _gradeable(s, exam_id, candidate)
         control_value = normalize_grade(value, _scale(s, exam, part_id))
         grade = _current_grades_for(s, reg.id, part_id)
@@ -355,7 +362,7 @@ def resolve_mismatch(ctx: Context, exam_id: int, candidate: str | int, value: st
     if not reason.strip():
         raise DomainError("Oppgi en årsak for å løse avviket")
     with ctx.write() as s:
-        exam = s.get(Exam, exam_id)
+        exam = require(s, Exam, exam_id, "eksamen")
         reg = _gradeable(s, exam_id, candidate)
         chosen = normalize_grade(value, _scale(s, exam, part_id))
         grade = _current_grades_for(s, reg.id, part_id)
@@ -380,7 +387,7 @@ def correct_grade(ctx: Context, exam_id: int, candidate: str | int, value: str, 
     if reason_code not in CORRECTION_REASONS:
         raise DomainError("Velg en årsakskode: " + ", ".join(f"{k} ({v})" for k, v in CORRECTION_REASONS.items()))
     with ctx.write() as s:
-        exam = s.get(Exam, exam_id)
+        exam = require(s, Exam, exam_id, "eksamen")
         reg = _gradeable(s, exam_id, candidate)
         new_value = normalize_grade(value, _scale(s, exam, part_id))
         if part_id is None and reg.id in blocked_registration_ids(s, exam_id):
@@ -435,9 +442,9 @@ def publish(ctx: Context, exam_id: int, on_date: date | None = None) -> dict[str
     explanation and appeal deadlines that follow from the publication date."""
     from eksamen_tui.domain.exam_forms import is_oral_or_practical
 
-    on_date = on_date or ctx.today()
+    on_date = check_happened_on(on_date or ctx.today(), what="kunngjøringsdatoen", today=ctx.today())
     with ctx.write() as s:
-        exam = s.get(Exam, exam_id)
+        exam = require(s, Exam, exam_id, "eksamen")
         if exam.published_on is not None:
             raise DomainError(f"Sensur er allerede kunngjort {exam.published_on:%d.%m.%Y}")
     rows = protocol(ctx, exam_id)

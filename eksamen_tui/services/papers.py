@@ -11,12 +11,15 @@ from sqlmodel import select
 from eksamen_tui.db.models import Course, Exam, PaperDelivery
 from eksamen_tui.domain.errors import DomainError
 from eksamen_tui.domain.exam_forms import needs_paper
+from eksamen_tui.domain.parsing import parse_number
 from eksamen_tui.services.context import Context
+from eksamen_tui.services.lookup import require
 
 if TYPE_CHECKING:
     from eksamen_tui.domain.paper_checklist import DerivedNeeds
 
 DUE_SOON_WORKING_DAYS = 3
+MAX_COPIES_DIGITS = 5  # 99,999 copies: more is a typo
 
 
 @dataclass
@@ -130,9 +133,7 @@ def paper_context(ctx: Context, exam_id: int) -> PaperContext:
 
     today = ctx.today()
     with ctx.read() as s:
-        exam = s.get(Exam, exam_id)
-        if exam is None:
-            raise DomainError(f"Fant ingen eksamen med id {exam_id}")
+        exam = require(s, Exam, exam_id, "eksamen")
         course = s.get(Course, exam.course_id)
         registrations = s.exec(select(Registration.language_form, Registration.accommodations).where(
             Registration.exam_id == exam_id, Registration.attendance_state != "withdrawn")).all()
@@ -157,7 +158,7 @@ def register_delivery(
     checklist: dict[str, bool],
     delivered_by: str,
     delivery_format: str = "paper",
-    copies: int | None = None,
+    copies: int | str | None = None,
     remark: str = "",
 ) -> PaperDelivery:
     """Record a received paper (or a corrected re-delivery) in one
@@ -177,8 +178,9 @@ def register_delivery(
         raise DomainError(f"Ukjent format «{delivery_format}» (papir eller PDF)")
     if copies is None:
         copies = context.default_copies
-    if copies < 0:
+    if isinstance(copies, int) and copies < 0:
         raise DomainError("Antall kopier kan ikke være negativt")
+    copies = parse_number(copies, what="antall kopier", max_digits=MAX_COPIES_DIGITS)
     unknown = set(checklist) - set(CHECKLIST_ITEMS)
     if unknown:
         raise DomainError(f"Ukjente punkter på sjekklisten: {', '.join(sorted(unknown))}")
@@ -246,7 +248,9 @@ def export_receipt(ctx: Context, exam_id: int, delivery_id: int, fmt: str = "txt
     from eksamen_tui.services.context import export_dir
 
     context = paper_context(ctx, exam_id)
-    delivery = next(d for d in context.deliveries if d.id == delivery_id)
+    delivery = next((d for d in context.deliveries if d.id == delivery_id), None)
+    if delivery is None:
+        raise DomainError(f"Fant ingen levering med id {delivery_id} for {context.course_code}")
     lines = receipt_lines(context, delivery)
     folder = Path(folder) if folder else Path(export_dir())
     stem = f"kvittering_{context.course_code}_{context.exam_date:%Y-%m-%d}_{delivery.received_at:%Y%m%d-%H%M%S}"

@@ -12,6 +12,7 @@ from eksamen_tui.domain.errors import DomainError
 from eksamen_tui.services.commissions import commission_members
 from eksamen_tui.services.context import Context, export_dir
 from eksamen_tui.services.grades import protocol
+from eksamen_tui.services.lookup import require
 
 STATUS_TEXT = {
     "empty": "", "entered": "ikke kontrollert", "controlled": "", "mismatch": "avvik", "computed": "beregnet",
@@ -25,7 +26,7 @@ def export_protocol(ctx: Context, exam_id: int, path: Path | None = None) -> Pat
     from eksamen_tui.excel.writer import new_write_only_workbook, write_only_row
 
     with ctx.read() as s:
-        exam = s.get(Exam, exam_id)
+        exam = require(s, Exam, exam_id, "eksamen")
         course = s.get(Course, exam.course_id)
         parts = s.exec(select(ExamPart).where(ExamPart.exam_id == exam_id).order_by(ExamPart.id)).all()
         commissions = s.exec(select(Commission).where(Commission.exam_id == exam_id, Commission.kind == "ordinary")
