@@ -50,32 +50,30 @@ class FormImportDialog(ModalScreen[int]):
 
     @work(thread=True, exclusive=True, group="form-plan")
     def _plan(self) -> None:
-        from eksamen_tui.domain.errors import DomainError
-        from eksamen_tui.excel.tabular import FileProblems
-        from eksamen_tui.services.commission_forms import forms_in, plan_form_import
+        from eksamen_tui.services.commission_forms import forms_in, plan_folder, skipped_in
 
         files = forms_in(self.target)
-        results = []
-        for index, path in enumerate(files, start=1):
-            try:
-                results.append((path, plan_form_import(self.app.ctx, path), None))
-            except FileProblems as problems:
-                results.append((path, None, problems.problems))
-            except DomainError as error:
-                results.append((path, None, [str(error)]))
-            self.app.call_from_thread(self.query_one(ProgressBar).update, total=len(files), progress=index)
-        self.app.call_from_thread(self._show, results)
+        self.app.call_from_thread(self.query_one(ProgressBar).update, total=max(len(files), 1), progress=0)
+        # every file checked first: two forms for one exam are refused together
+        results = [(path, plan, refused.problems or [refused.message] if refused else None)
+                   for path, plan, refused in plan_folder(self.app.ctx, files)]
+        self.app.call_from_thread(self.query_one(ProgressBar).update, total=max(len(files), 1),
+                                  progress=len(files))
+        self.app.call_from_thread(self._show, results, skipped_in(self.target))
 
-    def _show(self, results) -> None:
+    def _show(self, results, skipped=()) -> None:
         self.plans = [plan for _, plan, _ in results if plan is not None]
         text = Text()
         if not results:
-            text.append("Ingen kommisjonsskjema (*kommisjonsskjema*.xlsx) funnet.\n", style="bold red")
+            text.append("Ingen kommisjonsskjema (*kommisjonsskjema*.xlsx/.xls/.ods) funnet.\n", style="bold red")
+        for name, reason in skipped:
+            text.append(f"Advarsel: {name}: hoppet over: {reason}\n", style="yellow")
         for path, plan, problems in results:
             if plan is None:
                 text.append(f"✗ {path.name}: feil – blir ikke importert\n", style="bold red")
                 for problem in problems:
-                    text.append(f"    {problem}\n")
+                    style = "yellow" if getattr(problem, "severity", "error") == "warning" else ""
+                    text.append(f"    {'Advarsel: ' if style else ''}{problem}\n", style=style)
                 continue
             text.append(f"✓ {path.name} → {plan.exam_label}\n", style="bold")
             for kind, label in (("ordinary", "Ordinær"), ("appeal", "Klage")):
@@ -88,7 +86,7 @@ class FormImportDialog(ModalScreen[int]):
                 summary = "; ".join(p for p in parts if p) or "ingen endring"
                 text.append(f"    {label}: {summary}\n")
             for warning in plan.warnings:
-                text.append(f"    advarsel: {warning}\n", style="yellow")
+                text.append(f"    Advarsel: {warning}\n", style="yellow")
         if self.plans:
             text.append(f"\nEnter importerer {len(self.plans)} fil(er); Esc avbryter.", style="bold")
         self.query_one("#plan-text", Static).update(text)

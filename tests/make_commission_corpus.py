@@ -38,7 +38,7 @@ CASES = {
     "bad_internal_external.xlsx": "verken intern eller ekstern",
     "no_ordinary_table.xlsx": "fant ikke tabellen «Ordinær kommisjon»",
     "two_appeal_tables.xlsx": "mer enn én tabell «Klagekommisjon»",
-    "zip_not_workbook.xlsx": "kan ikke lese arbeidsboken",
+    "zip_not_workbook.xlsx": "den er skadet eller av en annen type",
     "empty_ordinary.xlsx": "minst én sensor",
     "examiner_without_name.xlsx": "sensor mangler navn",
     "wrong_exam_form.xlsx": "har ingen Hjemmeeksamen 10.12.2026",

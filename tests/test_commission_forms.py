@@ -53,7 +53,7 @@ def test_blank_form_filled_by_hand_imports_exactly_what_was_typed(ctx, exam, tmp
             for column, value in enumerate(values, start=1):
                 sheet.cell(row=10 + offset, column=column, value=value)
     for offset, values in enumerate([("Per Klage", "klagesensor", "Intern", "per@ntnu.no", "NTNU", "N", None),
-                                     ("Lise Klage", "klagesensor", "x", "lise@uib.no", "UiB", None, None)]):
+                                     ("Lise Klage", "klagesensor", " EKSTERN ", "lise@uib.no", "UiB", None, None)]):
         for column, value in enumerate(values, start=1):
             sheet.cell(row=23 + offset, column=column, value=value)
     workbook.save(path)
@@ -142,13 +142,21 @@ def test_errors_point_at_the_cell(ctx, exam):
     assert "bad_email.xlsx, ark «Kommisjonsskjema», celle D10" in str(problem)
 
 
-def test_folder_import_is_file_by_file(ctx, exam, tmp_path):
-    shutil.copy(_good_form(ctx, exam), tmp_path / "TDT4100_Skoleeksamen_kommisjonsskjema.xlsx")
-    shutil.copy(FOLDER / "bad_email.xlsx", tmp_path / "TMA4100_Skoleeksamen_kommisjonsskjema.xlsx")
-    (tmp_path / "notater.xlsx").write_text("not a form, not named as one: skipped")
-    results = svc.import_path(ctx, tmp_path)
-    assert [(r.file, r.ok) for r in results] == [("TDT4100_Skoleeksamen_kommisjonsskjema.xlsx", True),
-                                                 ("TMA4100_Skoleeksamen_kommisjonsskjema.xlsx", False)]
+def test_folder_import_is_file_by_file_and_reports_what_it_skips(ctx, exam, tmp_path):
+    folder = tmp_path / "innkommet"
+    folder.mkdir()
+    shutil.copy(_good_form(ctx, exam), folder / "TDT4100_Skoleeksamen_kommisjonsskjema.xlsx")
+    shutil.copy(FOLDER / "bad_email.xlsx", folder / "TMA4100_Skoleeksamen_kommisjonsskjema.xlsx")
+    (folder / "notater.xlsx").write_text("not a form, not named as one: skipped")
+    (folder / "kommisjonsskjema.pdf").write_text("a scan")
+    (folder / "~$TDT4100_Skoleeksamen_kommisjonsskjema.xlsx").write_text("Excel's lock file: silent")
+    results = svc.import_path(ctx, folder)
+    assert [(r.file, r.ok, r.skipped) for r in results] == [
+        ("kommisjonsskjema.pdf", False, True), ("notater.xlsx", False, True),
+        ("TDT4100_Skoleeksamen_kommisjonsskjema.xlsx", True, False),
+        ("TMA4100_Skoleeksamen_kommisjonsskjema.xlsx", False, False)]
+    assert results[0].message == "hoppet over: er ikke et regneark (.xlsx, .xlsm, .xls eller .ods)"
+    assert results[1].message == "hoppet over: navnet sier ikke «kommisjonsskjema»"
     assert len(commissions(ctx, exam.id)) == 4
 
 

@@ -43,6 +43,7 @@ class Profile:
     max_attempts: int = 3
     ordinary_commission_requires_external: bool = False
     paper_copies_margin: int = 5
+    student_number_length: int = 6  # shorter ones in an import get a warning (a lost leading zero?)
     local_closed_days: tuple[str, ...] = ("12-24", "12-31")
 
     def with_overrides(self, overrides: dict[str, Any]) -> "Profile":

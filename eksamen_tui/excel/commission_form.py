@@ -10,44 +10,61 @@ Honorar (intern), Antall kandidater/grupper (ekstern ved muntlig).
 from __future__ import annotations
 
 import re
-import zipfile
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any
 
-from eksamen_tui.excel.tabular import FileProblems, Problem, clean_text, column_letter, normalize_header, parse_date
+from eksamen_tui.excel.tabular import (
+    FileProblems,
+    Problem,
+    clean_text,
+    column_letter,
+    header_keys,
+    hidden_rows_warning,
+    match_header,
+    normalize_header,
+    open_workbook,
+    parse_date,
+    parse_flag,
+    synonym_lookup,
+)
 
 SHEET_TITLE = "Kommisjonsskjema"
 ROWS_PER_TABLE = 10
 
 HEADER_FIELDS = {
-    "course_code": ("emnekode", "emne kode", "emne", "course code"),
-    "course_name": ("emnenavn", "emnetittel", "navn på emne", "course name"),
-    "semester": ("semester", "termin"),
-    "exam_form": ("eksamensform", "vurderingsform", "eksamenstype", "exam form"),
-    "exam_date": ("eksamensdato", "dato for eksamen", "dato", "exam date"),
+    "course_code": ("emnekode", "emne kode", "emne", "fagkode", "course code", "course", "subject code"),
+    "course_name": ("emnenavn", "emnenamn", "emnetittel", "navn på emne", "namn på emne", "course name",
+                    "course title"),
+    "semester": ("semester", "termin", "term"),
+    "exam_form": ("eksamensform", "vurderingsform", "eksamenstype", "exam form", "form of assessment",
+                  "assessment", "exam type"),
+    "exam_date": ("eksamensdato", "dato for eksamen", "dato", "exam date", "date of exam", "date"),
     "part": ("del", "delvurdering", "vurderingsdel", "part"),
 }
 COLUMNS = {
-    "name": ("navn", "sensor", "sensors navn", "fullt navn", "name"),
+    "name": ("navn", "namn", "sensor", "sensors navn", "fullt navn", "fullt namn", "name", "examiner",
+             "full name"),
     "role": ("rolle", "funksjon", "role"),
-    "internal_external": ("intern/ekstern", "intern ekstern", "internekstern", "ekstern/intern", "type sensor", "ekstern"),
-    "email": ("e-post", "epost", "e-postadresse", "email", "e-mail", "mail"),
-    "employer": ("arbeidsgiver", "institusjon", "arbeidssted", "employer"),
-    "paid": ("honorar", "honorar (intern)", "betaling", "skal ha honorar", "paid", "betalt"),
-    "candidate_count": ("antall kandidater/grupper", "antall kandidater", "antall grupper",
-                        "antall kandidater/grupper (ekstern, muntlig)", "kandidater/grupper"),
+    "internal_external": ("intern/ekstern", "intern ekstern", "internekstern", "ekstern/intern", "type sensor",
+                          "ekstern", "ekstern sensor", "er ekstern", "intern", "intern sensor",
+                          "intern eller ekstern", "internal/external", "external/internal", "external",
+                          "external examiner", "internal", "type"),
+    "email": ("e-post", "epost", "e-postadresse", "epostadresse", "email", "e-mail", "mail", "email address"),
+    "employer": ("arbeidsgiver", "arbeidsgjevar", "institusjon", "arbeidssted", "employer", "institution"),
+    "paid": ("honorar", "honorar (intern)", "betaling", "skal ha honorar", "paid", "betalt", "fee"),
+    "candidate_count": ("antall kandidater/grupper", "antall kandidater", "antall grupper", "tal på kandidatar",
+                        "antall kandidater/grupper (ekstern, muntlig)", "kandidater/grupper",
+                        "number of candidates", "candidates"),
 }
 TABLE_TITLES = {"ordinary": "Ordinær kommisjon", "appeal": "Klagekommisjon"}
 COLUMN_TITLES = ["Navn", "Rolle", "Intern/ekstern", "E-post", "Arbeidsgiver", "Honorar (intern)",
                  "Antall kandidater/grupper (ekstern, muntlig)"]
 COLUMN_ORDER = ["name", "role", "internal_external", "email", "employer", "paid", "candidate_count"]
 
-TRUE_FLAGS = {"j", "ja", "x", "✓", "✔", "yes", "y", "true", "1", "sann"}
-FALSE_FLAGS = {"n", "nei", "no", "false", "0", "-", "usann"}
-EXTERNAL_WORDS = {"ekstern", "e", "ext", "external", "j", "ja", "x", "✓", "✔"}
-INTERNAL_WORDS = {"intern", "i", "int", "internal", "n", "nei"}
+KIND_EXTERNAL = {"ekstern", "e", "ext", "external", "extern"}
+KIND_INTERNAL = {"intern", "i", "int", "internal"}
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[A-Za-z]{2,}$")
 
 
@@ -83,6 +100,7 @@ class ParsedForm:
     appeal: list[FormExaminer] = field(default_factory=list)
     appeal_title_cell: str | None = None
     ordinary_title_cell: str | None = None
+    warnings: list[Problem] = field(default_factory=list)
 
 
 # --- writing ----------------------------------------------------------------
@@ -185,62 +203,79 @@ def write_form(path: Path, header: FormHeader, ordinary: list[FormExaminer] = ()
 
 # --- reading ------------------------------------------------------------------
 
-def _flag(value: Any) -> bool | None:
+def _kind_shape(header: Any) -> str:
+    """How the Intern/ekstern column is meant, from its header: "kind"
+    (values Intern/Ekstern), "external" (a yes/no column named after one
+    value, e.g. "Ekstern sensor (J/N)") or "internal" ("Intern (J/N)")."""
+    keys = " ".join(header_keys(header))
+    external = "ekstern" in keys or "extern" in keys
+    internal = "intern" in keys.replace("ekstern", "").replace("extern", "")
+    if (external and internal) or not (external or internal):
+        return "kind"
+    return "external" if external else "internal"
+
+
+def _is_external(value: Any, shape: str, header: str) -> bool:
+    """Never guessed: a yes/no under Intern/ekstern, or a word under a
+    yes/no column other than the column's own value, is refused."""
     text = clean_text(value).casefold()
-    if not text:
-        return None
-    if text in TRUE_FLAGS:
-        return True
-    if text in FALSE_FLAGS:
-        return False
-    raise ValueError(f"«{clean_text(value)}» er ikke ja/nei (bruk J/N, Ja/Nei eller x)")
+    if shape == "kind":
+        if not text:
+            raise ValueError(f"mangler intern/ekstern (skriv Intern eller Ekstern i kolonnen «{header}»)")
+        if text in KIND_EXTERNAL:
+            return True
+        if text in KIND_INTERNAL:
+            return False
+        try:
+            parse_flag(value)
+        except ValueError:
+            raise ValueError(f"«{clean_text(value)}» er verken intern eller ekstern "
+                             f"(skriv Intern eller Ekstern)") from None
+        raise ValueError(f"«{clean_text(value)}» passer ikke i kolonnen «{header}»: ja/nei sier ikke om sensoren er "
+                         "intern eller ekstern (skriv Intern eller Ekstern)")
+    if text in KIND_EXTERNAL - {"e"} or text in KIND_INTERNAL - {"i"}:
+        answer = text in KIND_EXTERNAL
+    else:
+        try:
+            answer = parse_flag(value, blank=False)
+        except ValueError:
+            raise ValueError(f"«{clean_text(value)}» er ikke ja/nei i kolonnen «{header}» "
+                             "(bruk Ja/Nei, J/N eller x)") from None
+        if shape == "internal":
+            answer = not answer
+    return bool(answer)
 
 
-def _external(value: Any) -> bool:
-    text = clean_text(value).casefold()
-    if text in EXTERNAL_WORDS:
-        return True
-    if text in INTERNAL_WORDS:
-        return False
-    raise ValueError(f"«{clean_text(value)}» er verken intern eller ekstern")
-
-
-def _lookup(synonyms: dict[str, tuple[str, ...]]) -> dict[str, str]:
-    return {normalize_header(s): key for key, names in synonyms.items() for s in (key, *names)}
-
-
-HEADER_LOOKUP = _lookup(HEADER_FIELDS)
-COLUMN_LOOKUP = _lookup(COLUMNS)
+HEADER_LOOKUP = synonym_lookup(HEADER_FIELDS)
+COLUMN_LOOKUP = synonym_lookup(COLUMNS)
+FORM_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")
 
 
 def read_form(path: Path) -> ParsedForm:
     """Read a form; every problem is collected and raised together
-    (FileProblems), each with file, sheet and cell."""
+    (FileProblems), each with file, sheet and cell. Warnings (hidden rows
+    skipped, a form on a hidden sheet) are in `form.warnings`."""
     name = path.name
-    if not path.exists():
-        raise FileProblems([Problem(name, "filen finnes ikke")])
-    if path.stat().st_size == 0:
-        raise FileProblems([Problem(name, "filen er tom")])
-    if not zipfile.is_zipfile(path):
-        raise FileProblems([Problem(name, "filen er ikke en Excel-arbeidsbok (.xlsx), selv om navnet sier det")])
-    from openpyxl import load_workbook
-
-    try:
-        workbook = load_workbook(path, data_only=True)
-    except Exception as error:  # a zip that is no workbook, a broken one ...
-        raise FileProblems([Problem(name, f"kan ikke lese arbeidsboken ({type(error).__name__})")]) from None
-    sheet = _find_sheet(workbook)
+    if path.suffix.casefold() == ".csv":
+        raise FileProblems([Problem(name, "et kommisjonsskjema må være et regneark (.xlsx, .xls eller .ods), "
+                                          "ikke .csv")])
+    book = open_workbook(path)
+    warnings: list[Problem] = []
+    sheet = _find_sheet(book)
     if sheet is None:
-        names = ", ".join(f"«{ws.title}»" for ws in workbook.worksheets)
+        names = ", ".join(f"«{n}»" for n in book.sheet_names if book.is_visible(n))
         raise FileProblems([Problem(name, f"fant ikke kommisjonsskjemaet: ingen arkfane har feltet «Emnekode» "
-                                          f"(arkfaner: {names})")])
-    grid = [[cell for cell in row] for row in sheet.iter_rows(values_only=True)]
+                                          f"(arkfaner: {names or 'ingen synlige'})")])
+    if not sheet.visible:
+        warnings.append(Problem(name, "skjemaet ligger i et skjult ark (ingen synlige ark har et skjema)",
+                                sheet=sheet.name, severity="warning"))
+    grid = sheet.rows
     problems: list[Problem] = []
     ref = lambda row, col: f"{column_letter(col)}{row + 1}"  # noqa: E731
 
     def problem(row: int | None, col: int | None, message: str, severity: str = "error") -> None:
         cell = ref(row, col) if row is not None and col is not None else None
-        problems.append(Problem(name, message, sheet=sheet.title, row=None if row is None else row + 1,
+        problems.append(Problem(name, message, sheet=sheet.name, row=None if row is None else row + 1,
                                 cell=cell, severity=severity))
 
     # header block: a label cell, its value the next non-empty cell to the right
@@ -248,42 +283,45 @@ def read_form(path: Path) -> ParsedForm:
     header_cells: dict[str, str] = {}
     section_rows: list[tuple[int, str, int]] = []
     for r, row in enumerate(grid):
+        if r + 1 in sheet.hidden_rows:
+            continue
         for c, cell in enumerate(row):
+            if cell is None or not isinstance(cell, str):
+                continue
             key = normalize_header(cell)
             if not key:
                 continue
             if len(key) <= 30:  # a table title, not a sentence that mentions one
-                if key.startswith(("klagekommisjon", "kommisjonforklage")):
-                    section_rows.append((r, "appeal", c))
-                elif key.startswith(("ordinærkommisjon", "ordinaerkommisjon", "kommisjonforordinær", "ordinærsensur")):
-                    section_rows.append((r, "ordinary", c))
-            field_key = HEADER_LOOKUP.get(key)
-            if field_key and field_key not in values and r < 15:
+                kind = _section_kind(key)
+                if kind:
+                    section_rows.append((r, kind, c))
+            field_key = match_header(cell, HEADER_LOOKUP) if r < 15 else None
+            if field_key and field_key not in values:
                 for c2 in range(c + 1, min(len(row), c + 5)):
-                    if normalize_header(row[c2]) in HEADER_LOOKUP:
+                    if isinstance(row[c2], str) and match_header(row[c2], HEADER_LOOKUP):
                         c2 = None  # the next label: this one has no value
                         break
                     if row[c2] is not None and clean_text(row[c2]):
                         values[field_key] = row[c2]
-                        header_cells[field_key] = f"{sheet.title}!{ref(r, c2)}"
+                        header_cells[field_key] = f"{sheet.name}!{ref(r, c2)}"
                         break
                 else:
                     c2 = None
                 if c2 is None:
                     values[field_key] = None
-                    header_cells[field_key] = f"{sheet.title}!{ref(r, c + 1)}"
+                    header_cells[field_key] = f"{sheet.name}!{ref(r, c + 1)}"
     for required, label in (("course_code", "Emnekode"), ("exam_form", "Eksamensform"), ("exam_date", "Eksamensdato")):
         if not clean_text(values.get(required)):
             where = header_cells.get(required)
-            problems.append(Problem(name, f"feltet «{label}» er tomt eller mangler", sheet=sheet.title,
+            problems.append(Problem(name, f"feltet «{label}» er tomt eller mangler", sheet=sheet.name,
                                     cell=where.split("!")[1] if where else None))
     exam_date = None
     if clean_text(values.get("exam_date")):
         try:
-            exam_date = parse_date(values["exam_date"])
+            exam_date = parse_date(values["exam_date"], date_1904=book.date_1904)
         except ValueError as error:
             cell = header_cells["exam_date"].split("!")[1]
-            problems.append(Problem(name, str(error), sheet=sheet.title, cell=cell))
+            problems.append(Problem(name, str(error), sheet=sheet.name, cell=cell))
     header = FormHeader(
         course_code=clean_text(values.get("course_code")).upper(),
         course_name=clean_text(values.get("course_name")),
@@ -292,13 +330,14 @@ def read_form(path: Path) -> ParsedForm:
         exam_date=exam_date,
         part=clean_text(values.get("part")),
     )
-    form = ParsedForm(name, sheet.title, header, header_cells)
+    form = ParsedForm(name, sheet.name, header, header_cells)
 
     # the two tables
     kinds_seen: dict[str, int] = {}
     if not any(kind == "ordinary" for _, kind, _ in section_rows):
         problem(None, None, "fant ikke tabellen «Ordinær kommisjon»")
     section_rows.sort()
+    hidden_people: list[int] = []
     for index, (r, kind, c) in enumerate(section_rows):
         if kind in kinds_seen:
             problem(r, c, f"skjemaet har mer enn én tabell «{TABLE_TITLES[kind]}» (også rad {kinds_seen[kind] + 1});"
@@ -306,38 +345,56 @@ def read_form(path: Path) -> ParsedForm:
             continue
         kinds_seen[kind] = r
         end = section_rows[index + 1][0] if index + 1 < len(section_rows) else len(grid)
-        people = _read_table(grid, r + 1, end, problem)
+        people = _read_table(grid, r + 1, end, problem, sheet.hidden_rows, hidden_people)
         if kind == "ordinary":
             form.ordinary = people
-            form.ordinary_title_cell = f"{sheet.title}!{ref(r, c)}"
+            form.ordinary_title_cell = f"{sheet.name}!{ref(r, c)}"
         else:
             form.appeal = people
-            form.appeal_title_cell = f"{sheet.title}!{ref(r, c)}"
+            form.appeal_title_cell = f"{sheet.name}!{ref(r, c)}"
+    if hidden_people:
+        warnings.append(hidden_rows_warning(name, sheet.name, hidden_people))
     for person in form.ordinary + form.appeal:
-        person.cell = f"{sheet.title}!{person.cell}"
+        person.cell = f"{sheet.name}!{person.cell}"
     errors = [p for p in problems if p.severity == "error"]
     if errors:
-        raise FileProblems(problems)
+        raise FileProblems(problems + warnings)
+    form.warnings = warnings + problems
     return form
 
 
-def _find_sheet(workbook):
-    for sheet in workbook.worksheets:
-        for row in sheet.iter_rows(min_row=1, max_row=15, values_only=True):
-            if any(normalize_header(cell) == "emnekode" for cell in row):
+def _section_kind(key: str) -> str | None:
+    if key.startswith(("klagekommisjon", "kommisjonforklage", "appealcommi", "appealscommi", "appealpanel",
+                       "klagenemnd")):
+        return "appeal"
+    if key.startswith(("ordinærkommisjon", "ordinaerkommisjon", "kommisjonforordinær", "ordinærsensur",
+                       "ordinarycommi", "ordinarypanel", "examinationcommi", "examcommi")):
+        return "ordinary"
+    return None
+
+
+def _find_sheet(book):
+    """The first visible sheet with an Emnekode label (in any of its
+    spellings) near the top; a hidden one only when no visible sheet has it."""
+    names = sorted(book.sheet_names, key=lambda n: not book.is_visible(n))
+    for sheet_name in names:
+        sheet = book.sheet(sheet_name)
+        for row in sheet.rows[:15]:
+            if any(isinstance(cell, str) and match_header(cell, HEADER_LOOKUP) == "course_code" for cell in row):
                 return sheet
     return None
 
 
-def _read_table(grid, start: int, end: int, problem) -> list[FormExaminer]:
+def _read_table(grid, start: int, end: int, problem, hidden_rows, hidden_people: list[int]) -> list[FormExaminer]:
     """Rows after a table title: find the column header row, then one
-    examiner per row until the next title; blank rows are skipped."""
+    examiner per row until the next title; blank rows are skipped, hidden
+    rows skipped and reported."""
     header_row = None
     columns: dict[str, int] = {}
     for r in range(start, min(end, start + 4)):
         found = {}
         for c, cell in enumerate(grid[r]):
-            key = COLUMN_LOOKUP.get(normalize_header(cell))
+            key = match_header(cell, COLUMN_LOOKUP) if isinstance(cell, str) else None
             if key and key not in found:
                 found[key] = c
         if len(found) >= 2:
@@ -351,6 +408,8 @@ def _read_table(grid, start: int, end: int, problem) -> list[FormExaminer]:
             problem(header_row, None, f"mangler kolonnen «{label}»")
     if not {"name", "internal_external", "email"} <= set(columns):
         return []
+    kind_header = clean_text(grid[header_row][columns["internal_external"]])
+    shape = _kind_shape(kind_header)
     people: list[FormExaminer] = []
     seen: dict[str, int] = {}
     for r in range(header_row + 1, end):
@@ -358,13 +417,16 @@ def _read_table(grid, start: int, end: int, problem) -> list[FormExaminer]:
         cell = lambda key: row[columns[key]] if key in columns and columns[key] < len(row) else None  # noqa: E731
         if all(not clean_text(cell(key)) for key in columns):
             continue  # blank or decorative row
+        if r + 1 in hidden_rows:
+            hidden_people.append(r + 1)
+            continue
         name = clean_text(cell("name"))
         if not name:
             problem(r, columns["name"], "sensor mangler navn")
             continue
         email = clean_text(cell("email")).lower()
         try:
-            external = _external(cell("internal_external"))
+            external = _is_external(cell("internal_external"), shape, kind_header)
         except ValueError as error:
             problem(r, columns["internal_external"], str(error))
             continue
@@ -372,7 +434,7 @@ def _read_table(grid, start: int, end: int, problem) -> list[FormExaminer]:
             problem(r, columns["email"], f"«{email or '(tom)'}» er ikke en gyldig e-postadresse")
             continue
         try:
-            paid = _flag(cell("paid")) if "paid" in columns else None
+            paid = parse_flag(cell("paid")) if "paid" in columns else None
         except ValueError as error:
             problem(r, columns["paid"], str(error))
             continue
@@ -380,7 +442,10 @@ def _read_table(grid, start: int, end: int, problem) -> list[FormExaminer]:
         if "candidate_count" in columns and clean_text(cell("candidate_count")):
             raw = cell("candidate_count")
             try:
-                count = int(float(raw)) if not isinstance(raw, str) else int(clean_text(raw))
+                count = int(float(raw)) if isinstance(raw, (int, float)) and float(raw).is_integer() \
+                    else int(clean_text(raw)) if clean_text(raw).isascii() and clean_text(raw).isdigit() else None
+                if count is None or isinstance(raw, bool):
+                    raise ValueError
             except ValueError:
                 problem(r, columns["candidate_count"], f"«{clean_text(raw)}» er ikke et antall")
                 continue

@@ -24,26 +24,35 @@ from eksamen_tui.excel.tabular import (
     clean_text,
     find_table,
     is_blank,
+    open_workbook,
     parse_date,
     parse_int,
-    read_grid,
+    slash_date_order,
 )
 from eksamen_tui.services import audit
 from eksamen_tui.services.context import Context
 
 SYNONYMS = {
-    "course_code": ("emnekode", "emne", "emnekode emne", "course code", "course"),
-    "exam_date": ("eksamensdato", "dato", "vurderingsdato", "eksamen dato", "exam date"),
-    "student_number": ("studentnr", "studentnummer", "student nr", "student number"),
-    "candidate_number": ("kandidatnr", "kandidatnummer", "kand nr", "kandnr", "candidate number"),
-    "name": ("navn", "student", "studentnavn", "fullt navn", "name"),
-    "last_name": ("etternavn", "last name", "surname"),
-    "first_name": ("fornavn", "first name"),
-    "language_form": ("målform", "maalform", "malform", "språkform", "language"),
-    "accommodations": ("tilrettelegging", "tilrettelegg", "accommodations"),
-    "attempt_number": ("forsøk", "forsok", "forsøksnummer", "attempt"),
+    "course_code": ("emnekode", "emne", "emnekode emne", "fagkode", "course code", "course", "course id",
+                    "subject code"),
+    "exam_date": ("eksamensdato", "eksamendato", "dato", "vurderingsdato", "eksamen dato", "dato for eksamen",
+                  "exam date", "date", "date of exam", "examination date"),
+    "student_number": ("studentnr", "studentnummer", "student nr", "student no", "student number", "student id",
+                       "studentid"),
+    "candidate_number": ("kandidatnr", "kandidatnummer", "kand nr", "kandnr", "kandidat", "candidate number",
+                         "candidate no", "candidate"),
+    "name": ("navn", "namn", "student", "studentnavn", "studentnamn", "fullt navn", "fullt namn", "name",
+             "full name", "student name"),
+    "last_name": ("etternavn", "etternamn", "last name", "surname", "family name"),
+    "first_name": ("fornavn", "fornamn", "førenamn", "first name", "given name"),
+    "language_form": ("målform", "maalform", "malform", "språkform", "språk", "language", "language form"),
+    "accommodations": ("tilrettelegging", "tilrettelegg", "tilrettelegging eksamen", "accommodations",
+                       "accommodation", "special arrangements"),
+    "attempt_number": ("forsøk", "forsok", "forsøksnummer", "forsøksnr", "attempt", "attempt number"),
 }
 REQUIRED = ("course_code", "exam_date", "student_number", "candidate_number")
+LABELS = {"course_code": "Emnekode", "exam_date": "Eksamensdato", "student_number": "Studentnr",
+          "candidate_number": "Kandidatnr", "name": "Navn"}
 LANGUAGE_FORMS = {
     "bokmål": "bokmål", "bokmal": "bokmål", "bm": "bokmål", "b": "bokmål", "nb": "bokmål",
     "nynorsk": "nynorsk", "nn": "nynorsk", "n": "nynorsk",
@@ -89,13 +98,19 @@ class ImportPlan:
 def plan_import(ctx: Context, path: Path, progress: Callable[[int, int], None] | None = None) -> ImportPlan:
     """Read and check every row; raise FileProblems listing all errors."""
     path = Path(path)
-    sheet, grid, is_csv = read_grid(path)
-    table = find_table(path.name, sheet, grid, SYNONYMS, REQUIRED, is_csv=is_csv)
+    book = open_workbook(path)
+    sheet = book.sheet()
+    table = find_table(path.name, sheet.name, sheet.rows, SYNONYMS, REQUIRED, is_csv=book.is_csv,
+                       hidden_rows=sheet.hidden_rows, labels=LABELS)
     if "name" not in table.columns and not {"last_name", "first_name"} <= set(table.columns):
         raise FileProblems([Problem(path.name, "mangler kolonnen «Navn» (eller «Etternavn» og «Fornavn»)",
-                                    sheet=sheet, row=table.header_row)])
+                                    sheet=sheet.name, row=table.header_row)])
     errors: list[Problem] = []
-    plan = ImportPlan(file=path.name, rows_read=len(table.rows))
+    plan = ImportPlan(file=path.name, rows_read=len(table.rows), warnings=list(table.warnings))
+    slash_order, slash_problem = slash_date_order(table.cell(cells, "exam_date") for _, cells in table.rows)
+    padded = _student_number_formats(book, table)
+    wanted_length = ctx.profile.student_number_length
+    short_numbers: list[int] = []
 
     def error(row: int, field_name: str, message: str) -> None:
         errors.append(Problem(message=message, **table.where(row, field_name)))
@@ -115,7 +130,8 @@ def plan_import(ctx: Context, path: Path, progress: Callable[[int, int], None] |
                 progress(index, total)
             code = clean_text(table.cell(cells, "course_code")).upper()
             try:
-                exam_date = parse_date(table.cell(cells, "exam_date"))
+                exam_date = parse_date(table.cell(cells, "exam_date"), date_1904=book.date_1904,
+                                       slash_order=slash_order, slash_problem=slash_problem)
             except ValueError as problem:
                 error(row, "exam_date", str(problem))
                 continue
@@ -136,12 +152,15 @@ def plan_import(ctx: Context, path: Path, progress: Callable[[int, int], None] |
                 error(row, "exam_date", f"{code} har flere eksamener {exam_date:%d.%m.%Y}; del filen per eksamen")
                 continue
             exam_id, label = matches[0]
-            student_number = clean_text(table.cell(cells, "student_number"))
-            if isinstance(table.cell(cells, "student_number"), float):
-                student_number = str(int(table.cell(cells, "student_number")))
+            raw_student = table.cell(cells, "student_number")
+            student_number = padded.get(row) or clean_text(raw_student)
+            if isinstance(raw_student, float) and raw_student.is_integer() and row not in padded:
+                student_number = str(int(raw_student))
             if not STUDENT_NUMBER.fullmatch(student_number):
                 error(row, "student_number", f"«{student_number}» er ikke et studentnummer (5–7 sifre)")
                 continue
+            if len(student_number) < wanted_length:
+                short_numbers.append(row)
             raw_candidate = table.cell(cells, "candidate_number")
             try:
                 candidate = parse_int(raw_candidate)
@@ -234,11 +253,37 @@ def plan_import(ctx: Context, path: Path, progress: Callable[[int, int], None] |
                                          **table.where(item.row, "student_number")))
         plan.new_registrations.append(item)
         plan.per_exam[item.exam_id].new += 1
+    if short_numbers:
+        shown = ", ".join(str(n) for n in short_numbers[:10]) + (
+            f" og {len(short_numbers) - 10} til" if len(short_numbers) > 10 else "")
+        plan.warnings.append(Problem(
+            path.name, f"studentnummer med færre enn {wanted_length} sifre på rad {shown}; "
+                       "mangler en innledende null? (kontroller mot FS)", sheet=sheet.name,
+            column=table.where(short_numbers[0], "student_number")["column"], severity="warning"))
     if errors:
         raise FileProblems(sorted(errors, key=lambda p: (p.row or 0)))
     if progress:
         progress(total, total)
     return plan
+
+
+def _student_number_formats(book, table) -> dict[int, str]:
+    """Row -> student number for numeric cells whose number format shows
+    leading zeros ("000000" shows 54321 as 054321): read as the clerk sees it."""
+    numeric = [row for row, cells in table.rows
+               if isinstance(table.cell(cells, "student_number"), (int, float))
+               and not isinstance(table.cell(cells, "student_number"), bool)]
+    if not numeric:
+        return {}
+    formats = book.number_formats(table.sheet, table.columns["student_number"], numeric)
+    padded: dict[int, str] = {}
+    values = dict(table.rows)
+    for row, number_format in formats.items():
+        zeros = re.fullmatch(r"0+", number_format.replace("\\", "").replace('"', ""))
+        value = table.cell(values[row], "student_number")
+        if zeros and float(value).is_integer():
+            padded[row] = str(int(value)).zfill(len(zeros.group(0)))
+    return padded
 
 
 def _students_by_number(session, numbers: set[str], column) -> dict[str, object]:
@@ -294,7 +339,7 @@ def cli_import_candidates(args) -> int:
             print(f"FEIL: {problem}")
         return fail(f"{len(problems.problems)} feil; ingenting er importert")
     for warning in plan.warnings:
-        print(f"ADVARSEL: {warning}")
+        print(f"Advarsel: {warning}")
     result = apply_import(ctx, plan)
     for summary in plan.per_exam.values():
         print(f"{summary.label}: {summary.new} nye, {summary.unchanged} fantes fra før")
@@ -304,13 +349,21 @@ def cli_import_candidates(args) -> int:
 
 def write_sample_candidate_lists(ctx: Context, folder: Path, course_code: str, exam_date: date, count: int = 12) -> list[Path]:
     """Sample import files (xlsx and csv) with new students for an exam in the
-    database: what the demo's data/samples/ files are made from."""
+    database: what the demo's data/samples/ files are made from. The
+    candidate numbers start above the highest the exam already uses, so the
+    samples import cleanly into the database they were made for."""
     import csv as csv_module
 
     from openpyxl import Workbook
+    from sqlalchemy import func
 
+    with ctx.read() as s:
+        highest = s.exec(select(func.max(Registration.candidate_number))
+                         .join(Exam, Exam.id == Registration.exam_id).join(Course, Course.id == Exam.course_id)
+                         .where(Course.code == course_code, Exam.exam_date == exam_date)).one() or 0
+    first = (highest // 1000 + 1) * 1000 + 1
     header = ["Emnekode", "Eksamensdato", "Studentnr", "Kandidatnr", "Navn", "Målform"]
-    rows = [[course_code, exam_date.strftime("%d.%m.%Y"), str(610001 + i), 9001 + i,
+    rows = [[course_code, exam_date.strftime("%d.%m.%Y"), str(610001 + i), first + i,
              f"Eksempel, Student {i + 1}", "nynorsk" if i % 4 == 0 else "bokmål"] for i in range(count)]
     folder.mkdir(parents=True, exist_ok=True)
     xlsx = folder / "kandidatliste_eksempel.xlsx"
@@ -328,5 +381,4 @@ def write_sample_candidate_lists(ctx: Context, folder: Path, course_code: str, e
         writer = csv_module.writer(handle, delimiter=";")
         writer.writerow(header)
         writer.writerows(rows)
-    del ctx
     return [xlsx, csv_path]

@@ -14,7 +14,15 @@ from eksamen_tui.db.models import Commission, CommissionMember, Course, Exam, Ex
 from eksamen_tui.domain.commission_rules import MemberInfo, appeal_commission_problems, ordinary_commission_problems
 from eksamen_tui.domain.errors import DomainError
 from eksamen_tui.domain.exam_forms import canonical_exam_form
-from eksamen_tui.excel.commission_form import FormExaminer, FormHeader, ParsedForm, form_filename, read_form, write_form
+from eksamen_tui.excel.commission_form import (
+    FORM_SUFFIXES,
+    FormExaminer,
+    FormHeader,
+    ParsedForm,
+    form_filename,
+    read_form,
+    write_form,
+)
 from eksamen_tui.excel.tabular import FileProblems, Problem
 from eksamen_tui.services import audit
 from eksamen_tui.services.context import Context
@@ -180,7 +188,7 @@ def plan_form_import(ctx: Context, path: Path) -> FormPlan:
         changes[kind] = change
     label = f"{header.course_code} {exam.exam_form} {exam.exam_date:%d.%m.%Y}" + (f" del {header.part}" if header.part else "")
     return FormPlan(path.name, form, exam.id, part_id, label, changes,
-                    [p for p in problems if p.severity == "warning"])
+                    form.warnings + [p for p in problems if p.severity == "warning"])
 
 
 def create_commission(s, ctx: Context, exam_id: int, kind: str, part_id: int | None = None) -> Commission:
@@ -262,12 +270,35 @@ def _examiner_for(s, ctx: Context, person: FormExaminer) -> Examiner:
 
 
 def forms_in(target: Path) -> list[Path]:
-    """The file itself, or the folder's forms: *.xlsx files whose name says
-    kommisjonsskjema (the naming rule), not Excel's ~$ lock files."""
+    """The file itself, or the folder's forms: spreadsheets (.xlsx, .xlsm,
+    .xls, .ods) whose name says kommisjonsskjema (the naming rule)."""
     if not target.is_dir():
         return [target]
-    return sorted(p for p in target.iterdir() if p.suffix.casefold() == ".xlsx" and not p.name.startswith("~$")
-                  and "kommisjon" in p.name.casefold())
+    return [p for p in sorted(target.iterdir()) if not _is_lock_file(p) and _skip_reason(p) is None]
+
+
+def _is_lock_file(path: Path) -> bool:
+    return path.name.startswith(("~$", ".~lock")) or path.name.startswith(".")
+
+
+def _skip_reason(path: Path) -> str | None:
+    """Why a file in a form folder is not imported (None: it is a form)."""
+    if path.is_dir():
+        return "er en mappe"
+    if path.suffix.casefold() not in FORM_SUFFIXES:
+        return "er ikke et regneark (.xlsx, .xlsm, .xls eller .ods)"
+    if "kommisjon" not in path.name.casefold():
+        return "navnet sier ikke «kommisjonsskjema»"
+    return None
+
+
+def skipped_in(target: Path) -> list[tuple[str, str]]:
+    """(file name, reason) for every file in a folder that is not imported;
+    Excel's and LibreOffice's lock files are left out silently."""
+    if not target.is_dir():
+        return []
+    return [(p.name, _skip_reason(p)) for p in sorted(target.iterdir())
+            if not _is_lock_file(p) and _skip_reason(p) is not None]
 
 
 @dataclass
@@ -276,25 +307,59 @@ class FileResult:
     ok: bool
     message: str
     problems: list[Problem] = field(default_factory=list)
+    skipped: bool = False
+
+
+def plan_folder(ctx: Context, files: list[Path]) -> list[tuple[Path, FormPlan | None, FileResult | None]]:
+    """Check every file first; two files for the same exam (and part) are
+    refused together, each naming the other, so that the file-name order
+    never decides which commission wins."""
+    planned: list[tuple[Path, FormPlan | None, FileResult | None]] = []
+    for path in files:
+        try:
+            planned.append((path, plan_form_import(ctx, path), None))
+        except FileProblems as problems:
+            errors = sum(1 for p in problems.problems if p.severity == "error")
+            planned.append((path, None, FileResult(path.name, False, f"{errors} feil – ingenting importert",
+                                                   problems.problems)))
+        except DomainError as error:
+            planned.append((path, None, FileResult(path.name, False, str(error))))
+    by_exam: dict[tuple[int, int | None], list[int]] = {}
+    for index, (_, plan, _) in enumerate(planned):
+        if plan is not None:
+            by_exam.setdefault((plan.exam_id, plan.part_id), []).append(index)
+    for indexes in by_exam.values():
+        if len(indexes) < 2:
+            continue
+        names = [planned[i][0].name for i in indexes]
+        for i in indexes:
+            path, plan, _ = planned[i]
+            others = ", ".join(n for n in names if n != path.name)
+            message = (f"to skjema for samme eksamen ({plan.exam_label}): {path.name} og {others}; "
+                       "ingen av dem er importert – fjern det som ikke gjelder")
+            planned[i] = (path, None, FileResult(path.name, False, message,
+                                                 [Problem(path.name, message, sheet=plan.form.sheet)]))
+    return planned
 
 
 def import_path(ctx: Context, target: Path, progress: Callable[[int, int], None] | None = None) -> list[FileResult]:
-    """A file, or every .xlsx in a folder: each file all-or-nothing."""
+    """A file, or every form in a folder: each file all-or-nothing; two
+    forms for one exam refused together; other files reported as skipped."""
     target = Path(target)
     files = forms_in(target)
-    results = []
-    for index, path in enumerate(files):
-        try:
-            plan = plan_form_import(ctx, path)
-            counts = apply_form_import(ctx, plan)
-            message = (f"{plan.exam_label}: {counts['new']} nye, {counts['changed']} endret, "
-                       f"{counts['removed']} fjernet")
-            results.append(FileResult(path.name, True, message, plan.warnings))
-        except FileProblems as problems:
-            results.append(FileResult(path.name, False, f"{len(problems.problems)} feil – ingenting importert",
-                                      problems.problems))
-        except DomainError as error:
-            results.append(FileResult(path.name, False, str(error)))
+    results = [FileResult(name, False, f"hoppet over: {reason}", skipped=True)
+               for name, reason in skipped_in(target)]
+    for index, (path, plan, refused) in enumerate(plan_folder(ctx, files)):
+        if refused is not None:
+            results.append(refused)
+        else:
+            try:
+                counts = apply_form_import(ctx, plan)
+                message = (f"{plan.exam_label}: {counts['new']} nye, {counts['changed']} endret, "
+                           f"{counts['removed']} fjernet")
+                results.append(FileResult(path.name, True, message, plan.warnings))
+            except DomainError as error:
+                results.append(FileResult(path.name, False, str(error)))
         if progress:
             progress(index + 1, len(files))
     return results
@@ -441,9 +506,15 @@ def cli_import_commission(args) -> int:
         return fail(f"finner ikke {target}")
     results = import_path(ctx, target)
     for result in results:
+        if result.skipped:
+            print(f"Advarsel: {result.file}: {result.message}")
+            continue
         print(f"{'OK ' if result.ok else 'FEIL'} {result.file}: {result.message}")
         for problem in result.problems:
-            print(f"     {'advarsel' if problem.severity == 'warning' else 'feil'}: {problem}")
-    failed = sum(1 for r in results if not r.ok)
-    print(f"{len(results) - failed} av {len(results)} filer importert")
+            print(f"Advarsel: {problem}" if problem.severity == "warning" else f"     feil: {problem}")
+    forms = [r for r in results if not r.skipped]
+    failed = sum(1 for r in forms if not r.ok)
+    print(f"{len(forms) - failed} av {len(forms)} filer importert")
+    if not forms:
+        return fail(f"fant ingen kommisjonsskjema i {target}")
     return 1 if failed else 0

@@ -377,8 +377,8 @@ def write_demo_samples(folder: Path = SAMPLES_DIR, *, today: date = REFERENCE_TO
                 .where(Exam.exam_date > today + timedelta(days=7), Exam.exam_form == "Skoleeksamen")
                 .order_by(Exam.exam_date, Course.code)
             ).first()
-        ctx.engine.dispose()
         written = write_sample_candidate_lists(ctx, folder, code, exam_date)
+        ctx.engine.dispose()
         written.append(_write_sample_form(folder, code, exam_date))
         return written
 
