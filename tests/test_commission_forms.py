@@ -34,7 +34,7 @@ def commissions(ctx, exam_id):
 
 def test_blank_form_filled_by_hand_imports_exactly_what_was_typed(ctx, exam, tmp_path):
     (path,) = svc.export_forms(ctx, [exam.id], tmp_path, blank=True)
-    assert path.name == "TDT4100_Skoleeksamen_kommisjonsskjema.xlsx"
+    assert path.name == "TDT4100_Skoleeksamen_2026-12-10_kommisjonsskjema.xlsx"
     workbook = load_workbook(path)
     sheet = workbook.active
     # the way a person edits it: date as text, merged header cells, flags in words,
@@ -197,7 +197,8 @@ def test_cli_export_and_import(ctx, exam, tmp_path):
     out = subprocess.run([sys.executable, "-m", "eksamen_tui", "--db", db, "export", "commission", "TDT4100",
                           "--blank", "--out", str(tmp_path)], capture_output=True, text=True)
     assert out.returncode == 0, out.stderr
-    assert (tmp_path / "TDT4100_Skoleeksamen_kommisjonsskjema.xlsx").exists()
+    assert out.stdout.splitlines()[0] == str(tmp_path / "TDT4100_Skoleeksamen_2026-12-10_kommisjonsskjema.xlsx")
+    assert (tmp_path / "TDT4100_Skoleeksamen_2026-12-10_kommisjonsskjema.xlsx").exists()
     out = subprocess.run([sys.executable, "-m", "eksamen_tui", "--db", db, "import", "commission",
                           str(FOLDER / "appeal_no_external.xlsx")], capture_output=True, text=True)
     assert out.returncode == 1 and "minst én ekstern" in out.stdout

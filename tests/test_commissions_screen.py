@@ -53,5 +53,7 @@ async def test_blank_export_for_the_list_and_directory(ctx, tmp_path, monkeypatc
         assert "Besvarelser" in screen_text(app)
     folder = tmp_path / "exports" / "kommisjonsskjema"
     assert sorted(p.name for p in folder.iterdir()) == [
-        "TDT4100_Skoleeksamen_kommisjonsskjema.xlsx", "TMA4100_Skoleeksamen-Midtsemester_kommisjonsskjema.xlsx",
-        "TMA4100_Skoleeksamen-Slutt_kommisjonsskjema.xlsx", "TMA4100_Skoleeksamen_kommisjonsskjema.xlsx"]
+        "TDT4100_Skoleeksamen_2026-12-10_kommisjonsskjema.xlsx",
+        "TMA4100_Skoleeksamen-Midtsemester_2026-12-01_kommisjonsskjema.xlsx",
+        "TMA4100_Skoleeksamen-Slutt_2026-12-01_kommisjonsskjema.xlsx",
+        "TMA4100_Skoleeksamen_2026-12-01_kommisjonsskjema.xlsx"]

@@ -105,22 +105,34 @@ class ParsedForm:
 
 # --- writing ----------------------------------------------------------------
 
-def form_filename(course_code: str, exam_form: str, part: str = "") -> str:
-    """EMNEKODE_Eksamensform_kommisjonsskjema.xlsx (part appended when there is one)."""
-    safe = lambda text: re.sub(r"[^\w-]+", "", text.replace(" ", ""))  # noqa: E731
-    name = f"{safe(course_code.upper())}_{safe(exam_form.capitalize())}"
+def form_filename(course_code: str, exam_form: str, part: str = "", exam_date: date | None = None,
+                  *, filled: bool = False) -> str:
+    """EMNEKODE_Eksamensform[-Del][_ÅÅÅÅ-MM-DD]_kommisjonsskjema[_utfylt].xlsx
+    from sanitised parts: a course with the same form on two dates, and the
+    blank form (what departments get and send back) and the office's filled
+    copy of one exam, get different names."""
+    from eksamen_tui.export_files import safe_part
+
+    name = f"{safe_part(course_code.upper())}_{safe_part(exam_form.capitalize())}"
     if part:
-        name += f"-{safe(part)}"
-    return f"{name}_kommisjonsskjema.xlsx"
+        name += f"-{safe_part(part)}"
+    if exam_date is not None:
+        name += f"_{exam_date.isoformat()}"
+    return f"{name}_kommisjonsskjema{'_utfylt' if filled else ''}.xlsx"
 
 
-def write_form(path: Path, header: FormHeader, ordinary: list[FormExaminer] = (),
-               appeal: list[FormExaminer] = ()) -> Path:
-    """Write the template (blank when no examiners are given)."""
+KIND_RULE_ERROR = "Velg «Intern» eller «Ekstern» fra listen."
+FLAG_RULE_ERROR = "Velg «Ja» eller «Nei» fra listen."
+COUNT_RULE_ERROR = "Skriv et helt tall fra 0 til 10000."
+
+
+def form_workbook(header: FormHeader, ordinary: list[FormExaminer] = (), appeal: list[FormExaminer] = ()):
+    """The template as an openpyxl workbook (blank when no examiners are given),
+    set up to print on one A4 page in landscape."""
     from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
     from openpyxl.worksheet.datavalidation import DataValidation
 
-    from eksamen_tui.excel.writer import new_workbook
+    from eksamen_tui.excel.writer import DATE_FORMAT, new_workbook, setup_print
 
     workbook, sheet = new_workbook(SHEET_TITLE)
     bold = Font(bold=True)
@@ -152,14 +164,22 @@ def write_form(path: Path, header: FormHeader, ordinary: list[FormExaminer] = ()
         put(label_cell, label, font=bold)
         put(value_cell, value)
         sheet[value_cell].border = box
-    sheet["B6"].number_format = "DD.MM.YYYY"
+    sheet["B6"].number_format = DATE_FORMAT
+    sheet["B6"].alignment = Alignment(horizontal="left")
     sheet.merge_cells("E4:G4")
 
+    # A value outside the list is refused, with the reason in bokmål (Excel and LibreOffice both honour this).
     kind_rule = DataValidation(type="list", formula1='"Intern,Ekstern"', allow_blank=True)
     flag_rule = DataValidation(type="list", formula1='"Ja,Nei"', allow_blank=True)
     count_rule = DataValidation(type="whole", operator="between", formula1="0", formula2="10000", allow_blank=True)
-    for rule in (kind_rule, flag_rule, count_rule):
-        rule.error = "Velg fra listen"
+    for rule, message in ((kind_rule, KIND_RULE_ERROR), (flag_rule, FLAG_RULE_ERROR), (count_rule, COUNT_RULE_ERROR)):
+        rule.showErrorMessage = True
+        rule.errorStyle = "stop"
+        rule.errorTitle = "Ugyldig verdi"
+        rule.error = message
+        rule.showInputMessage = True
+        rule.promptTitle = "Kommisjonsskjema"
+        rule.prompt = message
         sheet.add_data_validation(rule)
 
     row = 8
@@ -170,7 +190,7 @@ def write_form(path: Path, header: FormHeader, ordinary: list[FormExaminer] = ()
             cell = sheet.cell(row=row, column=column, value=title)
             cell.font, cell.fill, cell.border = bold, fill, box
             cell.alignment = Alignment(wrap_text=True, vertical="top")
-        sheet.row_dimensions[row].height = 30
+        sheet.row_dimensions[row].height = 45  # three lines: the candidate-count heading is long
         first = row + 1
         for index in range(max(ROWS_PER_TABLE, len(people))):
             row += 1
@@ -189,15 +209,22 @@ def write_form(path: Path, header: FormHeader, ordinary: list[FormExaminer] = ()
         flag_rule.add(f"F{first}:F{row}")
         count_rule.add(f"G{first}:G{row}")
         row += 2
-    for column, width in zip("ABCDEFG", (30, 16, 15, 32, 26, 16, 22)):
-        sheet.column_dimensions[column].width = width
+    date_text = f" {header.exam_date:%d.%m.%Y}" if header.exam_date else ""
+    part_text = f" – del {header.part}" if header.part else ""
+    setup_print(sheet, title=f"Kommisjonsskjema {header.course_code} {header.course_name} – "
+                             f"{header.exam_form}{date_text}{part_text}",
+                landscape=True, widths=(30, 16, 15, 32, 26, 16, 22))
     sheet.print_area = f"A1:G{row}"
-    sheet.page_setup.orientation = "landscape"
-    sheet.page_setup.fitToWidth = 1
-    sheet.page_setup.fitToHeight = 0
-    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    return workbook
+
+
+def write_form(path: Path, header: FormHeader, ordinary: list[FormExaminer] = (),
+               appeal: list[FormExaminer] = ()) -> Path:
+    """Save the template at `path` as it is (replacing a file there): for the
+    sample files and tests. Exports go through export_forms, which writes
+    privately, atomically and never over another file."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    workbook.save(path)
+    form_workbook(header, ordinary, appeal).save(path)
     return path
 
 

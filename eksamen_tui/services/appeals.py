@@ -368,8 +368,11 @@ def case_counts(ctx) -> dict[str, int]:
 def blind_export(ctx, exam_id: int, path: Path | None = None) -> Path:
     """For the appeal commission: course, exam and the candidate numbers
     under appeal — nothing else about them (no grade, name, student
-    number, explanation or reasons)."""
-    from eksamen_tui.excel.writer import append_row, new_workbook
+    number, explanation or reasons). A4 portrait; never overwrites."""
+    from openpyxl.styles import Font
+
+    from eksamen_tui.excel.writer import append_row, new_workbook, setup_print
+    from eksamen_tui.export_files import export_name, export_target, save_workbook
     from eksamen_tui.services.context import export_dir
 
     with ctx.read() as s:
@@ -381,17 +384,16 @@ def blind_export(ctx, exam_id: int, path: Path | None = None) -> Path:
                                        Case.closed_on.is_(None))).all())
     if not numbers:
         raise DomainError("Ingen åpne klager på karakter for denne eksamenen")
-    path = Path(path) if path else Path(export_dir()) / f"{course.code}_{exam.exam_date:%Y-%m-%d}_klagesensur.xlsx"
+    name = export_name(course.code, exam.exam_date, exam.exam_form.capitalize(), "klagesensur", suffix=".xlsx")
+    path = export_target(path, name, export_dir)
     workbook, sheet = new_workbook("Klagesensur")
-    append_row(sheet, ["Klagesensur – ny sensur"])
+    setup_print(sheet, title=f"Klagesensur {course.code} {course.name} – {exam.exam_form} {exam.exam_date:%d.%m.%Y}",
+                title_rows=(5, 5), widths=(16, 40))
+    append_row(sheet, ["Klagesensur – ny sensur"], Font(bold=True, size=13))
     append_row(sheet, ["Emne", f"{course.code} {course.name}"])
     append_row(sheet, ["Eksamen", f"{exam.exam_form} {exam.exam_date:%d.%m.%Y}"])
     append_row(sheet, [])
-    append_row(sheet, ["Kandidatnr", "Ny karakter"])
+    append_row(sheet, ["Kandidatnr", "Ny karakter"], Font(bold=True))
     for number in numbers:
         append_row(sheet, [str(number), ""])
-    sheet.column_dimensions["A"].width = 16
-    sheet.column_dimensions["B"].width = 40
-    path.parent.mkdir(parents=True, exist_ok=True)
-    workbook.save(path)
-    return path
+    return save_workbook(workbook, path)

@@ -372,25 +372,30 @@ def attendance_summary(ctx: Context) -> dict[str, int]:
 
 
 def export_attendance(ctx: Context, exam_id: int, path: Path | None = None) -> Path:
-    """The exam's attendance list as .xlsx in candidate-number order."""
-    from eksamen_tui.excel.writer import append_row, new_workbook
+    """The exam's attendance list as .xlsx in candidate-number order, set up
+    for A4 landscape; `path` is a file, a folder or None (the export folder).
+    Never overwrites: returns the path written."""
+    from eksamen_tui.excel.writer import append_row, new_workbook, setup_print
+    from eksamen_tui.export_files import export_name, export_target, save_workbook
     from eksamen_tui.services.context import export_dir
 
     rows = exam_roster(ctx, exam_id)
     with ctx.read() as s:
         exam = s.get(Exam, exam_id)
         course = s.get(Course, exam.course_id)
-    path = Path(path) if path else Path(export_dir()) / f"{course.code}_{exam.exam_date:%Y-%m-%d}_oppmote.xlsx"
+    name = export_name(course.code, exam.exam_date, exam.exam_form.capitalize(), "oppmote", suffix=".xlsx")
+    path = export_target(path, name, export_dir)
     workbook, sheet = new_workbook("Oppmøte")
-    append_row(sheet, [f"Oppmøteliste {course.code} {course.name}"])
+    setup_print(sheet, title=f"Oppmøteliste {course.code} {course.name} – {exam.exam_form} {exam.exam_date:%d.%m.%Y}",
+                title_rows=(4, 4), landscape=True, widths=(12, 12, 32, 22, 14, 22, 8))
+    from openpyxl.styles import Font
+
+    append_row(sheet, [f"Oppmøteliste {course.code} {course.name}"], Font(bold=True, size=13))
     append_row(sheet, [f"{exam.exam_form} {exam.exam_date:%d.%m.%Y}"])
     append_row(sheet, [])
-    append_row(sheet, ["Kandidatnr", "Studentnr", "Navn", "Status", "Trukket dato", "Dokumentasjon mottatt", "Forsøk"])
+    append_row(sheet, ["Kandidatnr", "Studentnr", "Navn", "Status", "Trukket dato", "Dokumentasjon mottatt", "Forsøk"],
+               Font(bold=True))
     for row in rows:
         append_row(sheet, [row.candidate_number, row.student_number, row.name, row.state.label,
                            row.withdrawn_on, row.documentation_received_on, row.attempt])
-    for column, width in zip("ABCDEFG", (12, 12, 32, 22, 14, 22, 8)):
-        sheet.column_dimensions[column].width = width
-    path.parent.mkdir(parents=True, exist_ok=True)
-    workbook.save(path)
-    return path
+    return save_workbook(workbook, path)

@@ -21,7 +21,6 @@ from eksamen_tui.excel.commission_form import (
     ParsedForm,
     form_filename,
     read_form,
-    write_form,
 )
 from eksamen_tui.excel.tabular import FileProblems, Problem
 from eksamen_tui.services import audit
@@ -55,7 +54,13 @@ def _members(s, commission_id: int) -> list[FormExaminer]:
 
 def export_forms(ctx: Context, exam_ids: list[int], folder: Path, *, blank: bool = False,
                  progress: Callable[[int, int], None] | None = None) -> list[Path]:
-    """One workbook per exam (and per part), named EMNEKODE_Eksamensform_kommisjonsskjema.xlsx."""
+    """One workbook per exam (and per part), named
+    EMNEKODE_Eksamensform_ÅÅÅÅ-MM-DD_kommisjonsskjema[_utfylt].xlsx, written
+    privately and never over another file. Returns the paths written."""
+    from eksamen_tui.excel.commission_form import form_workbook
+    from eksamen_tui.export_files import private_folder, save_workbook
+
+    private_folder(folder)
     written = []
     for index, exam_id in enumerate(exam_ids):
         with ctx.read() as s:
@@ -72,8 +77,9 @@ def export_forms(ctx: Context, exam_ids: list[int], folder: Path, *, blank: bool
                     ordinary = _members(s, found["ordinary"].id) if "ordinary" in found else []
                     appeal = _members(s, found["appeal"].id) if "appeal" in found else []
                 header = FormHeader(course.code, course.name, exam.semester, exam.exam_form, exam.exam_date, part_name)
-                path = Path(folder) / form_filename(course.code, exam.exam_form, part_name)
-                written.append(write_form(path, header, ordinary, appeal))
+                path = Path(folder) / form_filename(course.code, exam.exam_form, part_name, exam.exam_date,
+                                                    filled=not blank)
+                written.append(save_workbook(form_workbook(header, ordinary, appeal), path))
         if progress:
             progress(index + 1, len(exam_ids))
     return written
@@ -465,35 +471,50 @@ def examiner_directory(ctx: Context, days_back: int = 365, days_ahead: int = 120
 
 
 def export_directory(ctx: Context, path: Path | None = None) -> Path:
-    from eksamen_tui.excel.writer import append_row, new_workbook
+    """The examiner directory (names, e-mails, exams) as .xlsx, A4 landscape;
+    `path` is a file, a folder or None (the export folder). Never overwrites."""
+    from openpyxl.styles import Alignment, Font
+
+    from eksamen_tui.excel.writer import append_row, new_workbook, setup_print
+    from eksamen_tui.export_files import export_name, export_target, save_workbook
     from eksamen_tui.services.context import export_dir
 
-    path = Path(path) if path else Path(export_dir()) / "sensoroversikt.xlsx"
+    today = ctx.today()
+    name = export_name("sensoroversikt", today, suffix=".xlsx")
+    path = export_target(path, name, export_dir)
     workbook, sheet = new_workbook("Sensorer")
-    append_row(sheet, ["Navn", "E-post", "Arbeidsgiver", "Intern/ekstern", "Besvarelser", "Eksamener"])
+    setup_print(sheet, title=f"Sensoroversikt per {today:%d.%m.%Y}", title_rows=(1, 1), landscape=True,
+                widths=(28, 32, 24, 14, 12, 60))
+    append_row(sheet, ["Navn", "E-post", "Arbeidsgiver", "Intern/ekstern", "Besvarelser", "Eksamener"], Font(bold=True))
+    wrap = Alignment(wrap_text=True, vertical="top")
     for line in examiner_directory(ctx):
-        append_row(sheet, [line.name, line.email, line.employer, "Ekstern" if line.is_external else "Intern",
-                           line.papers, ", ".join(line.exams)])
-    for column, width in zip("ABCDEF", (28, 32, 24, 14, 12, 60)):
-        sheet.column_dimensions[column].width = width
-    path.parent.mkdir(parents=True, exist_ok=True)
-    workbook.save(path)
-    return path
+        row = append_row(sheet, [line.name, line.email, line.employer, "Ekstern" if line.is_external else "Intern",
+                                 line.papers, ", ".join(line.exams)])
+        sheet.cell(row=row, column=6).alignment = wrap  # a long list of exams wraps instead of running off the page
+    return save_workbook(workbook, path)
 
 
 # --- command line ----------------------------------------------------------------------
 
 def cli_export_commission(args) -> int:
     from eksamen_tui.cli import fail, open_cli_context
+    from eksamen_tui.export_files import out_argument
 
+    try:
+        folder = out_argument(args.out)
+    except DomainError as error:
+        return fail(str(error), 2)
     ctx = open_cli_context(args)
     exam_ids = select_exams(ctx, args.course_codes, args.date_from, args.date_to)
     if not exam_ids:
         return fail("fant ingen eksamener som passer")
-    written = export_forms(ctx, exam_ids, Path(args.out), blank=args.blank)
+    try:
+        written = export_forms(ctx, exam_ids, folder, blank=args.blank)
+    except DomainError as error:
+        return fail(str(error))
     for path in written:
         print(path)
-    print(f"{len(written)} skjema skrevet til {args.out}")
+    print(f"{len(written)} skjema skrevet til {folder}")
     return 0
 
 

@@ -94,11 +94,11 @@ ENV_EXPORT_DIR = "EKSAMEN_EXPORT_DIR"
 
 def export_dir() -> "os.PathLike":
     """Where the app writes exports (slips, protocols, forms): $EKSAMEN_EXPORT_DIR
-    or a folder under the user's documents. Created on first use."""
+    or a folder under the user's documents. Created on first use, private (0700)."""
     from pathlib import Path
 
     from platformdirs import user_documents_path
 
-    folder = Path(os.environ.get(ENV_EXPORT_DIR) or user_documents_path() / "eksamen-tui")
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
+    from eksamen_tui.export_files import private_folder
+
+    return private_folder(Path(os.environ.get(ENV_EXPORT_DIR) or user_documents_path() / "eksamen-tui"))

@@ -241,9 +241,12 @@ def receipt_lines(context: PaperContext, delivery: PaperDelivery) -> list[str]:
 
 
 def export_receipt(ctx: Context, exam_id: int, delivery_id: int, fmt: str = "txt", folder=None):
-    """Write the receipt slip as .txt or .html; returns the path."""
+    """Write the receipt slip as .txt or .html, privately and never over
+    another file; returns the path written."""
     import html
     from pathlib import Path
+
+    from eksamen_tui.export_files import export_name, write_text
 
     from eksamen_tui.services.context import export_dir
 
@@ -253,15 +256,12 @@ def export_receipt(ctx: Context, exam_id: int, delivery_id: int, fmt: str = "txt
         raise DomainError(f"Fant ingen levering med id {delivery_id} for {context.course_code}")
     lines = receipt_lines(context, delivery)
     folder = Path(folder) if folder else Path(export_dir())
-    stem = f"kvittering_{context.course_code}_{context.exam_date:%Y-%m-%d}_{delivery.received_at:%Y%m%d-%H%M%S}"
+    stem = export_name("kvittering", context.course_code, context.exam_date, context.exam_form.capitalize(),
+                       f"{delivery.received_at:%Y%m%d-%H%M%S}", suffix="")
     if fmt == "html":
-        path = folder / f"{stem}.html"
         body = "\n".join(html.escape(line) for line in lines)
-        path.write_text(
-            "<!doctype html><html lang=\"nb\"><meta charset=\"utf-8\"><title>Kvittering</title>"
-            "<style>body{font-family:monospace;max-width:48em;margin:2em auto}</style>"
-            f"<pre>{body}</pre></html>\n", encoding="utf-8")
-    else:
-        path = folder / f"{stem}.txt"
-        path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    return path
+        return write_text(folder / f"{stem}.html",
+                          "<!doctype html><html lang=\"nb\"><meta charset=\"utf-8\"><title>Kvittering</title>"
+                          "<style>body{font-family:monospace;max-width:48em;margin:2em auto}</style>"
+                          f"<pre>{body}</pre></html>\n")
+    return write_text(folder / f"{stem}.txt", "\n".join(lines) + "\n")
