@@ -78,6 +78,7 @@ class EksamenApp(App):
         self._today = today
         self.ctx: Context | None = ctx
         self.database_error: str | None = None
+        self.keymap_result = None  # eksamen_tui.keymap.KeymapResult once read
 
     @property
     def ready(self) -> bool:
@@ -86,6 +87,7 @@ class EksamenApp(App):
     def on_mount(self) -> None:
         self.theme = "textual-dark"
         self.switch_mode("dashboard")
+        self.call_after_refresh(self.load_keymap)
         if self.ctx is None:
             # after the first frame: importing the database layer in a thread
             # would otherwise compete with drawing it (one GIL)
@@ -125,6 +127,36 @@ class EksamenApp(App):
         self.notify(f"Kunne ikke åpne databasen: {error}", severity="error", timeout=30)
         for screen in self.screen_stack:
             screen.post_message(DatabaseFailed(error))
+
+    # --- the clerk's own keymap ---------------------------------------------
+    SCREEN_MODULES = ("screens.help", "screens.dialogs", "screens.candidate_import")
+
+    def known_bindings(self) -> dict[str, dict[str, str]]:
+        """Binding id -> default keys for the app and every screen and dialog."""
+        import inspect
+
+        from textual.dom import DOMNode
+
+        from eksamen_tui.keymap import collect_bindings
+
+        owners: list[type] = [type(self)]
+        modules = [target.split(":")[0] for _, _, target in DESKS.values()] + list(self.SCREEN_MODULES)
+        for module_name in dict.fromkeys(modules):
+            module = importlib.import_module(module_name)
+            owners += [cls for _, cls in inspect.getmembers(module, inspect.isclass)
+                       if issubclass(cls, DOMNode) and cls.__module__ == module.__name__]
+        return collect_bindings(owners)
+
+    def load_keymap(self) -> None:
+        """Read keymap.toml, apply what is valid, say in bokmål what is not."""
+        from eksamen_tui.keymap import keymap_path, load_keymap
+
+        result = load_keymap(keymap_path(), self.known_bindings())
+        self.keymap_result = result
+        if result.keymap:
+            self.set_keymap(result.keymap)
+        if result.problems:
+            self.notify(result.message(), title="Tastekart", severity="error", timeout=30)
 
     def format_title(self, title: str, sub_title: str):
         """The header: the desk's title, then what it has open in bold (the

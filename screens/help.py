@@ -9,18 +9,22 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Static
 
-KEY_NAMES = {"escape": "Esc", "enter": "Enter", "delete": "Del", "backspace": "⌫", "space": "Mellomrom"}
+KEY_NAMES = {"escape": "Esc", "enter": "Enter", "delete": "Del", "backspace": "⌫", "space": "Mellomrom",
+             "ctrl": "Ctrl", "shift": "Shift", "alt": "Alt", "slash": "/", "plus": "+", "minus": "−",
+             "question_mark": "?"}
 
 
 def key_label(key: str) -> str:
-    return "+".join(KEY_NAMES.get(part, part.upper() if len(part) > 1 else part) for part in key.split("+"))
+    *modifiers, name = key.split("+")
+    shown = KEY_NAMES.get(name, name.upper() if len(name) > 1 or modifiers else name)
+    return "+".join([*(KEY_NAMES.get(m, m.capitalize()) for m in modifiers), shown])
 
 
 class HelpScreen(ModalScreen[None]):
     DEFAULT_CSS = """
     HelpScreen { align: center middle; }
     HelpScreen > VerticalScroll {
-        width: 90; max-width: 95%; height: auto; max-height: 90%;
+        width: 120; max-width: 95%; height: auto; max-height: 90%;
         border: thick $accent; background: $panel; padding: 1 2;
     }
     """
@@ -40,12 +44,14 @@ class HelpScreen(ModalScreen[None]):
             if intro:
                 yield Static(intro.strip() + "\n")
             yield Static(self._keys_table())
+            yield Static(self._keymap_line())
             yield Static("\nCtrl+P: kommandopaletten (søk etter en handling). Esc eller F1 lukker.")
 
     def _keys_table(self) -> Table:
-        table = Table(box=None, show_header=True, header_style="bold")
-        table.add_column("Tast", style="bold cyan", no_wrap=True)
-        table.add_column("Handling")
+        table = Table(box=None, show_header=True, header_style="bold", padding=(0, 1), expand=True)
+        table.add_column("Tast", style="bold cyan", no_wrap=True, min_width=12)
+        table.add_column("Handling", ratio=1)
+        table.add_column("Id (keymap.toml)", style="dim", no_wrap=True)
         seen: set[str] = set()
         for key, active in self._target.active_bindings.items():
             if active.node is not self._target and active.node is not self.app:
@@ -61,8 +67,19 @@ class HelpScreen(ModalScreen[None]):
                 description = f"{description} – {binding.tooltip}"
             if not active.enabled:
                 description += " (ikke tilgjengelig nå)"
-            table.add_row(key_label(key), description)
+            table.add_row(key_label(key), description, binding.id)
         return table
+
+    def _keymap_line(self) -> str:
+        """Where the clerk's own keys come from (tastene over er de som gjelder)."""
+        result = getattr(self.app, "keymap_result", None)
+        if result is None:
+            return ""
+        if not result.found:
+            return f"\nEgne taster: legg dem i {result.path} (id = \"tast\")."
+        changed = len(result.keymap)
+        errors = f", {len(result.problems)} linje(r) med feil brukes ikke" if result.problems else ""
+        return f"\nEgne taster fra {result.path}: {changed} endret{errors}."
 
     def action_close(self) -> None:
         self.dismiss(None)

@@ -20,4 +20,6 @@ def _isolated_env(tmp_path, monkeypatch):
     monkeypatch.setenv("EKSAMEN_DB", str(tmp_path / "env.db"))
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg-data"))
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg-cache"))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "xdg-config"))
+    monkeypatch.delenv("EKSAMEN_KEYMAP", raising=False)
     monkeypatch.setenv("EKSAMEN_EXPORT_DIR", str(tmp_path / "exports"))
