@@ -12,7 +12,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
-from textual.widgets import DataTable, Footer, Header, Input, Label, OptionList, RadioButton, RadioSet, Static
+from textual.widgets import Button, DataTable, Footer, Header, Input, Label, OptionList, RadioButton, RadioSet, Static
 from textual.widgets.option_list import Option
 
 from screens.base import DeskScreen
@@ -23,6 +23,7 @@ TYPE_LABELS = {None: "alle", "explanation": "begrunnelse", "grade_appeal": "klag
                "formal_appeal": "klage på formell feil"}
 SHORT_TYPES = {"explanation": "begrunnelse", "grade_appeal": "klage karakter", "formal_appeal": "formell feil"}
 VIEWS = {"open": "åpne", "overdue": "over frist", "all": "alle"}
+OUTCOME_WORDS = {"up": "opp", "down": "ned", "unchanged": "uendret", "upheld": "medhold", "rejected": "ikke medhold"}
 
 
 def parse_day(text: str, today: date) -> date:
@@ -42,7 +43,9 @@ class NewCaseDialog(ModalScreen[int | None]):
         border: thick $accent; background: $panel; padding: 1 2; }
     NewCaseDialog OptionList { height: 8; }
     NewCaseDialog RadioSet { layout: horizontal; height: auto; }
-    NewCaseDialog #case-error { color: $error; height: auto; }
+    NewCaseDialog #case-error { color: $error; text-style: bold; height: auto; }
+    NewCaseDialog #case-buttons { height: auto; align: right middle; }
+    NewCaseDialog #case-buttons Button { margin: 0 0 0 2; }
     """
     BINDINGS = [
         Binding("ctrl+r", "register", "Registrer", id="case.register", tooltip="Registrer saken"),
@@ -64,6 +67,13 @@ class NewCaseDialog(ModalScreen[int | None]):
             yield Label("Overstyring: begrunnelse for å registrere en sak som er for sent ute")
             yield Input(id="case-override")
             yield Static("", id="case-error")
+            with Horizontal(id="case-buttons"):
+                yield Button("Registrer (Ctrl+R)", id="case-ok", variant="primary")
+                yield Button("Avbryt (Esc)", id="case-cancel")
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        self.action_register() if event.button.id == "case-ok" else self.action_cancel()
 
     @on(Input.Changed, "#case-search")
     def _search(self, event: Input.Changed) -> None:
@@ -125,8 +135,9 @@ S sender eksamenens klager til klagekommisjonen (kommisjonen må ha minst to
 sensorer, minst én ekstern, ingen fra den ordinære kommisjonen). Ny karakter
 føres med samme taster som på karakterpulten (A–F, + og −). To trinn eller mer
 fra opprinnelig karakter krever videre vurdering (V) før endelig karakter.
-L registrerer at vedtaket er sendt og lukker saken. X lager blind eksport
-til klagekommisjonen (bare kandidatnummer).
+L registrerer at vedtaket er sendt og lukker saken; S og L spør først (J/N).
+O gjenåpner en lukket sak med årsak (3 viser også lukkede saker). X lager blind
+eksport til klagekommisjonen (bare kandidatnummer).
 """
     BINDINGS = [
         Binding("n", "new_case", "Ny sak", id="appeals.new", tooltip="Registrer begrunnelse eller klage"),
@@ -150,6 +161,8 @@ til klagekommisjonen (bare kandidatnummer).
                 tooltip="Avgjør klage på formell feil"),
         Binding("l", "close_case", "Lukk (vedtak sendt)", id="appeals.close",
                 tooltip="Vedtaket er sendt i dag: lukk saken"),
+        Binding("o", "reopen", "Gjenåpne", id="appeals.reopen",
+                tooltip="Gjenåpne en lukket sak, med årsak"),
         Binding("x", "blind_export", "Blind eksport", id="appeals.export",
                 tooltip="Kandidatnumre under klage til klagekommisjonen (.xlsx)"),
     ]
@@ -252,7 +265,7 @@ til klagekommisjonen (bare kandidatnummer).
             if value:
                 lines.append(f"{label}: {value:%d.%m.%Y}")
         if case.new_grade:
-            lines.append(f"Ny karakter fra klagekommisjonen: {case.new_grade} ({case.outcome})")
+            lines.append(f"Ny karakter fra klagekommisjonen: {case.new_grade} ({OUTCOME_WORDS.get(case.outcome, '–')})")
         text = Text()
         for line in lines:
             text.append(*(line if isinstance(line, tuple) else (line,)))
@@ -297,33 +310,74 @@ til klagekommisjonen (bare kandidatnummer).
         self.load(select_case=row.case.id)
 
     def action_explanation_given(self) -> None:
-        from screens.dialogs import PromptDialog
+        from eksamen_tui.services.appeals import record_explanation_given
+        from screens.dialogs import FieldError, FormDialog, FormField
 
-        def done(answer: str | None) -> None:
-            if answer is None:
+        row = self._current()
+        if row is None:
+            self._say("Velg en sak i listen først", error=True)
+            return
+        case_id = row.case.id
+
+        def submit(values: dict):
+            from eksamen_tui.domain.errors import DomainError
+
+            try:
+                given_on = parse_day(values["day"], self.ctx.today())
+            except DomainError as error:
+                raise FieldError("day", str(error)) from error
+            record_explanation_given(self.ctx, case_id, given_on, values["form"])
+            return given_on
+
+        def done(given_on) -> None:
+            if given_on is None:
+                self._say(f"Sak {case_id}: ingenting registrert")
                 return
-            words = answer.split()
-            form = "oral" if words and words[0].casefold().startswith("m") else "written"
-            from eksamen_tui.services.appeals import record_explanation_given
+            self._say(f"Sak {case_id}: begrunnelse registrert som gitt {given_on:%d.%m.%Y}")
+            self.load(select_case=case_id)
 
-            self._run(lambda row: record_explanation_given(
-                self.ctx, row.case.id, parse_day(" ".join(words[1:]), self.ctx.today()), form) and None,
-                "Begrunnelse registrert som gitt")
-
-        self.app.push_screen(PromptDialog("Begrunnelse gitt", "Skriv «skriftlig» eller «muntlig», og eventuelt "
-                                          "datoen (tom = i dag).", value="skriftlig"), done)
+        self.app.push_screen(FormDialog(
+            f"Begrunnelse gitt – sak {case_id}",
+            [FormField("form", "Form", "f", options=[("skriftlig", "written"), ("muntlig", "oral")], value="written",
+                       required=True),
+             FormField("day", "Dato gitt", "d", placeholder="DD.MM.ÅÅÅÅ – tom = i dag")],
+            submit, text=f"{row.course_code} kandidat {row.candidate_number}.", ok="Registrer", error_field="day"),
+            done)
 
     def action_send(self) -> None:
-        from eksamen_tui.services.appeals import send_to_commission
+        from eksamen_tui.services.appeals import send_refusal, send_to_commission
+        from screens.dialogs import ConfirmDialog
 
-        def send(row):
-            cases = send_to_commission(self.ctx, row.exam_id)
-            return (f"{len(cases)} klage(r) sendt til klagekommisjonen; frist for ny sensur "
-                    f"{cases[0].deadline:%d.%m.%Y}")
+        row = self._current()
+        if row is None:
+            self._say("Velg en sak i listen først", error=True)
+            return
+        exam_id, label = row.exam_id, f"{row.course_code} eksamen {row.exam_date:%d.%m.%Y}"
+        refusal, count = send_refusal(self.ctx, exam_id)
+        if refusal:  # why not, before any question
+            self._say(f"{label}: {refusal}", error=True)
+            return
 
-        self._run(send, "Sendt")
+        def done(yes: bool | None) -> None:
+            if not yes:
+                self._say("Ingenting sendt")
+                return
+
+            def send(_row):
+                cases = send_to_commission(self.ctx, exam_id)
+                noun = "klage" if len(cases) == 1 else "klager"
+                return (f"{len(cases)} {noun} for {label} sendt til klagekommisjonen; frist for ny sensur "
+                        f"{cases[0].deadline:%d.%m.%Y}")
+
+            self._run(send, "Sendt")
+
+        self.app.push_screen(ConfirmDialog(
+            "Send til klagekommisjonen",
+            f"Sende {count} {'klage' if count == 1 else 'klager'} på karakter for {label} til klagekommisjonen i dag "
+            f"({self.ctx.today():%d.%m.%Y})? Fristen for ny sensur begynner å løpe.", yes="Send"), done)
 
     def action_grade(self, key: str) -> None:
+        from eksamen_tui.domain.appeal_rules import Outcome
         from eksamen_tui.services.appeals import enter_new_grade
 
         value = LETTER_KEYS.get(key) or PASS_FAIL_KEYS.get(key)
@@ -337,42 +391,134 @@ til klagekommisjonen (bare kandidatnummer).
             if result.waiting_for_further_assessment:
                 return (f"Ny karakter {value} er to trinn eller mer fra {row.case.original_grade}: "
                         "venter på videre vurdering (V)")
-            return f"Ny karakter {value} ({result.outcome}); den erstatter {row.case.original_grade}"
+            return (f"Ny karakter {value} ({Outcome(result.outcome).label}); "
+                    f"den erstatter {row.case.original_grade}")
 
         self._run(enter, "")
 
     def action_further(self) -> None:
-        from screens.dialogs import PromptDialog
+        from eksamen_tui.domain.scales import grades_of
+        from eksamen_tui.services.appeals import record_further_assessment
+        from eksamen_tui.services.grades import protocol_info
+        from screens.dialogs import FormDialog, FormField
 
-        def done(answer: str | None) -> None:
-            if not answer:
+        row = self._current()
+        if row is None:
+            self._say("Velg en sak i listen først", error=True)
+            return
+        if not row.case.needs_further_assessment or row.case.decision_on is not None:
+            self._say(f"Sak {row.case.id} venter ikke på en videre vurdering", error=True)
+            return
+        case_id = row.case.id
+        scale = protocol_info(self.ctx, row.exam_id).scale
+
+        def submit(values: dict):
+            record_further_assessment(self.ctx, case_id, values["grade"])
+            return values["grade"]
+
+        def done(grade) -> None:
+            if grade is None:
+                self._say(f"Sak {case_id}: ingenting registrert")
                 return
-            from eksamen_tui.services.appeals import record_further_assessment
+            self._say(f"Sak {case_id}: endelig karakter {grade} satt etter videre vurdering")
+            self.load(select_case=case_id)
 
-            self._run(lambda row: record_further_assessment(self.ctx, row.case.id, answer.strip()) and
-                      f"Endelig karakter {answer.strip().upper()} satt etter videre vurdering", "")
-
-        self.app.push_screen(PromptDialog("Videre vurdering", "Skriv endelig karakter etter videre vurdering."), done)
+        self.app.push_screen(FormDialog(
+            f"Videre vurdering – sak {case_id}",
+            [FormField("grade", "Endelig karakter", "k", options=[(g, g) for g in grades_of(scale)], required=True)],
+            submit, text=f"Opprinnelig {row.case.original_grade}, klagekommisjonen {row.case.new_grade}.",
+            ok="Sett endelig karakter", error_field="grade"), done)
 
     def action_formal_decision(self) -> None:
-        from screens.dialogs import PromptDialog
+        from eksamen_tui.services.appeals import decide_formal_appeal
+        from screens.dialogs import FormDialog, FormField
 
-        def done(answer: str | None) -> None:
+        row = self._current()
+        if row is None:
+            self._say("Velg en sak i listen først", error=True)
+            return
+        if row.case.case_type != "formal_appeal":
+            self._say(f"Sak {row.case.id} er ikke en klage på formell feil", error=True)
+            return
+        case_id = row.case.id
+
+        def submit(values: dict):
+            decide_formal_appeal(self.ctx, case_id, values["upheld"] == "yes", values["note"].strip())
+            return values["upheld"]
+
+        def done(answer) -> None:
             if answer is None:
+                self._say(f"Sak {case_id}: ingenting registrert")
                 return
-            from eksamen_tui.services.appeals import decide_formal_appeal
+            self._say("Klagen fikk medhold" if answer == "yes" else "Klagen ble ikke tatt til følge")
+            self.load(select_case=case_id)
 
-            upheld = answer.strip().casefold() in ("ja", "j", "medhold")
-            self._run(lambda row: decide_formal_appeal(self.ctx, row.case.id, upheld) and
-                      ("Klagen fikk medhold" if upheld else "Klagen ble ikke tatt til følge"), "")
-
-        self.app.push_screen(PromptDialog("Klage på formell feil", "Fikk klagen medhold? Skriv «ja» eller «nei»."),
-                             done)
+        self.app.push_screen(FormDialog(
+            f"Klage på formell feil – sak {case_id}",
+            [FormField("upheld", "Avgjørelse", "a", options=[("medhold", "yes"), ("ikke medhold", "no")],
+                       required=True),
+             FormField("note", "Merknad", "m", placeholder="valgfri")],
+            submit, ok="Registrer avgjørelse", error_field="upheld"), done)
 
     def action_close_case(self) -> None:
         from eksamen_tui.services.appeals import close_case
+        from screens.dialogs import ConfirmDialog
 
-        self._run(lambda row: close_case(self.ctx, row.case.id) and None, "Vedtak sendt i dag; saken er lukket")
+        row = self._current()
+        if row is None:
+            self._say("Velg en sak i listen først", error=True)
+            return
+        case = row.case
+        refusal = ("Saken er allerede lukket" if case.closed_on else
+                   "En begrunnelsessak lukkes når begrunnelsen er gitt (G)" if case.case_type == "explanation" else
+                   "Saken har ingen avgjørelse ennå" if case.decision_on is None else "")
+        if refusal:  # why not, before any question (close_case refuses the same)
+            self._say(f"Sak {case.id}: {refusal}", error=True)
+            return
+
+        def done(yes: bool | None) -> None:
+            if not yes:
+                self._say(f"Sak {case.id} er ikke lukket")
+                return
+            self._run(lambda r: close_case(self.ctx, case.id) and None,
+                      f"Sak {case.id}: vedtak sendt i dag; saken er lukket (O gjenåpner)")
+
+        self.app.push_screen(ConfirmDialog(
+            "Lukk saken",
+            f"Vedtaket i sak {case.id} ({row.course_code} kandidat {row.candidate_number}) er sendt i dag "
+            f"({self.ctx.today():%d.%m.%Y}): lukke saken?", yes="Lukk saken"), done)
+
+    def action_reopen(self) -> None:
+        from eksamen_tui.services.appeals import REOPEN_REASONS, reopen_case
+        from screens.dialogs import FieldError, FormDialog, FormField
+
+        row = self._current()
+        if row is None:
+            self._say("Velg en sak i listen først (3 viser også lukkede)", error=True)
+            return
+        if row.case.closed_on is None:
+            self._say(f"Sak {row.case.id} er ikke lukket", error=True)
+            return
+        case_id = row.case.id
+
+        def submit(values: dict):
+            if values["reason"] == "other" and not values["note"].strip():
+                raise FieldError("note", "Skriv en merknad når årsaken er «annet»")
+            return reopen_case(self.ctx, case_id, values["reason"], values["note"])
+
+        def done(case) -> None:
+            if case is None:
+                self._say(f"Sak {case_id} er fortsatt lukket")
+                return
+            self._say(f"Sak {case_id} er gjenåpnet")
+            self.load(select_case=case_id)
+
+        self.app.push_screen(FormDialog(
+            f"Gjenåpne sak {case_id}",
+            [FormField("reason", "Årsak", "a", options=[(v, k) for k, v in REOPEN_REASONS.items()], required=True),
+             FormField("note", "Merknad", "m", placeholder="valgfri (påkrevd ved «annet»)")],
+            submit, text=f"Lukket {row.case.closed_on:%d.%m.%Y}. Avgjørelsen og en ny karakter står; "
+            "datoen vedtaket ble sendt registreres på nytt.", ok="Gjenåpne", error_field="reason"), done)
 
     def action_blind_export(self) -> None:
         from eksamen_tui.services.appeals import blind_export

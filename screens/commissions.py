@@ -202,15 +202,19 @@ X eksporterer den.
         return Path(export_dir()) / "kommisjonsskjema"
 
     def action_import_forms(self) -> None:
-        from screens.dialogs import PromptDialog
+        from screens.dialogs import FieldError, PromptDialog
+
+        def check(answer: str) -> None:
+            if not answer.strip():
+                raise FieldError("answer", "Skriv stien til en fil eller en mappe")
+            target = Path(answer.strip()).expanduser()
+            if not target.exists():
+                raise FieldError("answer", f"Finner ikke {target}")
 
         def chosen(answer: str | None) -> None:
             if not answer:
                 return
             target = Path(answer.strip()).expanduser()
-            if not target.exists():
-                self._say(f"Finner ikke {target}", error=True)
-                return
 
             def done(count: int) -> None:
                 if count:
@@ -220,7 +224,7 @@ X eksporterer den.
             self.app.push_screen(FormImportDialog(target), done)
 
         self.app.push_screen(PromptDialog("Importer kommisjonsskjema", "Sti til en .xlsx-fil eller en mappe:",
-                                          value=str(self._export_folder())), chosen)
+                                          value=str(self._export_folder()), label="Sti", check=check), chosen)
 
     def action_export_blank(self) -> None:
         self._export(self._exam_ids, blank=True)

@@ -1,12 +1,21 @@
-"""Small modal dialogs shared by the desks."""
+"""Modal dialogs shared by the desks: read-only text, yes/no questions and
+forms. A form keeps itself open until what it asks for is valid: a refusal
+stands beside the field it concerns, and nothing typed in a dialog reaches
+the desk beneath (a ModalScreen owns the keyboard while it is open)."""
 from __future__ import annotations
 
+from dataclasses import dataclass, field as dataclass_field
+from typing import Any, Callable, Generic, TypeVar
+
 from rich.text import Text
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical, VerticalScroll
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Input, Label, Static
+from textual.widgets import Button, Input, Label, Select, Static
+
+T = TypeVar("T")
 
 
 class TextDialog(ModalScreen[None]):
@@ -33,30 +42,231 @@ class TextDialog(ModalScreen[None]):
         self.dismiss(None)
 
 
-class PromptDialog(ModalScreen[str | None]):
-    """Ask for one line of text; Enter answers, Esc cancels (None)."""
+DIALOG_CSS = """
+    {name} {{ align: center middle; }}
+    {name} > Vertical {{ width: 90; max-width: 96%; height: auto; max-height: 96%;
+        border: thick $accent; background: $panel; padding: 0 2; }}
+    {name} .dialog-title {{ text-style: bold; margin: 1 0 0 0; }}
+    {name} .dialog-text {{ margin: 0 0 1 0; }}
+    {name} .field-label {{ margin: 1 0 0 0; }}
+    {name} .field-error {{ color: $error; text-style: bold; height: auto; }}
+    {name} .dialog-buttons {{ height: auto; align: right middle; margin: 1 0 0 0; }}
+    {name} .dialog-buttons Button {{ margin: 0 0 0 2; }}
+"""
 
-    DEFAULT_CSS = """
-    PromptDialog { align: center middle; }
-    PromptDialog > Vertical { width: 90; max-width: 95%; height: auto;
-        border: thick $accent; background: $panel; padding: 1 2; }
-    PromptDialog .prompt-error { color: $error; }
-    """
-    BINDINGS = [Binding("escape", "cancel", "Avbryt", id="prompt.cancel", tooltip="Lukk uten å lagre")]
 
-    def __init__(self, title: str, prompt: str, value: str = "", placeholder: str = "") -> None:
+class ConfirmDialog(ModalScreen[bool]):
+    """A yes/no question. J (or Y) answers yes, N or Esc no; the buttons and
+    Enter on a focused button do the same. «Nei» has the focus first, so an
+    Enter typed out of habit changes nothing."""
+
+    DEFAULT_CSS = DIALOG_CSS.format(name="ConfirmDialog")
+    BINDINGS = [
+        Binding("j,y", "answer(True)", "Ja", id="confirm.yes", tooltip="Ja, gjør det"),
+        Binding("n,escape", "answer(False)", "Nei", id="confirm.no", tooltip="Nei, ingenting endres"),
+        Binding("left,right", "app.focus_next", "Bytt knapp", show=False, id="confirm.switch"),
+    ]
+
+    def __init__(self, title: str, question: str | Text, *, yes: str = "Ja", no: str = "Nei") -> None:
         super().__init__()
-        self._title, self._prompt, self._value, self._placeholder = title, prompt, value, placeholder
+        self._title, self._question, self._yes, self._no = title, question, yes, no
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Label(Text(self._title, style="bold"))
-            yield Static(self._prompt)
-            yield Input(value=self._value, placeholder=self._placeholder)
-            yield Static("", classes="prompt-error")
+            yield Static(self._title, classes="dialog-title")
+            yield Static(self._question, classes="dialog-text")
+            with Horizontal(classes="dialog-buttons"):
+                yield Button(f"{self._yes} (J)", id="confirm-yes", variant="primary")
+                yield Button(f"{self._no} (N)", id="confirm-no")
 
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        self.dismiss(event.value)
+    def on_mount(self) -> None:
+        self.query_one("#confirm-no", Button).focus()
+
+    @on(Button.Pressed)
+    def _pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        self.dismiss(event.button.id == "confirm-yes")
+
+    def action_answer(self, yes: bool) -> None:
+        self.dismiss(yes)
+
+
+class FieldError(Exception):
+    """A form's refusal that concerns one field (by its key)."""
+
+    def __init__(self, key: str, message: str) -> None:
+        super().__init__(message)
+        self.key = key
+        self.message = message
+
+
+@dataclass
+class FormField:
+    """One field of a form: a text field (options empty) or a Select.
+
+    `shortcut` is a letter: Alt+letter jumps to the field, and the label
+    shows it."""
+
+    key: str
+    label: str
+    shortcut: str = ""
+    options: list[tuple[str, Any]] = dataclass_field(default_factory=list)
+    value: Any = None
+    placeholder: str = ""
+    required: bool = False
+    select: bool = False  # a Select even when built with options added later
+
+    @property
+    def is_select(self) -> bool:
+        return self.select or bool(self.options)
+
+
+class FormDialog(ModalScreen[T], Generic[T]):
+    """A form in a dialog. Enter moves to the next field and submits at the
+    last; Alt+letter jumps to a field; the buttons submit or cancel; Esc
+    cancels. `submit(values)` returns the dialog's result, or raises
+    FieldError (or a DomainError, shown beside `error_field`): the message
+    then stands beside the field and the dialog stays open."""
+
+    DEFAULT_CSS = DIALOG_CSS.format(name="FormDialog")
+    BINDINGS = [
+        Binding("escape", "cancel", "Avbryt", id="form.cancel", tooltip="Lukk uten å lagre"),
+        Binding("ctrl+r", "submit", "Lagre", id="form.submit", tooltip="Lagre skjemaet (også Enter i siste felt)"),
+    ]
+
+    def __init__(self, title: str, fields: list[FormField], submit: Callable[[dict], T], *,
+                 text: str | Text = "", ok: str = "Lagre", error_field: str | None = None) -> None:
+        super().__init__()
+        self._title, self._fields, self._submit, self._text, self._ok = title, fields, submit, text, ok
+        self._error_field = error_field or (fields[-1].key if fields else "")
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Static(self._title, classes="dialog-title")
+            if self._text:
+                yield Static(self._text, classes="dialog-text")
+            for spec in self._fields:
+                shortcut = f" (Alt+{spec.shortcut.upper()})" if spec.shortcut else ""
+                yield Label(f"{spec.label}{shortcut}", classes="field-label")
+                if spec.is_select:
+                    yield Select(spec.options, prompt="Velg …", id=f"field-{spec.key}",
+                                 value=spec.value if spec.value is not None else Select.NULL)
+                else:
+                    yield Input(value=spec.value or "", placeholder=spec.placeholder, id=f"field-{spec.key}")
+                yield Static("", id=f"error-{spec.key}", classes="field-error")
+            yield Static("", id="error-_form", classes="field-error")
+            with Horizontal(classes="dialog-buttons"):
+                yield Button(f"{self._ok} (Ctrl+R)", id="form-ok", variant="primary")
+                yield Button("Avbryt (Esc)", id="form-cancel")
+
+    def on_mount(self) -> None:
+        if self._fields:
+            self._widget(self._fields[0].key).focus()
+
+    def _widget(self, key: str):
+        return self.query_one(f"#field-{key}")
+
+    def values(self) -> dict[str, Any]:
+        result = {}
+        for spec in self._fields:
+            widget = self._widget(spec.key)
+            if isinstance(widget, Select):
+                result[spec.key] = None if widget.value is Select.NULL else widget.value
+            else:
+                result[spec.key] = widget.value
+        return result
+
+    def show_error(self, key: str, message: str) -> None:
+        for spec in self._fields:
+            self.query_one(f"#error-{spec.key}", Static).update("")
+        target = key if any(spec.key == key for spec in self._fields) else "_form"
+        self.query_one(f"#error-{target}", Static).update(message)
+        if target != "_form":
+            self._widget(target).focus()
+
+    def action_submit(self) -> None:
+        from eksamen_tui.domain.errors import DomainError
+
+        values = self.values()
+        for spec in self._fields:
+            value = values[spec.key]
+            if spec.required and (value is None or (isinstance(value, str) and not value.strip())):
+                self.show_error(spec.key, f"Fyll ut «{spec.label}»" if not spec.is_select else f"Velg «{spec.label}»")
+                return
+        try:
+            result = self._submit(values)
+        except FieldError as error:
+            self.show_error(error.key, error.message)
+            return
+        except DomainError as error:
+            self.show_error(self._error_field, str(error))
+            return
+        self.dismiss(result)
 
     def action_cancel(self) -> None:
         self.dismiss(None)
+
+    @on(Button.Pressed)
+    def _pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        if event.button.id == "form-ok":
+            self.action_submit()
+        else:
+            self.action_cancel()
+
+    def on_key(self, event) -> None:
+        focused = self.focused
+        if event.key.startswith("alt+") and len(event.key) == 5:
+            letter = event.key[-1]
+            for spec in self._fields:
+                if spec.shortcut.lower() == letter:
+                    self._widget(spec.key).focus()
+                    event.stop()
+                    event.prevent_default()
+                    return
+        if isinstance(focused, Select) and event.is_printable and event.character and event.key != "space":
+            self._choose_by_letter(focused, event.character)  # type a first letter: chosen, no list to open
+            event.stop()
+            event.prevent_default()
+            return
+        if event.key != "enter" or focused is None:
+            return
+        keys = [spec.key for spec in self._fields]
+        current = (focused.id or "").removeprefix("field-")
+        if not isinstance(focused, (Input, Select)) or current not in keys:
+            return  # a button, or an open Select list: Enter does what it does there
+        event.stop()
+        event.prevent_default()
+        index = keys.index(current)
+        if index + 1 < len(keys):
+            self._widget(keys[index + 1]).focus()
+        else:
+            self.action_submit()
+
+    def _choose_by_letter(self, select: Select, character: str) -> None:
+        """The next option whose text begins with `character` (again and
+        again cycles through them); a character nothing begins with changes nothing."""
+        key = (select.id or "").removeprefix("field-")
+        spec = next(spec for spec in self._fields if spec.key == key)
+        matching = [value for label, value in spec.options if str(label).casefold().startswith(character.casefold())]
+        if not matching:
+            return
+        current = select.value
+        following = matching[(matching.index(current) + 1) % len(matching)] if current in matching else matching[0]
+        select.value = following
+
+
+class PromptDialog(FormDialog[str]):
+    """One line of text. `check(text)` may raise FieldError/DomainError to
+    refuse it (the dialog stays open); dismisses with the text or None."""
+
+    def __init__(self, title: str, prompt: str, value: str = "", placeholder: str = "", *,
+                 label: str = "Svar", check: Callable[[str], Any] | None = None) -> None:
+        def submit(values: dict) -> str:
+            text = values["answer"]
+            if check is not None:
+                check(text)
+            return text
+
+        super().__init__(title, [FormField("answer", label, value=value, placeholder=placeholder)], submit,
+                         text=prompt, ok="OK")

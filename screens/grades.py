@@ -319,7 +319,8 @@ protokoll (.xlsx).
         self._say("Samlet karakter: beregnes fra delene")
 
     def action_resolve(self) -> None:
-        from screens.dialogs import PromptDialog
+        from eksamen_tui.services.grades import MISMATCH_REASONS, resolve_mismatch
+        from screens.dialogs import FieldError, FormDialog, FormField
 
         registration_id = self.target_registration()
         if registration_id is None:
@@ -328,70 +329,84 @@ protokoll (.xlsx).
         if row.status != "mismatch":
             self._say(f"Kandidat {row.candidate_number} har ikke avvik", error=True)
             return
+        exam_id, part_id, candidate = self.exam_id, self.part_id, row.candidate_number
 
-        def done(answer: str | None) -> None:
-            if answer is None:
+        def submit(values: dict):
+            reason = MISMATCH_REASONS[values["reason"]]
+            if values["reason"] == "other" and not values["note"].strip():
+                raise FieldError("note", "Skriv en merknad når årsaken er «annet»")
+            if values["note"].strip():
+                reason = f"{reason}: {values['note'].strip()}"
+            return resolve_mismatch(self.ctx, exam_id, candidate, values["value"], reason, part_id)
+
+        def done(new_row) -> None:
+            if new_row is None:
+                self._say(f"Kandidat {candidate}: avviket er ikke løst")
                 return
-            value, _, reason = answer.partition(" ")
-            self._resolve(row.candidate_number, value, reason)
+            self._update_row(new_row)
+            self._say(f"Kandidat {candidate}: avvik løst, {new_row.grade} kontrollert")
 
-        self.app.push_screen(PromptDialog(
-            f"Løs avvik for kandidat {row.candidate_number}",
-            f"Første føring {row.grade}, kontroll {row.control_value}. Skriv riktig verdi og årsak, "
-            "f.eks. «B sjekket mot signert protokoll».", placeholder="verdi årsak"), done)
-
-    def _resolve(self, candidate: int, value: str, reason: str) -> None:
-        from eksamen_tui.services.grades import resolve_mismatch
-
-        row = self._call(resolve_mismatch, self.ctx, self.exam_id, candidate, value, reason, self.part_id)
-        if row is REFUSED:
-            return
-        self._update_row(row)
-        self._say(f"Kandidat {candidate}: avvik løst, {row.grade} kontrollert")
+        self.app.push_screen(FormDialog(
+            f"Løs avvik for kandidat {candidate}",
+            [FormField("value", "Riktig verdi", "v", required=True,
+                       options=[(f"{row.grade} (førstegangsføring)", row.grade),
+                                (f"{row.control_value} (kontrollføring)", row.control_value)]),
+             FormField("reason", "Årsak", "a", options=[(v, k) for k, v in MISMATCH_REASONS.items()], required=True),
+             FormField("note", "Merknad", "m", placeholder="valgfri (påkrevd ved «annet»)")],
+            submit, text=f"Førstegangsføring {row.grade}, kontrollføring {row.control_value}.",
+            ok="Løs avvik", error_field="value"), done)
 
     def action_correct(self) -> None:
-        from eksamen_tui.services.grades import CORRECTION_REASONS
-        from screens.dialogs import PromptDialog
+        from eksamen_tui.domain.scales import grades_of
+        from eksamen_tui.services.grades import CORRECTION_REASONS, correct_grade
+        from screens.dialogs import FieldError, FormDialog, FormField
 
         registration_id = self.target_registration()
         if registration_id is None:
             return
         row = self._rows[registration_id]
-        codes = ", ".join(f"{k} = {v}" for k, v in CORRECTION_REASONS.items())
+        exam_id, part_id, candidate = self.exam_id, self.part_id, row.candidate_number
 
-        def done(answer: str | None) -> None:
-            if answer is None:
+        def submit(values: dict):
+            if values["code"] == "other" and not values["note"].strip():
+                raise FieldError("note", "Skriv en merknad når årsaken er «annet»")
+            return correct_grade(self.ctx, exam_id, candidate, values["value"], values["code"], values["note"].strip(),
+                                 part_id)
+
+        def done(new_row) -> None:
+            if new_row is None:
+                self._say(f"Kandidat {candidate}: ingenting rettet")
                 return
-            value, _, rest = answer.partition(" ")
-            code, _, note = rest.strip().partition(" ")
-            self._correct(row.candidate_number, value, code, note)
+            self._update_row(new_row)
+            self._say(f"Kandidat {candidate}: rettet til {new_row.grade}")
 
-        self.app.push_screen(PromptDialog(
-            f"Rett karakter for kandidat {row.candidate_number} (nå {row.grade or 'tom'})",
-            f"Skriv ny verdi, årsakskode og eventuell merknad, f.eks. «C examiner ny protokoll». Koder: {codes}",
-            placeholder="verdi kode merknad"), done)
-
-    def _correct(self, candidate: int, value: str, code: str, note: str) -> None:
-        from eksamen_tui.services.grades import correct_grade
-
-        row = self._call(correct_grade, self.ctx, self.exam_id, candidate, value, code, note, self.part_id)
-        if row is REFUSED:
-            return
-        self._update_row(row)
-        self._say(f"Kandidat {candidate}: rettet til {row.grade} ({code})")
+        self.app.push_screen(FormDialog(
+            f"Rett karakter for kandidat {candidate} (nå {row.grade or 'tom'})",
+            [FormField("value", "Ny karakter", "k", required=True,
+                       options=[(grade, grade) for grade in grades_of(self.info.scale)]),
+             FormField("code", "Årsak", "a", options=[(v, k) for k, v in CORRECTION_REASONS.items()], required=True),
+             FormField("note", "Merknad", "m", placeholder="valgfri (påkrevd ved «annet»)")],
+            submit, ok="Rett karakter", error_field="value"), done)
 
     def action_publish(self) -> None:
-        from screens.dialogs import PromptDialog
+        from eksamen_tui.services.grades import publish_refusal
+        from screens.dialogs import ConfirmDialog
 
-        def done(answer: str | None) -> None:
-            if (answer or "").strip().casefold() != "ja":
+        refusal = publish_refusal(self.ctx, self.exam_id)
+        if refusal:  # why not, before any question
+            self._say(refusal, error=True)
+            return
+
+        def done(yes: bool | None) -> None:
+            if yes:
+                self._publish()
+            else:
                 self._say("Ikke kunngjort")
-                return
-            self._publish()
 
-        self.app.push_screen(PromptDialog(
-            "Kunngjør sensur", f"Kunngjøre sensur for {self.info.title} i dag ({self.ctx.today():%d.%m.%Y})? "
-            "Skriv «ja» og Enter."), done)
+        self.app.push_screen(ConfirmDialog(
+            "Kunngjør sensur",
+            f"Kunngjøre sensur for {self.info.title} i dag ({self.ctx.today():%d.%m.%Y})? Fristene for "
+            "begrunnelse og klage begynner å løpe.", yes="Kunngjør"), done)
 
     def _publish(self) -> None:
         from eksamen_tui.services.grades import protocol_info, publish

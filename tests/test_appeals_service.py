@@ -207,3 +207,36 @@ def test_blind_export_has_candidate_numbers_and_nothing_else(ctx, tmp_path):
     for grade in ("A", "B", "C", "D", "E", "F"):
         assert grade not in cells  # no original grade anywhere
     assert "begrunnelse" not in text.lower()
+
+
+def test_closed_case_reopened_with_a_reason_keeps_its_decision(ctx):
+    exam, cases = sent_appeals(ctx, numbers=(101,))
+    case = cases[0]
+    with pytest.raises(DomainError, match="ikke lukket"):
+        appeals.reopen_case(ctx, case.id, "closed_by_mistake")
+    appeals.enter_new_grade(ctx, case.id, "B")
+    appeals.close_case(ctx, case.id)
+    with pytest.raises(DomainError, match="årsak"):
+        appeals.reopen_case(ctx, case.id, "because")
+    with pytest.raises(DomainError, match="merknad"):
+        appeals.reopen_case(ctx, case.id, "other", "  ")
+    reopened = appeals.reopen_case(ctx, case.id, "decision_not_received")
+    assert (reopened.closed_on, reopened.decision_sent_on, reopened.new_grade) == (None, None, "B")
+    assert appeals.case_status(reopened) == "avgjort, vedtak ikke sendt"
+    with ctx.read() as s:
+        rows = s.exec(select(AuditEntry.field, AuditEntry.reason_code).where(
+            AuditEntry.entity == "case", AuditEntry.entity_id == case.id,
+            AuditEntry.reason_code == "reopen_decision_not_received")).all()
+    assert sorted(rows) == [("closed_on", "reopen_decision_not_received"),
+                            ("decision_sent_on", "reopen_decision_not_received")]
+    assert appeals.close_case(ctx, case.id).closed_on == date(2026, 11, 23)  # and closed again
+
+
+def test_send_refusal_is_known_before_asking(ctx):
+    exam = graded_exam(ctx, published=date(2026, 11, 20))
+    assert appeals.send_refusal(ctx, exam.id)[0].startswith("Eksamenen har ingen klagekommisjon")
+    commission(ctx, exam, "ordinary", [("Ordinær Intern", False), ("Ordinær Ekstern", True)])
+    commission(ctx, exam, "appeal", [("Ny Intern", False), ("Ny Ekstern", True)])
+    assert appeals.send_refusal(ctx, exam.id) == ("Ingen åpne klager å sende for denne eksamenen", 0)
+    appeals.register_case(ctx, reg_id(ctx, exam, 101), "grade_appeal")
+    assert appeals.send_refusal(ctx, exam.id) == (None, 1)

@@ -25,6 +25,10 @@ async def test_import_with_preview_then_status_complete(ctx, tmp_path):
         await pilot.press("i")
         await settle(app, pilot)
         app.screen.query_one("Input").value = ""
+        await pilot.press(*"/finnes/ikke", "enter")  # refused beside the field; the dialog stays open
+        await settle(app, pilot)
+        assert type(app.screen).__name__ == "PromptDialog" and "Finner ikke /finnes/ikke" in screen_text(app)
+        app.screen.query_one("Input").value = ""
         await pilot.press(*str(path), "enter")
         await settle(app, pilot)
         text = screen_text(app)

@@ -46,12 +46,14 @@ async def test_100_candidates_one_key_each_then_control_with_two_mismatches(ctx)
         assert sum(1 for v, st in result.values() if st == "controlled") == 98
         assert {n for n, (v, st) in result.items() if st == "mismatch"} == {211, 258}
         assert re.search(r"Avvik:\s+2\b", screen_text(app))
-        # resolve both: jump to the number, L, type the right value and a reason
+        # resolve both: jump to the number, L; choose the right value and a reason code in the form
         for number, index in ((211, 10), (258, 57)):
             await pilot.press(*str(number), "l")
             await pilot.pause()
-            await pilot.press(*f"{grades[index].upper()} sjekket signert protokoll", "enter")
+            assert type(app.screen).__name__ == "FormDialog"
+            await pilot.press(grades[index], "enter", "s", "enter", "enter")  # value, «sjekket mot …», no note
             await pilot.pause()
+            assert type(app.screen).__name__ == "GradesScreen"
         result = stored(ctx, exam.id)
         assert all(st == "controlled" for v, st in result.values())
         assert [result[201 + i][0] for i in range(100)] == [g.upper() for g in grades]
@@ -101,3 +103,62 @@ async def test_out_of_scale_key_and_undo(ctx):
         assert stored(ctx, exam.id) == {1: ("bestått", "provisional")}
         text = screen_text(app)
         assert "+ bestått" in text and "− ikke bestått" in text  # both keys shown in the footer
+
+
+async def test_keys_typed_after_a_refused_dialog_never_reach_the_desk(ctx):
+    """F5 `l` with nothing chosen is refused beside the field; the dialog
+    stays open, and letters that are grade keys typed next change nothing."""
+    from eksamen_tui.db.models import AuditEntry
+    from eksamen_tui.services.grades import control_grade, enter_grade
+
+    exam = add_exam(ctx, code="TMA4240", exam_date=DAY, candidates=3, first_candidate=201)
+    mark_unmarked_attended(ctx, exam.id)
+    enter_grade(ctx, exam.id, 202, "C")
+    control_grade(ctx, exam.id, 202, "E")
+    before = stored(ctx, exam.id)
+    with ctx.read() as s:
+        audit_rows = len(s.exec(select(AuditEntry)).all())
+    app = EksamenApp(ctx=ctx)
+    async with app.run_test(size=(150, 45)) as pilot:
+        await open_exam_on_desk(app, pilot, "f5", "TMA4240")
+        await pilot.press(*"202", "l")
+        await pilot.pause()
+        await pilot.press("enter", "enter", "enter")  # through the empty fields: submitted, refused
+        await pilot.pause()
+        assert type(app.screen).__name__ == "FormDialog"
+        assert "Velg «Riktig verdi»" in screen_text(app)
+        await pilot.press(*"abcdef", "tab", "tab", *"fbe dcba", "plus", "minus")
+        await pilot.pause()
+        assert type(app.screen).__name__ == "FormDialog"
+        assert stored(ctx, exam.id) == before
+        await pilot.press("escape")
+        await pilot.pause()
+        assert type(app.screen).__name__ == "GradesScreen"
+        assert "avviket er ikke løst" in screen_text(app)
+    assert stored(ctx, exam.id) == before and before[202][1] == "mismatch"
+    with ctx.read() as s:
+        assert len(s.exec(select(AuditEntry)).all()) == audit_rows
+
+
+async def test_publish_refusal_says_why_before_any_question(ctx):
+    exam = add_exam(ctx, code="HMS0002", exam_date=DAY, grade_scale="pass_fail", candidates=2, first_candidate=1)
+    mark_unmarked_attended(ctx, exam.id)
+    app = EksamenApp(ctx=ctx)
+    async with app.run_test(size=(150, 45)) as pilot:
+        await open_exam_on_desk(app, pilot, "f5", "HMS0002")
+        await pilot.press("plus")
+        await pilot.press("p")
+        await pilot.pause()
+        assert type(app.screen).__name__ == "GradesScreen"  # no question asked
+        assert "Kan ikke kunngjøre: 2 kandidater mangler kontrollert karakter (1 uten karakter, 1 ukontrollert" \
+            in screen_text(app)
+        await pilot.press("minus", "k", "home", "plus", "minus")
+        await pilot.press("p")
+        await pilot.pause()
+        assert type(app.screen).__name__ == "ConfirmDialog"
+        await pilot.press("n")
+        await pilot.pause()
+        assert "Ikke kunngjort" in screen_text(app)
+        await pilot.press("p", "j")
+        await pilot.pause()
+        assert "Kunngjort. Frist for begrunnelse" in screen_text(app)

@@ -147,7 +147,8 @@ def test_publish_needs_every_grade_controlled_and_gives_deadlines(ctx, exam):
         svc.control_grade(ctx, exam.id, number, grade)
     with pytest.raises(DomainError) as caught:
         svc.publish(ctx, exam.id, date(2026, 11, 23))
-    assert "1 kandidater mangler kontrollert karakter (f.eks. 104)" in str(caught.value)
+    assert "1 kandidat mangler kontrollert karakter (1 uten karakter; f.eks. kandidat 104)" in str(caught.value)
+    assert svc.publish_refusal(ctx, exam.id) == str(caught.value)
     svc.enter_grade(ctx, exam.id, 104, "E")
     svc.control_grade(ctx, exam.id, 104, "E")
     deadlines = svc.publish(ctx, exam.id, date(2026, 11, 23))

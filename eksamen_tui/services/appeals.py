@@ -178,24 +178,9 @@ def _case(s: Session, case_id: int, kind: CaseType | None = None) -> Case:
 def send_to_commission(ctx, exam_id: int, sent_on: date | None = None) -> list[Case]:
     """Send the exam's open, unsent grade appeals to its appeal commission.
     Refused, naming the rule, when the commission breaks the rules."""
-    from eksamen_tui.services.commissions import commission_members, find_commission
-
     sent_on = check_happened_on(sent_on or ctx.today(), what="datoen klagene ble sendt", today=ctx.today())
     with ctx.write() as s:
-        require(s, Exam, exam_id, "eksamen")
-        appeal = find_commission(s, exam_id, "appeal")
-        if appeal is None:
-            raise DomainError("Eksamenen har ingen klagekommisjon (registreres med kommisjonsskjemaet)")
-        ordinary = find_commission(s, exam_id, "ordinary")
-        problems = appeal_commission_problems(commission_members(s, appeal.id),
-                                              commission_members(s, ordinary.id) if ordinary else [])
-        if problems:
-            raise DomainError("Klagekommisjonen oppfyller ikke reglene: " + "; ".join(problems))
-        cases = s.exec(select(Case).join(Registration, Registration.id == Case.registration_id).where(
-            Registration.exam_id == exam_id, Case.case_type == GRADE_APPEAL, Case.closed_on.is_(None),
-            Case.sent_to_commission_on.is_(None))).all()
-        if not cases:
-            raise DomainError("Ingen åpne klager å sende for denne eksamenen")
+        appeal, cases = _sendable(s, exam_id)
         deadline = ctx.rules.appeal_grading(sent_on)
         for case in cases:
             case.commission_id, case.sent_to_commission_on, case.deadline = appeal.id, sent_on, deadline
@@ -203,6 +188,39 @@ def send_to_commission(ctx, exam_id: int, sent_on: date | None = None) -> list[C
             audit.record(s, ctx, "case", case.id, "sent_to_commission_on", None, sent_on,
                          note=f"klagekommisjon {appeal.id}, frist ny sensur {deadline:%d.%m.%Y}")
         return list(cases)
+
+
+def _sendable(s: Session, exam_id: int):
+    """The exam's appeal commission and its unsent open grade appeals;
+    DomainError naming the rule when they cannot be sent."""
+    from eksamen_tui.services.commissions import commission_members, find_commission
+
+    require(s, Exam, exam_id, "eksamen")
+    appeal = find_commission(s, exam_id, "appeal")
+    if appeal is None:
+        raise DomainError("Eksamenen har ingen klagekommisjon (registreres med kommisjonsskjemaet)")
+    ordinary = find_commission(s, exam_id, "ordinary")
+    problems = appeal_commission_problems(commission_members(s, appeal.id),
+                                          commission_members(s, ordinary.id) if ordinary else [])
+    if problems:
+        raise DomainError("Klagekommisjonen oppfyller ikke reglene: " + "; ".join(problems))
+    cases = s.exec(select(Case).join(Registration, Registration.id == Case.registration_id).where(
+        Registration.exam_id == exam_id, Case.case_type == GRADE_APPEAL, Case.closed_on.is_(None),
+        Case.sent_to_commission_on.is_(None))).all()
+    if not cases:
+        raise DomainError("Ingen åpne klager å sende for denne eksamenen")
+    return appeal, cases
+
+
+def send_refusal(ctx, exam_id: int) -> tuple[str | None, int]:
+    """Before asking the clerk: why the exam's appeals cannot be sent now
+    (None if they can), and how many would be sent."""
+    with ctx.read() as s:
+        try:
+            _, cases = _sendable(s, exam_id)
+        except DomainError as error:
+            return str(error), 0
+        return None, len(cases)
 
 
 @dataclass
@@ -294,6 +312,40 @@ def close_case(ctx, case_id: int, decision_sent_on: date | None = None) -> Case:
         s.add(case)
         audit.record(s, ctx, "case", case.id, "closed_on", None, case.closed_on,
                      note=f"vedtak sendt {case.decision_sent_on:%d.%m.%Y}")
+        return case
+
+
+# Why a closed case is opened again.
+REOPEN_REASONS = {
+    "closed_by_mistake": "lukket ved en feil",
+    "decision_not_received": "vedtaket kom ikke fram – sendes på nytt",
+    "new_information": "nye opplysninger i saken",
+    "other": "annet (se merknad)",
+}
+
+
+def reopen_case(ctx, case_id: int, reason_code: str, note: str = "") -> Case:
+    """Open a closed case again, with a reason (audited). The decision and
+    any new grade stand; what closing recorded (the date the decision or
+    explanation was sent) is cleared, to be recorded again."""
+    if reason_code not in REOPEN_REASONS:
+        raise DomainError("Velg en årsak: " + ", ".join(REOPEN_REASONS.values()))
+    if reason_code == "other" and not note.strip():
+        raise DomainError("Skriv en merknad når årsaken er «annet»")
+    with ctx.write() as s:
+        case = _case(s, case_id)
+        if case.closed_on is None:
+            raise DomainError(f"Sak {case_id} er ikke lukket")
+        fields = ["closed_on", "decision_sent_on"]
+        if case.case_type == CaseType.EXPLANATION.value:
+            fields += ["explanation_given_on", "explanation_form"]
+        for name in fields:
+            old = getattr(case, name)
+            if old is not None:
+                setattr(case, name, None)
+                audit.record(s, ctx, "case", case.id, name, old, None, reason_code=f"reopen_{reason_code}",
+                             note=note.strip() or REOPEN_REASONS[reason_code])
+        s.add(case)
         return case
 
 

@@ -31,6 +31,15 @@ CORRECTION_REASONS = {
     "other": "annet (se merknad)",
 }
 
+# Reasons for choosing one value of a mismatch (first entry or control).
+MISMATCH_REASONS = {
+    "protocol_checked": "sjekket mot signert protokoll",
+    "examiner_confirmed": "bekreftet av sensor",
+    "entry_typo": "skrivefeil ved førstegangsføring",
+    "control_typo": "skrivefeil ved kontrollføring",
+    "other": "annet (se merknad)",
+}
+
 
 @dataclass
 class ProtocolRow:
@@ -437,20 +446,34 @@ def progress_of(rows: list[ProtocolRow], scale: GradeScale) -> Progress:
     )
 
 
+def publish_refusal(ctx: Context, exam_id: int) -> str | None:
+    """Why the exam's grades cannot be published now, in words (None: they
+    can). Asked before the clerk is asked to confirm a publication."""
+    with ctx.read() as s:
+        exam = require(s, Exam, exam_id, "eksamen")
+        if exam.published_on is not None:
+            return f"Sensur er allerede kunngjort {exam.published_on:%d.%m.%Y}"
+    rows = protocol(ctx, exam_id)
+    missing = [r.candidate_number for r in rows if r.status in ("empty", "entered", "mismatch")]
+    if missing:
+        counts = Counter(r.status for r in rows if r.status in ("empty", "entered", "mismatch"))
+        what = ", ".join(f"{n} {label}" for status, label in (("empty", "uten karakter"), ("entered", "ukontrollert"),
+                                                             ("mismatch", "med avvik")) if (n := counts[status]))
+        noun = "kandidat mangler" if len(missing) == 1 else "kandidater mangler"
+        return (f"Kan ikke kunngjøre: {len(missing)} {noun} kontrollert karakter ({what}; f.eks. kandidat "
+                f"{missing[0]})")
+    return None
+
+
 def publish(ctx: Context, exam_id: int, on_date: date | None = None) -> dict[str, date]:
     """Publish an exam's grades: every grade must be controlled. Returns the
     explanation and appeal deadlines that follow from the publication date."""
     from eksamen_tui.domain.exam_forms import is_oral_or_practical
 
     on_date = check_happened_on(on_date or ctx.today(), what="kunngjøringsdatoen", today=ctx.today())
-    with ctx.write() as s:
-        exam = require(s, Exam, exam_id, "eksamen")
-        if exam.published_on is not None:
-            raise DomainError(f"Sensur er allerede kunngjort {exam.published_on:%d.%m.%Y}")
-    rows = protocol(ctx, exam_id)
-    missing = [r.candidate_number for r in rows if r.status in ("empty", "entered", "mismatch")]
-    if missing:
-        raise DomainError(f"{len(missing)} kandidater mangler kontrollert karakter (f.eks. {missing[0]})")
+    refusal = publish_refusal(ctx, exam_id)
+    if refusal:
+        raise DomainError(refusal)
     with ctx.write() as s:
         exam = s.get(Exam, exam_id)
         exam.published_on = on_date
