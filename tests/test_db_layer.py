@@ -8,7 +8,6 @@ import sys
 from sqlalchemy import text
 
 from eksamen_tui.db.engine import make_engine
-from eksamen_tui.db.migrations import MIGRATIONS, current_version, upgrade
 from eksamen_tui.db.models import AuditEntry
 from eksamen_tui.services import audit
 from tests.factories import add_exam
@@ -32,41 +31,6 @@ def test_foreign_keys_are_enforced(ctx):
     with pytest.raises(IntegrityError):
         with ctx.write() as s:
             s.add(Registration(exam_id=999, student_id=999, candidate_number=1))
-
-
-def test_upgrade_keeps_rows_and_applies_only_new_migrations(tmp_path):
-    engine = make_engine(tmp_path / "m.db")
-    assert upgrade(engine) == [1]
-    with engine.begin() as conn:
-        conn.execute(text("INSERT INTO course (code, name, department) VALUES ('TDT4100', 'OOP', 'IDI')"))
-
-    def add_note_column(conn):
-        conn.execute(text("ALTER TABLE course ADD COLUMN note VARCHAR(200) DEFAULT ''"))
-
-    later = [*MIGRATIONS, (2, "course note", add_note_column)]
-    assert upgrade(engine, later) == [2]
-    assert upgrade(engine, later) == []
-    assert current_version(engine) == 2
-    with engine.connect() as conn:
-        assert conn.execute(text("SELECT code, note FROM course")).all() == [("TDT4100", "")]
-
-
-def test_failed_migration_changes_nothing(tmp_path):
-    import pytest
-
-    engine = make_engine(tmp_path / "f.db")
-    upgrade(engine)
-
-    def broken(conn):
-        conn.execute(text("ALTER TABLE course ADD COLUMN half_done INTEGER"))
-        raise RuntimeError("boom")
-
-    with pytest.raises(RuntimeError):
-        upgrade(engine, [*MIGRATIONS, (2, "broken", broken)])
-    assert current_version(engine) == 1
-    with engine.connect() as conn:
-        columns = [row[1] for row in conn.execute(text("PRAGMA table_info(course)"))]
-    assert "half_done" not in columns
 
 
 def test_audit_records_who_when_old_and_new(ctx):

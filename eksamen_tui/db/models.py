@@ -243,3 +243,18 @@ class AuditEntry(SQLModel, table=True):
     new_value: Optional[str] = None
     reason_code: Optional[str] = Field(default=None, max_length=40)
     note: str = Field(default="")
+
+
+def _text_columns() -> None:
+    """Every string column is TEXT in the database (see alembic revision
+    0002): the max_length values above document what the fields hold, and
+    input is checked at the boundary, but no backend refuses a long value."""
+    from sqlalchemy import String, Text
+
+    for table in SQLModel.metadata.tables.values():
+        for column in table.columns:
+            if isinstance(column.type, String) and column.type.length:
+                column.type = Text()
+
+
+_text_columns()

@@ -13,7 +13,7 @@ from typing import Callable, Iterator
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
-from eksamen_tui.db.engine import make_engine, resolve_db_target, transaction
+from eksamen_tui.db.engine import make_engine, read_engine, resolve_db_target, transaction
 from eksamen_tui.db.migrations import upgrade
 from eksamen_tui.db.models import Setting
 from eksamen_tui.domain.deadlines import Rules
@@ -51,7 +51,8 @@ class Context:
 
     @contextmanager
     def read(self) -> Iterator[Session]:
-        with Session(self.engine, expire_on_commit=False) as session:
+        """A read-only session: on SQLite it never waits for a writer."""
+        with Session(read_engine(self.engine), expire_on_commit=False) as session:
             yield session
 
 
@@ -80,8 +81,12 @@ def open_context(
 ) -> Context:
     """Open (and migrate) the database and build the service context."""
     engine = make_engine(resolve_db_target(db))
-    upgrade(engine)
-    with Session(engine) as session:
+    try:
+        upgrade(engine)
+    except BaseException:
+        engine.dispose()
+        raise
+    with Session(read_engine(engine)) as session:
         rules = load_rules(session)
     ctx = Context(engine=engine, clerk=clerk or default_clerk(), rules=rules)
     if today is not None:
