@@ -20,6 +20,8 @@ from pathlib import Path
 
 from sqlalchemy import insert
 
+from eksamen_tui.domain.vocabulary import CommissionKind, GradeSource, GradeStatus
+
 BATCH = 50_000
 SEMESTERS = [("2023V", date(2023, 5, 8)), ("2023H", date(2023, 11, 27)), ("2024V", date(2024, 5, 6)),
              ("2024H", date(2024, 11, 25)), ("2025V", date(2025, 5, 5)), ("2025H", date(2025, 11, 24)),
@@ -105,7 +107,7 @@ def generate(path: Path, *, scale: float = 1.0, today: date = date(2026, 11, 23)
 
         for exam in exams:
             cid = len(commissions) + 1
-            commissions.append({"id": cid, "exam_id": exam["id"], "part_id": None, "kind": "ordinary", "number": 1,
+            commissions.append({"id": cid, "exam_id": exam["id"], "part_id": None, "kind": CommissionKind.ORDINARY.value, "number": 1,
                                 "created_at": datetime(2026, 1, 1)})
             first = pick(rnd.randrange(n_examiners) + 1, False, set())
             second = pick(rnd.randrange(n_examiners) + 1, True, {first})
@@ -115,7 +117,7 @@ def generate(path: Path, *, scale: float = 1.0, today: date = date(2026, 11, 23)
                                 "is_paid": False, "candidate_count": None})
             if exam["id"] % 2 == 0:  # a valid appeal commission: two new, one external
                 cid = len(commissions) + 1
-                commissions.append({"id": cid, "exam_id": exam["id"], "part_id": None, "kind": "appeal",
+                commissions.append({"id": cid, "exam_id": exam["id"], "part_id": None, "kind": CommissionKind.APPEAL.value,
                                     "number": 1, "created_at": datetime(2026, 1, 1)})
                 for examiner_id in (pick(first + 7, False, ordinary), pick(second + 7, True, ordinary)):
                     members.append({"commission_id": cid, "examiner_id": examiner_id, "role": "klagesensor",
@@ -148,7 +150,8 @@ def generate(path: Path, *, scale: float = 1.0, today: date = date(2026, 11, 23)
                 if graded and state == "attended":
                     value = rnd.choice(LETTERS) if exam["grade_scale"] == "letter" else "bestått"
                     grades.append({"registration_id": reg_id, "part_id": None, "value": value,
-                                   "status": "controlled", "source": "entry", "control_value": value,
+                                   "status": GradeStatus.CONTROLLED.value, "source": GradeSource.ENTRY.value,
+                                   "control_value": value,
                                    "is_current": True, "entered_by": "bench", "entered_at": datetime(2026, 1, 1),
                                    "controlled_by": "bench", "controlled_at": datetime(2026, 1, 2)})
                     if exam["published_on"] and rnd.random() < 0.005:

@@ -13,6 +13,7 @@ from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import DataTable, Footer, Header, Label, ProgressBar, Static
 
+from eksamen_tui.domain.vocabulary import CommissionKind
 from screens.base import DeskScreen
 from screens.widgets.fast_table import EntryTable
 
@@ -76,7 +77,7 @@ class FormImportDialog(ModalScreen[int]):
                     text.append(f"    {'Advarsel: ' if style else ''}{problem}\n", style=style)
                 continue
             text.append(f"✓ {path.name} → {plan.exam_label}\n", style="bold")
-            for kind, label in (("ordinary", "Ordinær"), ("appeal", "Klage")):
+            for kind, label in ((CommissionKind.ORDINARY, "Ordinær"), (CommissionKind.APPEAL, "Klage")):
                 change = plan.changes.get(kind)
                 if change is None:
                     continue

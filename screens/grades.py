@@ -12,6 +12,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.widgets import DataTable, Footer, Header, Static
 
+from eksamen_tui.domain.vocabulary import ProtocolStatus
 from screens.base import REFUSED, CandidateNumberTyping, DeskScreen
 from screens.widgets.exam_picker import ExamPicker
 from screens.widgets.fast_table import EntryTable
@@ -19,8 +20,8 @@ from screens.widgets.fast_table import EntryTable
 LETTER_KEYS = {"a": "A", "b": "B", "c": "C", "d": "D", "e": "E", "f": "F"}
 PASS_FAIL_KEYS = {"plus": "bestått", "minus": "ikke bestått"}
 STATUS_LABELS = {
-    "empty": "", "entered": "ført", "controlled": "kontrollert", "mismatch": "AVVIK",
-    "computed": "beregnet", "blocked": "sperret (klage)",
+    ProtocolStatus.EMPTY: "", ProtocolStatus.ENTERED: "ført", ProtocolStatus.CONTROLLED: "kontrollert",
+    ProtocolStatus.MISMATCH: "AVVIK", ProtocolStatus.COMPUTED: "beregnet", ProtocolStatus.BLOCKED: "sperret (klage)",
 }
 
 
@@ -126,11 +127,12 @@ protokoll (.xlsx).
 
     def _cells(self, row) -> tuple:
         grade = row.grade or ""
-        if self.control_mode and row.status in ("entered",):
+        if self.control_mode and row.status == ProtocolStatus.ENTERED:
             grade = "•"  # hidden in control entry
         status = STATUS_LABELS[row.status]
-        style = "bold red" if row.status in ("mismatch", "blocked") else ("green" if row.status == "controlled" else "")
-        if row.status == "mismatch":
+        style = ("bold red" if row.status in (ProtocolStatus.MISMATCH, ProtocolStatus.BLOCKED)
+                 else ("green" if row.status == ProtocolStatus.CONTROLLED else ""))
+        if row.status == ProtocolStatus.MISMATCH:
             status = f"AVVIK ({row.grade} / {row.control_value})"
             grade = "?" if self.control_mode else grade
         return (str(row.candidate_number), grade, Text(status, style=style))
@@ -222,7 +224,7 @@ protokoll (.xlsx).
         if registration_id is None:
             return
         row = self._rows[registration_id]
-        if row.status == "computed" or (self.part_id is None and self.info.parts):
+        if row.status == ProtocolStatus.COMPUTED or (self.part_id is None and self.info.parts):
             self._say("Samlet karakter beregnes fra delene og kan ikke overskrives – bytt del med V", error=True)
             return
         try:
@@ -283,7 +285,7 @@ protokoll (.xlsx).
         self.control_mode = not self.control_mode
         self._undo.clear()
         self._redraw()
-        first = next((r for r in self._rows.values() if r.status == "entered"), None)
+        first = next((r for r in self._rows.values() if r.status == ProtocolStatus.ENTERED), None)
         if first is not None and self.control_mode:
             table = self.query_one("#protocol", DataTable)
             table.move_cursor(row=table.get_row_index(str(first.registration_id)))
@@ -326,7 +328,7 @@ protokoll (.xlsx).
         if registration_id is None:
             return
         row = self._rows[registration_id]
-        if row.status != "mismatch":
+        if row.status != ProtocolStatus.MISMATCH:
             self._say(f"Kandidat {row.candidate_number} har ikke avvik", error=True)
             return
         exam_id, part_id, candidate = self.exam_id, self.part_id, row.candidate_number

@@ -19,6 +19,8 @@ from typing import Callable
 from openpyxl import Workbook
 from openpyxl.utils.datetime import CALENDAR_MAC_1904
 
+from eksamen_tui.domain.vocabulary import CommissionKind
+
 FIXTURES = Path(__file__).parent / "data" / "sheets"
 EXAM_DAY = date(2026, 12, 10)  # TDT4100 Skoleeksamen
 OTHER_DAY = date(2026, 12, 14)  # TMA4100 Skoleeksamen (a day above 12 decides slash dates)
@@ -232,10 +234,10 @@ ORDINARY = [("Kari Intern", "sensor", "Intern", "kari@ntnu.no", "NTNU", "Ja"),
 APPEAL = [("Per Ny", "klagesensor", "Intern", "per@ntnu.no", "NTNU", "Nei"),
           ("Lise Ny", "klagesensor", "Ekstern", "lise@uib.no", "UiB", None)]
 FORM_EXPECTED = sorted([
-    ("appeal", "Lise Ny", "lise@uib.no", True, "klagesensor", False, None),
-    ("appeal", "Per Ny", "per@ntnu.no", False, "klagesensor", False, None),
-    ("ordinary", "Eva Ekstern", "eva@uio.no", True, "sensor", False, None),
-    ("ordinary", "Kari Intern", "kari@ntnu.no", False, "sensor", True, None),
+    (CommissionKind.APPEAL, "Lise Ny", "lise@uib.no", True, "klagesensor", False, None),
+    (CommissionKind.APPEAL, "Per Ny", "per@ntnu.no", False, "klagesensor", False, None),
+    (CommissionKind.ORDINARY, "Eva Ekstern", "eva@uio.no", True, "sensor", False, None),
+    (CommissionKind.ORDINARY, "Kari Intern", "kari@ntnu.no", False, "sensor", True, None),
 ])
 NB_LABELS = ("Emnekode", "Emnenavn", "Eksamensform", "Eksamensdato")
 NB_TITLES = ("Ordinær kommisjon", "Klagekommisjon")

@@ -6,6 +6,7 @@ from sqlmodel import select
 
 from eksamen_tui.app import EksamenApp
 from eksamen_tui.db.models import Case, Grade
+from eksamen_tui.domain.vocabulary import CommissionKind, GradeSource
 from tests.screen_text import screen_text, settle
 from tests.test_appeals_service import commission, graded_exam
 
@@ -13,8 +14,8 @@ from tests.test_appeals_service import commission, graded_exam
 
 async def test_appeal_from_counter_to_closed_case_by_keyboard(ctx):
     exam = graded_exam(ctx, published=date(2026, 11, 20))  # 101: C
-    commission(ctx, exam, "ordinary", [("Ordinær Intern", False), ("Ordinær Ekstern", True)])
-    commission(ctx, exam, "appeal", [("Ny Intern", False), ("Ny Ekstern", True)])
+    commission(ctx, exam, CommissionKind.ORDINARY, [("Ordinær Intern", False), ("Ordinær Ekstern", True)])
+    commission(ctx, exam, CommissionKind.APPEAL, [("Ny Intern", False), ("Ny Ekstern", True)])
     app = EksamenApp(ctx=ctx)
     async with app.run_test(size=(170, 48)) as pilot:
         await settle(app, pilot)
@@ -57,7 +58,7 @@ async def test_appeal_from_counter_to_closed_case_by_keyboard(ctx):
                         .where(Grade.registration_id == case.registration_id).order_by(Grade.id)).all()
     assert (case.case_type, case.outcome, case.closed_on, case.decision_sent_on) == (
         "grade_appeal", "up", date(2026, 11, 23), date(2026, 11, 23))
-    assert grades == [("C", "entry", False), ("B", "appeal", True)]
+    assert grades == [("C", GradeSource.ENTRY, False), ("B", GradeSource.APPEAL, True)]
 
 
 async def test_closed_case_reopened_with_a_reason_by_keyboard(ctx):
@@ -65,8 +66,8 @@ async def test_closed_case_reopened_with_a_reason_by_keyboard(ctx):
     from eksamen_tui.services.appeals import close_case, enter_new_grade, register_case, send_to_commission
 
     exam = graded_exam(ctx, published=date(2026, 11, 20))
-    commission(ctx, exam, "ordinary", [("Ordinær Intern", False), ("Ordinær Ekstern", True)])
-    commission(ctx, exam, "appeal", [("Ny Intern", False), ("Ny Ekstern", True)])
+    commission(ctx, exam, CommissionKind.ORDINARY, [("Ordinær Intern", False), ("Ordinær Ekstern", True)])
+    commission(ctx, exam, CommissionKind.APPEAL, [("Ny Intern", False), ("Ny Ekstern", True)])
     with ctx.read() as s:
         registration_id = s.exec(select(Grade.registration_id)).first()
     case = register_case(ctx, registration_id, "grade_appeal")
@@ -100,7 +101,7 @@ async def test_closed_case_reopened_with_a_reason_by_keyboard(ctx):
 
 async def test_late_request_needs_override_and_invalid_commission_is_named(ctx):
     exam = graded_exam(ctx, published=date(2026, 10, 1))  # appeal deadline 22.10
-    commission(ctx, exam, "appeal", [("Bare Intern", False)])
+    commission(ctx, exam, CommissionKind.APPEAL, [("Bare Intern", False)])
     app = EksamenApp(ctx=ctx)
     async with app.run_test(size=(170, 48)) as pilot:
         await settle(app, pilot)

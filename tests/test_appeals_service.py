@@ -8,6 +8,7 @@ from sqlmodel import select
 
 from eksamen_tui.db.models import AuditEntry, Case, Commission, CommissionMember, Examiner, Grade, Registration, Student
 from eksamen_tui.domain.errors import DomainError
+from eksamen_tui.domain.vocabulary import CommissionKind, GradeSource, ProtocolStatus
 from eksamen_tui.services import appeals
 from eksamen_tui.services.attendance import mark_unmarked_attended
 from eksamen_tui.services.grades import control_grade, enter_grade, protocol, publish
@@ -110,7 +111,8 @@ def test_grade_is_blocked_while_the_appeal_runs(ctx):
     exam = graded_exam(ctx, published=date(2026, 11, 20))
     appeals.register_case(ctx, reg_id(ctx, exam, 102), "grade_appeal")
     rows = {r.candidate_number: r.status for r in protocol(ctx, exam.id)}
-    assert rows == {101: "controlled", 102: "blocked", 103: "controlled", 104: "controlled"}
+    assert rows == {101: ProtocolStatus.CONTROLLED, 102: ProtocolStatus.BLOCKED,
+                    103: ProtocolStatus.CONTROLLED, 104: ProtocolStatus.CONTROLLED}
 
 
 @pytest.mark.parametrize("people, words", [
@@ -120,8 +122,8 @@ def test_grade_is_blocked_while_the_appeal_runs(ctx):
 ])
 def test_commission_rules_are_enforced_when_sending(ctx, people, words):
     exam = graded_exam(ctx, published=date(2026, 11, 20))
-    commission(ctx, exam, "ordinary", [("Ordinær Intern", False), ("Ordinær Ekstern", True)])
-    commission(ctx, exam, "appeal", people)
+    commission(ctx, exam, CommissionKind.ORDINARY, [("Ordinær Intern", False), ("Ordinær Ekstern", True)])
+    commission(ctx, exam, CommissionKind.APPEAL, people)
     appeals.register_case(ctx, reg_id(ctx, exam, 101), "grade_appeal")
     with pytest.raises(DomainError) as caught:
         appeals.send_to_commission(ctx, exam.id)
@@ -140,8 +142,8 @@ def test_missing_appeal_commission_is_refused(ctx):
 
 def sent_appeals(ctx, numbers=(101, 102, 103)):
     exam = graded_exam(ctx, published=date(2026, 11, 20))  # grades C A E B
-    commission(ctx, exam, "ordinary", [("Ordinær Intern", False), ("Ordinær Ekstern", True)])
-    commission(ctx, exam, "appeal", [("Ny Intern", False), ("Ny Ekstern", True)])
+    commission(ctx, exam, CommissionKind.ORDINARY, [("Ordinær Intern", False), ("Ordinær Ekstern", True)])
+    commission(ctx, exam, CommissionKind.APPEAL, [("Ny Intern", False), ("Ny Ekstern", True)])
     cases = [appeals.register_case(ctx, reg_id(ctx, exam, n), "grade_appeal") for n in numbers]
     sent = appeals.send_to_commission(ctx, exam.id, date(2026, 11, 23))
     assert {c.deadline for c in sent} == {date(2026, 12, 14)}  # 20 days: 13.12 is a Sunday
@@ -157,10 +159,10 @@ def test_outcomes_up_down_unchanged_replace_the_grade(ctx, number, new, outcome)
     with ctx.read() as s:
         history = s.exec(select(Grade.value, Grade.source, Grade.is_current).where(
             Grade.registration_id == case.registration_id).order_by(Grade.id)).all()
-    assert history[-2][2] is False and history[-1] == (new, "appeal", True)
+    assert history[-2][2] is False and history[-1] == (new, GradeSource.APPEAL, True)
     closed = appeals.close_case(ctx, case.id, date(2026, 11, 23))
     assert closed.decision_sent_on == date(2026, 11, 23) and closed.closed_on == date(2026, 11, 23)
-    assert {r.candidate_number: r.status for r in protocol(ctx, exam.id)}[number] == "controlled"
+    assert {r.candidate_number: r.status for r in protocol(ctx, exam.id)}[number] == ProtocolStatus.CONTROLLED
 
 
 def test_two_steps_need_a_further_assessment(ctx):
@@ -235,8 +237,8 @@ def test_closed_case_reopened_with_a_reason_keeps_its_decision(ctx):
 def test_send_refusal_is_known_before_asking(ctx):
     exam = graded_exam(ctx, published=date(2026, 11, 20))
     assert appeals.send_refusal(ctx, exam.id)[0].startswith("Eksamenen har ingen klagekommisjon")
-    commission(ctx, exam, "ordinary", [("Ordinær Intern", False), ("Ordinær Ekstern", True)])
-    commission(ctx, exam, "appeal", [("Ny Intern", False), ("Ny Ekstern", True)])
+    commission(ctx, exam, CommissionKind.ORDINARY, [("Ordinær Intern", False), ("Ordinær Ekstern", True)])
+    commission(ctx, exam, CommissionKind.APPEAL, [("Ny Intern", False), ("Ny Ekstern", True)])
     assert appeals.send_refusal(ctx, exam.id) == ("Ingen åpne klager å sende for denne eksamenen", 0)
     appeals.register_case(ctx, reg_id(ctx, exam, 101), "grade_appeal")
     assert appeals.send_refusal(ctx, exam.id) == (None, 1)

@@ -7,6 +7,7 @@ from sqlmodel import select
 from eksamen_tui.db.models import AttendanceChange, AuditEntry, Grade, Registration, Student
 from eksamen_tui.domain.attendance import AttendanceState as S
 from eksamen_tui.domain.errors import DomainError
+from eksamen_tui.domain.vocabulary import GradeSource
 from eksamen_tui.services import attendance as svc
 from tests.factories import add_exam
 
@@ -35,14 +36,14 @@ def grades_of(ctx, candidate, exam_id):
 def test_each_state_has_its_consequences(ctx, exam, state, grade, attempt):
     change = svc.set_state(ctx, exam.id, 101, state)
     assert change.new_state == state
-    assert grades_of(ctx, 101, exam.id) == ([(grade, "attendance", True)] if grade else [])
+    assert grades_of(ctx, 101, exam.id) == ([(grade, GradeSource.ATTENDANCE, True)] if grade else [])
     assert svc.attempt_counted(ctx, state, None, EXAM_DAY) is attempt
 
 
 def test_pass_fail_exam_gives_ikke_bestatt_for_blank(ctx):
     exam = add_exam(ctx, code="HMS0002", exam_date=EXAM_DAY, grade_scale="pass_fail", candidates=2)
     svc.set_state(ctx, exam.id, 101, S.BLANK)
-    assert grades_of(ctx, 101, exam.id) == [("ikke bestått", "attendance", True)]
+    assert grades_of(ctx, 101, exam.id) == [("ikke bestått", GradeSource.ATTENDANCE, True)]
 
 
 def test_only_attended_candidates_are_gradeable(ctx, exam):
@@ -106,7 +107,7 @@ def test_correction_keeps_history_and_audit(ctx, exam):
 def test_correcting_blank_to_attended_retires_the_automatic_f(ctx, exam):
     svc.set_state(ctx, exam.id, 105, S.BLANK)
     svc.set_state(ctx, exam.id, 105, S.ATTENDED, reason="feil liste")
-    assert grades_of(ctx, 105, exam.id) == [("F", "attendance", False)]
+    assert grades_of(ctx, 105, exam.id) == [("F", GradeSource.ATTENDANCE, False)]
 
 
 @pytest.mark.parametrize("typed, words", [
@@ -140,7 +141,7 @@ def test_undo_puts_the_state_back(ctx, exam):
     with ctx.read() as s:
         reg = s.exec(select(Registration).where(Registration.candidate_number == 106)).one()
     assert reg.attendance_state == "registered"
-    assert grades_of(ctx, 106, exam.id) == [("F", "attendance", False)]
+    assert grades_of(ctx, 106, exam.id) == [("F", GradeSource.ATTENDANCE, False)]
 
 
 def test_mark_rest_attended(ctx, exam):

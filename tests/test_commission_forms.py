@@ -11,6 +11,7 @@ from openpyxl import load_workbook
 from sqlmodel import select
 
 from eksamen_tui.db.models import AuditEntry, Commission, CommissionMember, Examiner
+from eksamen_tui.domain.vocabulary import CommissionKind
 from eksamen_tui.excel.tabular import FileProblems
 from eksamen_tui.services import commission_forms as svc
 from tests.factories import add_exam
@@ -59,20 +60,20 @@ def test_blank_form_filled_by_hand_imports_exactly_what_was_typed(ctx, exam, tmp
     workbook.save(path)
 
     plan = svc.plan_form_import(ctx, path)
-    assert plan.changes["ordinary"].new == ["Kari Nordmann", "Ola Ekstern", "Siv Intern"]
-    assert plan.changes["appeal"].new == ["Per Klage", "Lise Klage"]
+    assert plan.changes[CommissionKind.ORDINARY].new == ["Kari Nordmann", "Ola Ekstern", "Siv Intern"]
+    assert plan.changes[CommissionKind.APPEAL].new == ["Per Klage", "Lise Klage"]
     svc.apply_form_import(ctx, plan)
     assert commissions(ctx, exam.id) == sorted([
-        ("ordinary", "Kari Nordmann", "kari@ntnu.no", False, "sensor", True, None),
-        ("ordinary", "Ola Ekstern", "ola@uio.no", True, "sensor", False, 12),
-        ("ordinary", "Siv Intern", "siv@ntnu.no", False, "faglærer", False, None),
-        ("appeal", "Per Klage", "per@ntnu.no", False, "klagesensor", False, None),
-        ("appeal", "Lise Klage", "lise@uib.no", True, "klagesensor", False, None),
+        (CommissionKind.ORDINARY, "Kari Nordmann", "kari@ntnu.no", False, "sensor", True, None),
+        (CommissionKind.ORDINARY, "Ola Ekstern", "ola@uio.no", True, "sensor", False, 12),
+        (CommissionKind.ORDINARY, "Siv Intern", "siv@ntnu.no", False, "faglærer", False, None),
+        (CommissionKind.APPEAL, "Per Klage", "per@ntnu.no", False, "klagesensor", False, None),
+        (CommissionKind.APPEAL, "Lise Klage", "lise@uib.no", True, "klagesensor", False, None),
     ])
     # exported again from the database and imported: nothing changes
     (again,) = svc.export_forms(ctx, [exam.id], tmp_path / "filled")
     plan = svc.plan_form_import(ctx, again)
-    assert not plan.changes["ordinary"].any and not plan.changes["appeal"].any
+    assert not plan.changes[CommissionKind.ORDINARY].any and not plan.changes[CommissionKind.APPEAL].any
     # a changed form: one removed, one changed, one new — shown before it is applied
     workbook = load_workbook(again)
     sheet = workbook.active
@@ -87,7 +88,7 @@ def test_blank_form_filled_by_hand_imports_exactly_what_was_typed(ctx, exam, tmp
         sheet.cell(row=13, column=column, value=value)
     workbook.save(again)
     plan = svc.plan_form_import(ctx, again)
-    change = plan.changes["ordinary"]
+    change = plan.changes[CommissionKind.ORDINARY]
     assert (change.new, change.changed, change.removed) == (["Nina Ny"], ["Ola Ekstern"], ["Siv Intern"])
     svc.apply_form_import(ctx, plan)
     with ctx.read() as s:
@@ -166,13 +167,13 @@ def test_second_appeal_commission_is_refused(ctx, exam):
 
     with pytest.raises(DomainError):
         with ctx.write() as s:
-            svc.create_commission(s, ctx, exam.id, "appeal")
+            svc.create_commission(s, ctx, exam.id, CommissionKind.APPEAL)
 
 
 def test_exports_contain_no_formulas_even_for_hostile_text(ctx, tmp_path):
     exam = add_exam(ctx, code="TDT4100", exam_date=date(2026, 12, 10))
     with ctx.write() as s:
-        commission = Commission(exam_id=exam.id, kind="ordinary")
+        commission = Commission(exam_id=exam.id, kind=CommissionKind.ORDINARY)
         s.add(commission)
         s.flush()
         for name in ("=HYPERLINK(\"http://x\")", "+47 Sensor", "-Minus", "@Alfa"):

@@ -17,6 +17,7 @@ from sqlmodel import select
 
 from eksamen_tui.db.models import Commission, CommissionMember, Examiner, Registration
 from eksamen_tui.domain.attendance import AttendanceState
+from eksamen_tui.domain.vocabulary import CommissionKind
 from eksamen_tui.services import appeals, attendance, grades, papers
 from eksamen_tui.services.commission_forms import export_directory, export_forms
 from eksamen_tui.services.protocol_export import export_protocol
@@ -52,8 +53,8 @@ def printable_exam(ctx, *, candidates: int = 50, code: str = "DAT200", withdrawn
     for number in range(101 + candidates, 101 + candidates + withdrawn):
         attendance.set_state(ctx, exam.id, number, AttendanceState.WITHDRAWN, on_date=EXAM_DATE - timedelta(days=20))
     attendance.mark_unmarked_attended(ctx, exam.id)
-    _commission(ctx, exam.id, "ordinary", [("Kari Nordmann", False), ("Ola Ekstern", True)])
-    _commission(ctx, exam.id, "appeal", [("Nina Klage", False), ("Per Ekstern", True)])
+    _commission(ctx, exam.id, CommissionKind.ORDINARY, [("Kari Nordmann", False), ("Ola Ekstern", True)])
+    _commission(ctx, exam.id, CommissionKind.APPEAL, [("Nina Klage", False), ("Per Ekstern", True)])
     for index in range(candidates):
         grades.enter_grade(ctx, exam.id, 101 + index, GRADES[index % 6])
         grades.control_grade(ctx, exam.id, 101 + index, GRADES[index % 6])

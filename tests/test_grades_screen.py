@@ -8,6 +8,7 @@ from sqlmodel import select
 from eksamen_tui.app import EksamenApp
 from eksamen_tui.db.models import Grade, Registration, Student
 from eksamen_tui.domain.attendance import AttendanceState as S
+from eksamen_tui.domain.vocabulary import GradeSource, GradeStatus
 from eksamen_tui.services.attendance import mark_unmarked_attended, set_state
 from tests.factories import add_exam
 from tests.screen_text import open_exam_on_desk, screen_text
@@ -20,7 +21,8 @@ def stored(ctx, exam_id):
     with ctx.read() as s:
         return {n: (v, st) for n, v, st in s.exec(
             select(Registration.candidate_number, Grade.value, Grade.status).join(Grade)
-            .where(Registration.exam_id == exam_id, Grade.is_current == True, Grade.source == "entry"))}  # noqa: E712
+            .where(Registration.exam_id == exam_id, Grade.is_current == True,  # noqa: E712
+                   Grade.source == GradeSource.ENTRY))}
 
 
 async def test_100_candidates_one_key_each_then_control_with_two_mismatches(ctx):
@@ -43,8 +45,8 @@ async def test_100_candidates_one_key_each_then_control_with_two_mismatches(ctx)
         await pilot.press("home")
         await pilot.press(*control)
         result = stored(ctx, exam.id)
-        assert sum(1 for v, st in result.values() if st == "controlled") == 98
-        assert {n for n, (v, st) in result.items() if st == "mismatch"} == {211, 258}
+        assert sum(1 for v, st in result.values() if st == GradeStatus.CONTROLLED) == 98
+        assert {n for n, (v, st) in result.items() if st == GradeStatus.MISMATCH} == {211, 258}
         assert re.search(r"Avvik:\s+2\b", screen_text(app))
         # resolve both: jump to the number, L; choose the right value and a reason code in the form
         for number, index in ((211, 10), (258, 57)):
@@ -55,7 +57,7 @@ async def test_100_candidates_one_key_each_then_control_with_two_mismatches(ctx)
             await pilot.pause()
             assert type(app.screen).__name__ == "GradesScreen"
         result = stored(ctx, exam.id)
-        assert all(st == "controlled" for v, st in result.values())
+        assert all(st == GradeStatus.CONTROLLED for v, st in result.values())
         assert [result[201 + i][0] for i in range(100)] == [g.upper() for g in grades]
         assert re.search(r"Ukontrollert:\s+0\b", screen_text(app))
 
@@ -98,9 +100,10 @@ async def test_out_of_scale_key_and_undo(ctx):
         assert "«a» er ingen karakter på skalaen bestått (+) / ikke bestått (−)" in screen_text(app)
         assert stored(ctx, exam.id) == {}
         await pilot.press("plus", "minus")
-        assert stored(ctx, exam.id) == {1: ("bestått", "provisional"), 2: ("ikke bestått", "provisional")}
+        assert stored(ctx, exam.id) == {1: ("bestått", GradeStatus.PROVISIONAL),
+                                        2: ("ikke bestått", GradeStatus.PROVISIONAL)}
         await pilot.press("u")
-        assert stored(ctx, exam.id) == {1: ("bestått", "provisional")}
+        assert stored(ctx, exam.id) == {1: ("bestått", GradeStatus.PROVISIONAL)}
         text = screen_text(app)
         assert "+ bestått" in text and "− ikke bestått" in text  # both keys shown in the footer
 
@@ -135,7 +138,7 @@ async def test_keys_typed_after_a_refused_dialog_never_reach_the_desk(ctx):
         await pilot.pause()
         assert type(app.screen).__name__ == "GradesScreen"
         assert "avviket er ikke løst" in screen_text(app)
-    assert stored(ctx, exam.id) == before and before[202][1] == "mismatch"
+    assert stored(ctx, exam.id) == before and before[202][1] == GradeStatus.MISMATCH
     with ctx.read() as s:
         assert len(s.exec(select(AuditEntry)).all()) == audit_rows
 

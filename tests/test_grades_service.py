@@ -8,6 +8,7 @@ from sqlmodel import select
 from eksamen_tui.db.models import AuditEntry, Case, Commission, CommissionMember, Examiner, ExamPart, Grade, Registration
 from eksamen_tui.domain.attendance import AttendanceState as S
 from eksamen_tui.domain.errors import DomainError, ValidationError
+from eksamen_tui.domain.vocabulary import CommissionKind, ProtocolStatus
 from eksamen_tui.services import grades as svc
 from eksamen_tui.services.attendance import mark_unmarked_attended, set_state
 from tests.factories import add_exam
@@ -35,13 +36,13 @@ def test_entry_then_control_match_and_mismatch(ctx, exam):
     svc.enter_grade(ctx, exam.id, "102", "c")
     assert svc.control_grade(ctx, exam.id, 101, "B").matched
     result = svc.control_grade(ctx, exam.id, 102, "D")
-    assert not result.matched and result.row.status == "mismatch"
+    assert not result.matched and result.row.status == ProtocolStatus.MISMATCH
     with pytest.raises(DomainError):
         svc.resolve_mismatch(ctx, exam.id, 102, "D", "")  # a reason is required
     with pytest.raises(DomainError):
         svc.resolve_mismatch(ctx, exam.id, 102, "A", "neither value")
     row = svc.resolve_mismatch(ctx, exam.id, 102, "D", "sjekket signert protokoll")
-    assert (row.grade, row.status) == ("D", "controlled")
+    assert (row.grade, row.status) == ("D", ProtocolStatus.CONTROLLED)
     progress = svc.progress_of(svc.protocol(ctx, exam.id), svc.protocol_info(ctx, exam.id).scale)
     assert (progress.entered, progress.controlled, progress.uncontrolled, progress.expected) == (2, 2, 0, 4)
     assert progress.distribution == {"A": 0, "B": 1, "C": 0, "D": 1, "E": 0, "F": 0}
@@ -78,7 +79,7 @@ def test_undo_of_first_entry_and_of_a_change(ctx, exam):
     second = svc.enter_grade(ctx, exam.id, 101, "A")
     assert second.old_value == "B"
     assert svc.undo_entry(ctx, exam.id, second).grade == "B"
-    assert svc.undo_entry(ctx, exam.id, first).status == "empty"
+    assert svc.undo_entry(ctx, exam.id, first).status == ProtocolStatus.EMPTY
     with ctx.read() as s:
         trail = s.exec(select(AuditEntry.old_value, AuditEntry.new_value, AuditEntry.reason_code)
                        .where(AuditEntry.entity == "grade").order_by(AuditEntry.id)).all()
@@ -93,7 +94,7 @@ def test_controlled_grade_changes_only_with_a_reason_code(ctx, exam):
     with pytest.raises(DomainError):
         svc.correct_grade(ctx, exam.id, 103, "B", "because")
     row = svc.correct_grade(ctx, exam.id, 103, "B", "examiner", "ny protokoll")
-    assert (row.grade, row.status) == ("B", "controlled")
+    assert (row.grade, row.status) == ("B", ProtocolStatus.CONTROLLED)
     with ctx.read() as s:
         history = s.exec(select(Grade.value, Grade.is_current).join(Registration).where(
             Registration.candidate_number == 103, Registration.exam_id == exam.id).order_by(Grade.id)).all()
@@ -111,7 +112,7 @@ def test_part_grades_compute_the_course_grade(ctx):
         svc.enter_grade(ctx, exam.id, 101, "A")  # the course grade is computed
     assert svc.enter_grade(ctx, exam.id, 101, "A", project).computed is None
     entry = svc.enter_grade(ctx, exam.id, 101, "C", written)
-    assert entry.computed.grade == "B" and entry.computed.status == "computed"  # 0.3*5 + 0.7*3 = 3.6 -> B
+    assert entry.computed.grade == "B" and entry.computed.status == ProtocolStatus.COMPUTED  # 0.3*5 + 0.7*3 = 3.6 -> B
     svc.enter_grade(ctx, exam.id, 102, "B", project)
     assert svc.enter_grade(ctx, exam.id, 102, "F", written).computed.grade == "F"  # a failed part fails
     svc.enter_grade(ctx, exam.id, 103, "B", project)
@@ -121,7 +122,7 @@ def test_part_grades_compute_the_course_grade(ctx):
         svc.control_grade(ctx, exam.id, number, p, project)
         svc.control_grade(ctx, exam.id, number, w, written)
     rows = {r.candidate_number: r for r in svc.protocol(ctx, exam.id)}
-    assert rows[101].grade == "B" and rows[101].status == "computed"
+    assert rows[101].grade == "B" and rows[101].status == ProtocolStatus.COMPUTED
     with pytest.raises(DomainError):
         svc.correct_grade(ctx, exam.id, 101, "A", "typo")
     # changing a part recomputes
@@ -136,7 +137,7 @@ def test_grade_blocked_by_an_open_appeal(ctx, exam):
         reg = s.exec(select(Registration).where(Registration.exam_id == exam.id, Registration.candidate_number == 104)).one()
         s.add(Case(registration_id=reg.id, case_type="grade_appeal", received_on=date(2026, 11, 20)))
     row = {r.candidate_number: r for r in svc.protocol(ctx, exam.id)}[104]
-    assert row.status == "blocked"
+    assert row.status == ProtocolStatus.BLOCKED
     with pytest.raises(DomainError):
         svc.correct_grade(ctx, exam.id, 104, "C", "typo")
 
@@ -165,7 +166,7 @@ def test_protocol_export_content(ctx, exam, tmp_path):
     svc.enter_grade(ctx, exam.id, 101, "A")
     svc.control_grade(ctx, exam.id, 101, "A")
     with ctx.write() as s:
-        commission = Commission(exam_id=exam.id, kind="ordinary")
+        commission = Commission(exam_id=exam.id, kind=CommissionKind.ORDINARY)
         s.add(commission)
         s.flush()
         for name, external in (("Intern Sensor", False), ("=Ekstern Sensor", True)):

@@ -16,6 +16,8 @@ from pydantic import NaiveDatetime
 from sqlalchemy import Index, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
+from eksamen_tui.domain.vocabulary import CommissionKind, GradeSource, GradeStatus
+
 
 class Setting(SQLModel, table=True):
     """Institution settings as key/value text (values are JSON)."""
@@ -136,9 +138,9 @@ class PaperDelivery(SQLModel, table=True):
 class Grade(SQLModel, table=True):
     """A grade for a registration, for the whole exam (part_id NULL) or a part.
 
-    status: provisional | mismatch | controlled. `is_current` is False for a
+    status: a GradeStatus value. `is_current` is False for a
     grade replaced by an appeal or a correction; it stays as history.
-    source: entry | computed | attendance | appeal.
+    source: a GradeSource value.
     """
 
     __table_args__ = (
@@ -149,8 +151,8 @@ class Grade(SQLModel, table=True):
     registration_id: int = Field(foreign_key="registration.id")
     part_id: Optional[int] = Field(default=None, foreign_key="exampart.id")
     value: str = Field(max_length=20)
-    status: str = Field(default="provisional", max_length=12)
-    source: str = Field(default="entry", max_length=12)
+    status: str = Field(default=GradeStatus.PROVISIONAL.value, max_length=12)
+    source: str = Field(default=GradeSource.ENTRY.value, max_length=12)
     control_value: Optional[str] = Field(default=None, max_length=20)
     is_current: bool = True
     entered_by: str = Field(default="", max_length=80)
@@ -177,7 +179,7 @@ class Commission(SQLModel, table=True):
     id: Optional[int] = Field(default=None, primary_key=True)
     exam_id: int = Field(foreign_key="exam.id")
     part_id: Optional[int] = Field(default=None, foreign_key="exampart.id")
-    kind: str = Field(default="ordinary", max_length=10)  # ordinary | appeal
+    kind: str = Field(default=CommissionKind.ORDINARY.value, max_length=10)  # a CommissionKind value
     number: int = 1
     created_at: Optional[NaiveDatetime] = None
 

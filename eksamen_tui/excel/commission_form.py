@@ -15,6 +15,8 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from eksamen_tui.domain.vocabulary import CommissionKind
+
 from eksamen_tui.excel.tabular import (
     FileProblems,
     Problem,
@@ -58,7 +60,7 @@ COLUMNS = {
                         "antall kandidater/grupper (ekstern, muntlig)", "kandidater/grupper",
                         "number of candidates", "candidates"),
 }
-TABLE_TITLES = {"ordinary": "Ordinær kommisjon", "appeal": "Klagekommisjon"}
+TABLE_TITLES = {CommissionKind.ORDINARY: "Ordinær kommisjon", CommissionKind.APPEAL: "Klagekommisjon"}
 COLUMN_TITLES = ["Navn", "Rolle", "Intern/ekstern", "E-post", "Arbeidsgiver", "Honorar (intern)",
                  "Antall kandidater/grupper (ekstern, muntlig)"]
 COLUMN_ORDER = ["name", "role", "internal_external", "email", "employer", "paid", "candidate_count"]
@@ -183,7 +185,7 @@ def form_workbook(header: FormHeader, ordinary: list[FormExaminer] = (), appeal:
         sheet.add_data_validation(rule)
 
     row = 8
-    for kind, people in (("ordinary", ordinary), ("appeal", appeal)):
+    for kind, people in ((CommissionKind.ORDINARY, ordinary), (CommissionKind.APPEAL, appeal)):
         put(f"A{row}", TABLE_TITLES[kind], font=Font(bold=True, size=13))
         row += 1
         for column, title in enumerate(COLUMN_TITLES, start=1):
@@ -360,20 +362,20 @@ def read_form(path: Path) -> ParsedForm:
     form = ParsedForm(name, sheet.name, header, header_cells)
 
     # the two tables
-    kinds_seen: dict[str, int] = {}
-    if not any(kind == "ordinary" for _, kind, _ in section_rows):
+    kinds_seen: dict[CommissionKind, int] = {}
+    if not any(kind == CommissionKind.ORDINARY for _, kind, _ in section_rows):
         problem(None, None, "fant ikke tabellen «Ordinær kommisjon»")
     section_rows.sort()
     hidden_people: list[int] = []
     for index, (r, kind, c) in enumerate(section_rows):
         if kind in kinds_seen:
             problem(r, c, f"skjemaet har mer enn én tabell «{TABLE_TITLES[kind]}» (også rad {kinds_seen[kind] + 1});"
-                          " en eksamen har bare én" + (" klagekommisjon" if kind == "appeal" else " ordinær kommisjon"))
+                          " en eksamen har bare én" + (" klagekommisjon" if kind == CommissionKind.APPEAL else " ordinær kommisjon"))
             continue
         kinds_seen[kind] = r
         end = section_rows[index + 1][0] if index + 1 < len(section_rows) else len(grid)
         people = _read_table(grid, r + 1, end, problem, sheet.hidden_rows, hidden_people)
-        if kind == "ordinary":
+        if kind == CommissionKind.ORDINARY:
             form.ordinary = people
             form.ordinary_title_cell = f"{sheet.name}!{ref(r, c)}"
         else:
@@ -390,13 +392,13 @@ def read_form(path: Path) -> ParsedForm:
     return form
 
 
-def _section_kind(key: str) -> str | None:
+def _section_kind(key: str) -> CommissionKind | None:
     if key.startswith(("klagekommisjon", "kommisjonforklage", "appealcommi", "appealscommi", "appealpanel",
                        "klagenemnd")):
-        return "appeal"
+        return CommissionKind.APPEAL
     if key.startswith(("ordinærkommisjon", "ordinaerkommisjon", "kommisjonforordinær", "ordinærsensur",
                        "ordinarycommi", "ordinarypanel", "examinationcommi", "examcommi")):
-        return "ordinary"
+        return CommissionKind.ORDINARY
     return None
 
 

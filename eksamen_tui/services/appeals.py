@@ -21,6 +21,7 @@ from eksamen_tui.domain.exam_forms import is_oral_or_practical
 from eksamen_tui.domain.parsing import MAX_DIGITS, is_digit_key
 from eksamen_tui.domain.plausibility import check_happened_on, check_received_date
 from eksamen_tui.domain.scales import GradeScale, normalize_grade
+from eksamen_tui.domain.vocabulary import CommissionKind, GradeSource, GradeStatus
 from eksamen_tui.services import audit
 from eksamen_tui.services.lookup import require
 
@@ -196,10 +197,10 @@ def _sendable(s: Session, exam_id: int):
     from eksamen_tui.services.commissions import commission_members, find_commission
 
     require(s, Exam, exam_id, "eksamen")
-    appeal = find_commission(s, exam_id, "appeal")
+    appeal = find_commission(s, exam_id, CommissionKind.APPEAL)
     if appeal is None:
         raise DomainError("Eksamenen har ingen klagekommisjon (registreres med kommisjonsskjemaet)")
-    ordinary = find_commission(s, exam_id, "ordinary")
+    ordinary = find_commission(s, exam_id, CommissionKind.ORDINARY)
     problems = appeal_commission_problems(commission_members(s, appeal.id),
                                           commission_members(s, ordinary.id) if ordinary else [])
     if problems:
@@ -274,7 +275,7 @@ def _set_final_grade(ctx, s: Session, case: Case, reg: Registration, value: str)
     if old is not None:
         old.is_current = False
         s.add(old)
-    grade = Grade(registration_id=reg.id, value=value, status="controlled", source="appeal", control_value=value,
+    grade = Grade(registration_id=reg.id, value=value, status=GradeStatus.CONTROLLED, source=GradeSource.APPEAL, control_value=value,
                   entered_by=ctx.clerk, entered_at=ctx.now(), controlled_by=ctx.clerk, controlled_at=ctx.now())
     s.add(grade)
     s.flush()

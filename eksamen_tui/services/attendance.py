@@ -17,6 +17,7 @@ from eksamen_tui.domain.errors import DomainError
 from eksamen_tui.domain.parsing import parse_number
 from eksamen_tui.domain.plausibility import check_happened_on, check_withdrawal_date
 from eksamen_tui.domain.scales import GradeScale, failing_grade
+from eksamen_tui.domain.vocabulary import GradeSource, GradeStatus
 from eksamen_tui.services import audit
 from eksamen_tui.services.context import Context
 from eksamen_tui.services.lookup import checked_id, require
@@ -188,7 +189,7 @@ def _apply_state(ctx, s, exam: Exam, reg: Registration, new_state: AttendanceSta
     if automatic_fail(new_state) and not automatic_fail(old_state):
         grade = failing_grade(GradeScale(exam.grade_scale))
         _retire_grades(ctx, s, reg.id, reason="attendance")
-        fail_grade = Grade(registration_id=reg.id, value=grade, status="controlled", source="attendance",
+        fail_grade = Grade(registration_id=reg.id, value=grade, status=GradeStatus.CONTROLLED, source=GradeSource.ATTENDANCE,
                            control_value=grade, entered_by=ctx.clerk, entered_at=ctx.now(),
                            controlled_by=ctx.clerk, controlled_at=ctx.now())
         s.add(fail_grade)
@@ -197,7 +198,7 @@ def _apply_state(ctx, s, exam: Exam, reg: Registration, new_state: AttendanceSta
                      note=f"kandidat {reg.candidate_number}: {new_state.label}")
         message_parts.append(f"karakter {grade}, teller som forsøk")
     elif automatic_fail(old_state) and not automatic_fail(new_state):
-        _retire_grades(ctx, s, reg.id, reason="attendance_corrected", source="attendance")
+        _retire_grades(ctx, s, reg.id, reason="attendance_corrected", source=GradeSource.ATTENDANCE)
     elif old_state == AttendanceState.ATTENDED and new_state != AttendanceState.ATTENDED:
         if _retire_grades(ctx, s, reg.id, reason="attendance_corrected"):
             message_parts.append("ført karakter er tatt ut av protokollen (ligger i historikken)")
@@ -215,7 +216,7 @@ def _apply_state(ctx, s, exam: Exam, reg: Registration, new_state: AttendanceSta
                   reg.withdrawn_on, old_documentation, reg.documentation_received_on)
 
 
-def _retire_grades(ctx, s, registration_id: int, *, reason: str, source: str | None = None) -> int:
+def _retire_grades(ctx, s, registration_id: int, *, reason: str, source: GradeSource | None = None) -> int:
     query = select(Grade).where(Grade.registration_id == registration_id, Grade.is_current == True)  # noqa: E712
     if source:
         query = query.where(Grade.source == source)

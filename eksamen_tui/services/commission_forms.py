@@ -14,6 +14,7 @@ from eksamen_tui.db.models import Commission, CommissionMember, Course, Exam, Ex
 from eksamen_tui.domain.commission_rules import MemberInfo, appeal_commission_problems, ordinary_commission_problems
 from eksamen_tui.domain.errors import DomainError
 from eksamen_tui.domain.exam_forms import canonical_exam_form
+from eksamen_tui.domain.vocabulary import CommissionKind
 from eksamen_tui.excel.commission_form import (
     FORM_SUFFIXES,
     FormExaminer,
@@ -74,8 +75,8 @@ def export_forms(ctx: Context, exam_ids: list[int], folder: Path, *, blank: bool
                     found = {c.kind: c for c in s.exec(select(Commission).where(
                         Commission.exam_id == exam_id,
                         Commission.part_id == part_id if part_id else Commission.part_id.is_(None))).all()}
-                    ordinary = _members(s, found["ordinary"].id) if "ordinary" in found else []
-                    appeal = _members(s, found["appeal"].id) if "appeal" in found else []
+                    ordinary = _members(s, found[CommissionKind.ORDINARY].id) if CommissionKind.ORDINARY in found else []
+                    appeal = _members(s, found[CommissionKind.APPEAL].id) if CommissionKind.APPEAL in found else []
                 header = FormHeader(course.code, course.name, exam.semester, exam.exam_form, exam.exam_date, part_name)
                 path = Path(folder) / form_filename(course.code, exam.exam_form, part_name, exam.exam_date,
                                                     filled=not blank)
@@ -89,7 +90,7 @@ def export_forms(ctx: Context, exam_ids: list[int], folder: Path, *, blank: bool
 
 @dataclass
 class CommissionChange:
-    kind: str  # ordinary | appeal
+    kind: CommissionKind
     new: list[str] = field(default_factory=list)
     changed: list[str] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)
@@ -107,7 +108,7 @@ class FormPlan:
     exam_id: int
     part_id: int | None
     exam_label: str
-    changes: dict[str, CommissionChange]
+    changes: dict[CommissionKind, CommissionChange]
     warnings: list[Problem] = field(default_factory=list)
 
 
@@ -177,7 +178,7 @@ def plan_form_import(ctx: Context, path: Path) -> FormPlan:
         raise FileProblems(problems)
 
     changes = {}
-    for kind, people in (("ordinary", form.ordinary), ("appeal", form.appeal)):
+    for kind, people in ((CommissionKind.ORDINARY, form.ordinary), (CommissionKind.APPEAL, form.appeal)):
         before = {_key(p): p for p in existing.get(kind, [])}
         change = CommissionChange(kind)
         for person in people:
@@ -189,7 +190,7 @@ def plan_form_import(ctx: Context, path: Path) -> FormPlan:
                 change.changed.append(person.name)
             else:
                 change.unchanged.append(person.name)
-        if people or kind == "ordinary":
+        if people or kind == CommissionKind.ORDINARY:
             change.removed = [p.name for p in before.values()]
         changes[kind] = change
     label = f"{header.course_code} {exam.exam_form} {exam.exam_date:%d.%m.%Y}" + (f" del {header.part}" if header.part else "")
@@ -197,12 +198,12 @@ def plan_form_import(ctx: Context, path: Path) -> FormPlan:
                     form.warnings + [p for p in problems if p.severity == "warning"])
 
 
-def create_commission(s, ctx: Context, exam_id: int, kind: str, part_id: int | None = None) -> Commission:
+def create_commission(s, ctx: Context, exam_id: int, kind: CommissionKind, part_id: int | None = None) -> Commission:
     """A new commission; a second appeal commission for the same exam is refused."""
     existing = s.exec(select(Commission).where(
         Commission.exam_id == exam_id, Commission.kind == kind,
         Commission.part_id == part_id if part_id else Commission.part_id.is_(None))).all()
-    if kind == "appeal" and existing:
+    if kind == CommissionKind.APPEAL and existing:
         raise DomainError("Eksamenen har allerede en klagekommisjon; en ny kan ikke opprettes (endre den som finnes)")
     commission = Commission(exam_id=exam_id, part_id=part_id, kind=kind, number=len(existing) + 1,
                             created_at=ctx.now())
@@ -216,8 +217,8 @@ def apply_form_import(ctx: Context, plan: FormPlan) -> dict[str, int]:
     """Write one checked form in one transaction; returns counts."""
     counts = {"new": 0, "changed": 0, "removed": 0}
     with ctx.write() as s:
-        for kind, people in (("ordinary", plan.form.ordinary), ("appeal", plan.form.appeal)):
-            if not people and kind == "appeal":
+        for kind, people in ((CommissionKind.ORDINARY, plan.form.ordinary), (CommissionKind.APPEAL, plan.form.appeal)):
+            if not people and kind == CommissionKind.APPEAL:
                 continue
             commission = s.exec(select(Commission).where(
                 Commission.exam_id == plan.exam_id, Commission.kind == kind,
@@ -402,8 +403,8 @@ def commission_overview(ctx: Context, days_back: int = 7, days_ahead: int = 60) 
             members.setdefault((exam_id, kind), []).append(external)
     result = []
     for exam, course in exams:
-        ordinary = members.get((exam.id, "ordinary"), [])
-        appeal = members.get((exam.id, "appeal"), [])
+        ordinary = members.get((exam.id, CommissionKind.ORDINARY), [])
+        appeal = members.get((exam.id, CommissionKind.APPEAL), [])
         ordinary_ok = not ordinary_commission_problems(
             [MemberInfo(str(i), "", ext) for i, ext in enumerate(ordinary)],
             requires_external=ctx.profile.ordinary_commission_requires_external)
@@ -463,9 +464,9 @@ def examiner_directory(ctx: Context, days_back: int = 365, days_ahead: int = 120
     for examiner, commission, exam, course in rows:
         line = lines.setdefault(examiner.id, DirectoryLine(examiner.id, examiner.name, examiner.email,
                                                            examiner.employer, examiner.is_external, [], 0))
-        tag = " (klage)" if commission.kind == "appeal" else ""
+        tag = " (klage)" if commission.kind == CommissionKind.APPEAL else ""
         line.exams.append(f"{course.code} {exam.exam_date:%d.%m}{tag}")
-        if commission.kind == "ordinary":
+        if commission.kind == CommissionKind.ORDINARY:
             line.papers += attended.get(exam.id, 0)
     return sorted(lines.values(), key=lambda line: line.name)
 

@@ -5,10 +5,11 @@ from sqlmodel import Session, select
 
 from eksamen_tui.db.models import Commission, CommissionMember, Examiner
 from eksamen_tui.domain.commission_rules import MemberInfo
+from eksamen_tui.domain.vocabulary import CommissionKind
 
 
-def find_commission(session: Session, exam_id: int, kind: str, part_id: int | None = None) -> Commission | None:
-    """The exam's commission of `kind` ("ordinary" | "appeal"), or None."""
+def find_commission(session: Session, exam_id: int, kind: CommissionKind, part_id: int | None = None) -> Commission | None:
+    """The exam's commission of `kind`, or None."""
     query = select(Commission).where(Commission.exam_id == exam_id, Commission.kind == kind)
     query = query.where(Commission.part_id == part_id) if part_id is not None else query.where(Commission.part_id.is_(None))
     return session.exec(query.order_by(Commission.number)).first()
@@ -40,10 +41,10 @@ def commission_counts(ctx, days_ahead: int = 30) -> dict[str, int]:
         for exam_id, kind in s.exec(select(Commission.exam_id, Commission.kind)
                                     .where(Commission.exam_id.in_([e.id for e in exams]))).all():
             kinds.setdefault(exam_id, set()).add(kind)
-    missing_late = sum(1 for e in exams if "ordinary" not in kinds.get(e.id, set())
+    missing_late = sum(1 for e in exams if CommissionKind.ORDINARY not in kinds.get(e.id, set())
                        and ctx.rules.commission_form(e.exam_date) < today)
     return {
         "form_missing_overdue": missing_late,
-        "form_missing": sum(1 for e in exams if "ordinary" not in kinds.get(e.id, set())),
-        "appeal_missing": sum(1 for e in exams if "appeal" not in kinds.get(e.id, set())),
+        "form_missing": sum(1 for e in exams if CommissionKind.ORDINARY not in kinds.get(e.id, set())),
+        "appeal_missing": sum(1 for e in exams if CommissionKind.APPEAL not in kinds.get(e.id, set())),
     }

@@ -35,6 +35,7 @@ from eksamen_tui.domain.attendance import AttendanceState
 from eksamen_tui.domain.deadlines import Rules
 from eksamen_tui.domain.profiles import get_profile
 from eksamen_tui.domain.scales import failing_grade
+from eksamen_tui.domain.vocabulary import CommissionKind, GradeSource, GradeStatus
 
 DATA_DIR = Path(__file__).resolve().parents[2] / "data"
 COURSES_FILE = DATA_DIR / "demo_courses.csv"
@@ -225,12 +226,12 @@ class DemoBuilder:
                 withdrawn_on=withdrawn_on, documentation_received_on=documentation,
             )
             if state in (AttendanceState.WITHDREW_DURING, AttendanceState.BLANK):
-                self._grade_row(reg_id, None, failing_grade_for(scale), "controlled", "attendance", day)
+                self._grade_row(reg_id, None, failing_grade_for(scale), GradeStatus.CONTROLLED.value, GradeSource.ATTENDANCE.value, day)
             elif state == AttendanceState.ATTENDED and graded and not (lagging and self.random.random() < 0.3):
                 self._grades_for(reg_id, scale, part_ids, day, published)
             elif state == AttendanceState.ATTENDED and part_ids:
                 # the first part (e.g. the project) was graded before the exam
-                self._grade_row(reg_id, part_ids[0], self._grade(scale), "controlled", "entry", day - timedelta(days=14))
+                self._grade_row(reg_id, part_ids[0], self._grade(scale), GradeStatus.CONTROLLED.value, GradeSource.ENTRY.value, day - timedelta(days=14))
         del ordinary
 
     def _state(self, day: date, done: bool, partial: bool):
@@ -259,13 +260,13 @@ class DemoBuilder:
         entered = day + timedelta(days=self.random.randint(8, 14))
         if part_ids:
             for part_id in part_ids:
-                self._grade_row(reg_id, part_id, self._grade(scale), "controlled", "entry", entered)
+                self._grade_row(reg_id, part_id, self._grade(scale), GradeStatus.CONTROLLED.value, GradeSource.ENTRY.value, entered)
             return
-        status = "controlled" if published or self.random.random() < 0.6 else "provisional"
-        self._grade_row(reg_id, None, self._grade(scale), status, "entry", min(entered, self.today))
+        status = GradeStatus.CONTROLLED.value if published or self.random.random() < 0.6 else GradeStatus.PROVISIONAL.value
+        self._grade_row(reg_id, None, self._grade(scale), status, GradeSource.ENTRY.value, min(entered, self.today))
 
     def _grade_row(self, reg_id, part_id, value, status, source, day) -> None:
-        controlled = status == "controlled"
+        controlled = status == GradeStatus.CONTROLLED
         self._add(
             Grade, registration_id=reg_id, part_id=part_id, value=value, status=status, source=source,
             control_value=value if controlled else None, is_current=True,
@@ -279,13 +280,13 @@ class DemoBuilder:
         internal = [e for e, ext in examiners if not ext]
         external = [e for e, ext in examiners if ext]
         ordinary = [self.random.choice(internal), self.random.choice(external)]
-        commission = self._add(Commission, exam_id=exam_id, part_id=None, kind="ordinary", number=1,
+        commission = self._add(Commission, exam_id=exam_id, part_id=None, kind=CommissionKind.ORDINARY.value, number=1,
                                created_at=self._at(self.today - timedelta(days=40)))
         for examiner_id in ordinary:
             self._add(CommissionMember, commission_id=commission, examiner_id=examiner_id,
                       role="sensor", is_paid=examiner_id in internal and self.random.random() < 0.3, candidate_count=None)
         if self.random.random() < 0.7:
-            appeal = self._add(Commission, exam_id=exam_id, part_id=None, kind="appeal", number=1,
+            appeal = self._add(Commission, exam_id=exam_id, part_id=None, kind=CommissionKind.APPEAL.value, number=1,
                                created_at=self._at(self.today - timedelta(days=40)))
             members = [self.random.choice([e for e in internal if e not in ordinary]),
                        self.random.choice([e for e in external if e not in ordinary])]
@@ -330,7 +331,7 @@ class DemoBuilder:
         if not published:
             return
         exam = published[0]
-        graded = [g for g in self.rows["grade"] if g["part_id"] is None and g["source"] == "entry"]
+        graded = [g for g in self.rows["grade"] if g["part_id"] is None and g["source"] == GradeSource.ENTRY]
         regs = {r["id"]: r for r in self.rows["registration"] if r["exam_id"] == exam["id"]}
         candidates = [g for g in graded if g["registration_id"] in regs][:3]
         for index, grade in enumerate(candidates):

@@ -11,12 +11,14 @@ from sqlalchemy import bindparam, func
 from sqlmodel import Session, select
 
 from eksamen_tui.db.models import Case, Course, Exam, ExamPart, Grade, Registration
+from eksamen_tui.domain.appeal_rules import CaseType
 from eksamen_tui.domain.attendance import AttendanceState
 from eksamen_tui.domain.errors import DomainError
 from eksamen_tui.domain.grade_rules import compute_course_grade
 from eksamen_tui.domain.parsing import parse_number
 from eksamen_tui.domain.plausibility import check_happened_on
 from eksamen_tui.domain.scales import GradeScale, grades_of, normalize_grade
+from eksamen_tui.domain.vocabulary import GradeSource, GradeStatus, ProtocolStatus
 from eksamen_tui.services import audit
 from eksamen_tui.services.appeals import blocked_registration_ids
 from eksamen_tui.services.attendance import find_registration
@@ -48,7 +50,7 @@ class ProtocolRow:
     registration_id: int
     candidate_number: int
     grade: str | None
-    status: str  # empty | entered | controlled | mismatch | computed | blocked
+    status: ProtocolStatus
     control_value: str | None = None
 
 
@@ -120,17 +122,17 @@ def protocol(ctx: Context, exam_id: int, part_id: int | None = None) -> list[Pro
 
 def _row(reg_id: int, number: int, grade: Grade | None, blocked: bool) -> ProtocolRow:
     if grade is None:
-        return ProtocolRow(reg_id, number, None, "blocked" if blocked else "empty")
+        return ProtocolRow(reg_id, number, None, ProtocolStatus.BLOCKED if blocked else ProtocolStatus.EMPTY)
     if blocked:
-        status = "blocked"
-    elif grade.source == "computed":
-        status = "computed"
-    elif grade.status == "controlled":
-        status = "controlled"
-    elif grade.status == "mismatch":
-        status = "mismatch"
+        status = ProtocolStatus.BLOCKED
+    elif grade.source == GradeSource.COMPUTED:
+        status = ProtocolStatus.COMPUTED
+    elif grade.status == GradeStatus.CONTROLLED:
+        status = ProtocolStatus.CONTROLLED
+    elif grade.status == GradeStatus.MISMATCH:
+        status = ProtocolStatus.MISMATCH
     else:
-        status = "entered"
+        status = ProtocolStatus.ENTERED
     return ProtocolRow(reg_id, number, grade.value, status, grade.control_value)
 
 
@@ -172,7 +174,7 @@ _CASE = Case.__table__
 def _entry_facts_query(with_part: bool):
     open_appeal = (
         select(_CASE.c.id)
-        .where(_CASE.c.registration_id == _REG.c.id, _CASE.c.case_type == "grade_appeal",
+        .where(_CASE.c.registration_id == _REG.c.id, _CASE.c.case_type == CaseType.GRADE_APPEAL.value,
                _CASE.c.closed_on.is_(None))
         .exists()
     )
@@ -237,17 +239,17 @@ def enter_grade(ctx: Context, exam_id: int, candidate: str | int, value: str, pa
             raise DomainError("Eksamenen har deler: før karakter per del; samlet karakter beregnes")
         if part_id is None and facts.blocked:
             raise DomainError(f"Kandidat {number}: karakteren er sperret av en klage")
-        if facts.grade_id is not None and facts.status in ("controlled", "mismatch"):
+        if facts.grade_id is not None and facts.status in (GradeStatus.CONTROLLED, GradeStatus.MISMATCH):
             raise DomainError(
-                f"Kandidat {number} har {'kontrollert' if facts.status == 'controlled' else 'avvikende'} "
+                f"Kandidat {number} har {'kontrollert' if facts.status == GradeStatus.CONTROLLED else 'avvikende'} "
                 "karakter; bruk korriger (med årsak)"
             )
         now = ctx.now()
         old = facts.value if facts.grade_id is not None else None
         if facts.grade_id is None:
             grade_id = conn.execute(_INSERT_GRADE, {
-                "registration_id": facts.id, "part_id": part_id, "value": grade_value, "status": "provisional",
-                "source": "entry", "is_current": True, "entered_by": ctx.clerk, "entered_at": now,
+                "registration_id": facts.id, "part_id": part_id, "value": grade_value, "status": GradeStatus.PROVISIONAL.value,
+                "source": GradeSource.ENTRY.value, "is_current": True, "entered_by": ctx.clerk, "entered_at": now,
             }).inserted_primary_key[0]
         else:
             grade_id = facts.grade_id
@@ -255,7 +257,7 @@ def enter_grade(ctx: Context, exam_id: int, candidate: str | int, value: str, pa
                                          "entered_at": now})
         audit.record_core(conn, ctx, "grade", grade_id, "value", old, grade_value, reason_code="entry",
                           note=f"kandidat {number}")
-        row = ProtocolRow(facts.id, number, grade_value, "entered")
+        row = ProtocolRow(facts.id, number, grade_value, ProtocolStatus.ENTERED)
         computed = None
         if part_id:
             with Session(bind=conn) as s:
@@ -281,19 +283,19 @@ def _recompute_course_grade(ctx: Context, s: Session, exam: Exam, reg: Registrat
         if grade is None:
             return None
         values.append((part.weight, grade.value))
-        all_controlled &= grade.status == "controlled"
+        all_controlled &= grade.status == GradeStatus.CONTROLLED
     result = compute_course_grade(values, GradeScale(exam.grade_scale))
-    status = "controlled" if all_controlled else "provisional"
+    status = GradeStatus.CONTROLLED if all_controlled else GradeStatus.PROVISIONAL
     current = _current_grades_for(s, reg.id, None)
     if current is not None and current.value == result and current.status == status:
         return _row(reg.id, reg.candidate_number, current, False)
     old = current.value if current else None
     if current is None:
-        current = Grade(registration_id=reg.id, part_id=None, value=result, status=status, source="computed",
+        current = Grade(registration_id=reg.id, part_id=None, value=result, status=status, source=GradeSource.COMPUTED,
                         entered_by=ctx.clerk, entered_at=ctx.now())
     else:
-        current.value, current.status, current.source = result, status, "computed"
-    if status == "controlled":
+        current.value, current.status, current.source = result, status, GradeSource.COMPUTED
+    if status == GradeStatus.CONTROLLED:
         current.control_value, current.controlled_by, current.controlled_at = result, ctx.clerk, ctx.now()
     s.add(current)
     s.flush()
@@ -307,13 +309,13 @@ def undo_entry(ctx: Context, exam_id: int, entry: Entry) -> ProtocolRow:
     """Put back the value before `entry` (or remove a first entry)."""
     with ctx.write() as s:
         grade = _current_grades_for(s, entry.registration_id, entry.part_id)
-        if grade is None or grade.value != entry.new_value or grade.status != "provisional":
+        if grade is None or grade.value != entry.new_value or grade.status != GradeStatus.PROVISIONAL:
             raise DomainError(f"Kandidat {entry.candidate_number} er endret siden; kan ikke angre")
         if entry.old_value is None:
             audit.record(s, ctx, "grade", grade.id, "value", grade.value, None, reason_code="undo",
                          note=f"kandidat {entry.candidate_number}")
             s.delete(grade)
-            row = ProtocolRow(entry.registration_id, entry.candidate_number, None, "empty")
+            row = ProtocolRow(entry.registration_id, entry.candidate_number, None, ProtocolStatus.EMPTY)
         else:
             audit.record(s, ctx, "grade", grade.id, "value", grade.value, entry.old_value, reason_code="undo",
                          note=f"kandidat {entry.candidate_number}")
@@ -324,7 +326,7 @@ def undo_entry(ctx: Context, exam_id: int, entry: Entry) -> ProtocolRow:
             exam = s.get(Exam, exam_id)
             reg = s.get(Registration, entry.registration_id)
             course_grade = _current_grades_for(s, reg.id, None)
-            if course_grade is not None and course_grade.source == "computed":
+            if course_grade is not None and course_grade.source == GradeSource.COMPUTED:
                 recomputed = _recompute_course_grade(ctx, s, exam, reg)
                 if recomputed is None:  # a part is empty again: the computed grade goes
                     audit.record(s, ctx, "grade", course_grade.id, "value", course_grade.value, None,
@@ -349,15 +351,15 @@ def control_grade(ctx: Context, exam_id: int, candidate: str | int, value: str, 
         grade = _current_grades_for(s, reg.id, part_id)
         if grade is None:
             raise DomainError(f"Kandidat {reg.candidate_number} har ingen karakter å kontrollere")
-        if grade.source == "computed":
+        if grade.source == GradeSource.COMPUTED:
             raise DomainError(f"Kandidat {reg.candidate_number}: samlet karakter er beregnet og kontrolleres via delene")
-        if grade.status == "controlled":
+        if grade.status == GradeStatus.CONTROLLED:
             raise DomainError(f"Kandidat {reg.candidate_number} er allerede kontrollert")
         old_status = grade.status
         grade.control_value = control_value
         grade.controlled_by, grade.controlled_at = ctx.clerk, ctx.now()
         matched = control_value == grade.value
-        grade.status = "controlled" if matched else "mismatch"
+        grade.status = GradeStatus.CONTROLLED if matched else GradeStatus.MISMATCH
         s.add(grade)
         audit.record(s, ctx, "grade", grade.id, "status", old_status, grade.status, reason_code="control",
                      note=f"kandidat {reg.candidate_number}: kontroll {control_value}")
@@ -375,12 +377,12 @@ def resolve_mismatch(ctx: Context, exam_id: int, candidate: str | int, value: st
         reg = _gradeable(s, exam_id, candidate)
         chosen = normalize_grade(value, _scale(s, exam, part_id))
         grade = _current_grades_for(s, reg.id, part_id)
-        if grade is None or grade.status != "mismatch":
+        if grade is None or grade.status != GradeStatus.MISMATCH:
             raise DomainError(f"Kandidat {reg.candidate_number} har ikke et avvik å løse")
         if chosen not in (grade.value, grade.control_value):
             raise DomainError(f"Velg enten {grade.value} (første registrering) eller {grade.control_value} (kontroll)")
         old = grade.value
-        grade.value, grade.control_value, grade.status = chosen, chosen, "controlled"
+        grade.value, grade.control_value, grade.status = chosen, chosen, GradeStatus.CONTROLLED
         grade.controlled_by, grade.controlled_at = ctx.clerk, ctx.now()
         s.add(grade)
         audit.record(s, ctx, "grade", grade.id, "value", old, chosen, reason_code="mismatch_resolved", note=reason)
@@ -404,12 +406,12 @@ def correct_grade(ctx: Context, exam_id: int, candidate: str | int, value: str, 
         grade = _current_grades_for(s, reg.id, part_id)
         if grade is None:
             raise DomainError(f"Kandidat {reg.candidate_number} har ingen karakter å korrigere")
-        if grade.source == "computed":
+        if grade.source == GradeSource.COMPUTED:
             raise DomainError("En beregnet karakter kan ikke overskrives; korriger delkarakteren")
         grade.is_current = False
         s.add(grade)
-        replacement = Grade(registration_id=reg.id, part_id=part_id, value=new_value, status="controlled",
-                            source="entry", control_value=new_value, entered_by=ctx.clerk, entered_at=ctx.now(),
+        replacement = Grade(registration_id=reg.id, part_id=part_id, value=new_value, status=GradeStatus.CONTROLLED,
+                            source=GradeSource.ENTRY, control_value=new_value, entered_by=ctx.clerk, entered_at=ctx.now(),
                             controlled_by=ctx.clerk, controlled_at=ctx.now())
         s.add(replacement)
         s.flush()
@@ -439,9 +441,9 @@ def progress_of(rows: list[ProtocolRow], scale: GradeScale) -> Progress:
     return Progress(
         expected=len(rows),
         entered=sum(1 for r in rows if r.grade),
-        controlled=sum(1 for r in rows if r.status in ("controlled", "computed") and r.grade),
-        mismatches=sum(1 for r in rows if r.status == "mismatch"),
-        blocked=sum(1 for r in rows if r.status == "blocked"),
+        controlled=sum(1 for r in rows if r.status in (ProtocolStatus.CONTROLLED, ProtocolStatus.COMPUTED) and r.grade),
+        mismatches=sum(1 for r in rows if r.status == ProtocolStatus.MISMATCH),
+        blocked=sum(1 for r in rows if r.status == ProtocolStatus.BLOCKED),
         distribution={grade: distribution.get(grade, 0) for grade in grades_of(scale)},
     )
 
@@ -454,11 +456,13 @@ def publish_refusal(ctx: Context, exam_id: int) -> str | None:
         if exam.published_on is not None:
             return f"Sensur er allerede kunngjort {exam.published_on:%d.%m.%Y}"
     rows = protocol(ctx, exam_id)
-    missing = [r.candidate_number for r in rows if r.status in ("empty", "entered", "mismatch")]
+    unfinished = (ProtocolStatus.EMPTY, ProtocolStatus.ENTERED, ProtocolStatus.MISMATCH)
+    missing = [r.candidate_number for r in rows if r.status in unfinished]
     if missing:
-        counts = Counter(r.status for r in rows if r.status in ("empty", "entered", "mismatch"))
-        what = ", ".join(f"{n} {label}" for status, label in (("empty", "uten karakter"), ("entered", "ukontrollert"),
-                                                             ("mismatch", "med avvik")) if (n := counts[status]))
+        counts = Counter(r.status for r in rows if r.status in unfinished)
+        labels = ((ProtocolStatus.EMPTY, "uten karakter"), (ProtocolStatus.ENTERED, "ukontrollert"),
+                  (ProtocolStatus.MISMATCH, "med avvik"))
+        what = ", ".join(f"{n} {label}" for status, label in labels if (n := counts[status]))
         noun = "kandidat mangler" if len(missing) == 1 else "kandidater mangler"
         return (f"Kan ikke kunngjøre: {len(missing)} {noun} kontrollert karakter ({what}; f.eks. kandidat "
                 f"{missing[0]})")

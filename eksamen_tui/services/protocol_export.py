@@ -11,6 +11,7 @@ from pathlib import Path
 from sqlmodel import select
 
 from eksamen_tui.db.models import AuditEntry, Commission, Course, Exam, ExamPart, Grade, Registration
+from eksamen_tui.domain.vocabulary import CommissionKind, ProtocolStatus
 from eksamen_tui.services.commissions import commission_members
 from eksamen_tui.services.context import Context, export_dir
 from eksamen_tui.export_files import export_name, export_target, save_workbook
@@ -18,8 +19,8 @@ from eksamen_tui.services.grades import CORRECTION_REASONS, protocol
 from eksamen_tui.services.lookup import require
 
 STATUS_TEXT = {
-    "empty": "", "entered": "ikke kontrollert", "controlled": "", "mismatch": "avvik", "computed": "beregnet",
-    "blocked": "sperret (klage)",
+    ProtocolStatus.EMPTY: "", ProtocolStatus.ENTERED: "ikke kontrollert", ProtocolStatus.CONTROLLED: "",
+    ProtocolStatus.MISMATCH: "avvik", ProtocolStatus.COMPUTED: "beregnet", ProtocolStatus.BLOCKED: "sperret (klage)",
 }
 # Grade changes after control that the protocol must show, with their reason code.
 CHANGE_REASONS = {**CORRECTION_REASONS, "appeal": "ny karakter etter klage"}
@@ -65,7 +66,7 @@ def export_protocol(ctx: Context, exam_id: int, path: Path | None = None) -> Pat
         exam = require(s, Exam, exam_id, "eksamen")
         course = s.get(Course, exam.course_id)
         parts = s.exec(select(ExamPart).where(ExamPart.exam_id == exam_id).order_by(ExamPart.id)).all()
-        commissions = s.exec(select(Commission).where(Commission.exam_id == exam_id, Commission.kind == "ordinary")
+        commissions = s.exec(select(Commission).where(Commission.exam_id == exam_id, Commission.kind == CommissionKind.ORDINARY)
                              .order_by(Commission.number)).all()
         members = [(c.number, commission_members(s, c.id)) for c in commissions]
     name = protocol_filename(course.code, exam.exam_date, exam.exam_form)
@@ -99,7 +100,7 @@ def export_protocol(ctx: Context, exam_id: int, path: Path | None = None) -> Pat
         write_only_row(sheet, ["Kandidater", len(rows)])
         write_only_row(sheet, ["Kandidatnr", "Karakter", "Merknad"], bold)
         for row in rows:
-            grade = "" if row.status == "blocked" else (row.grade or "")
+            grade = "" if row.status == ProtocolStatus.BLOCKED else (row.grade or "")
             remark = "; ".join(filter(None, [STATUS_TEXT[row.status], *changes.get(row.registration_id, ())]))
             write_only_row(sheet, [str(row.candidate_number), grade, remark])
         write_only_row(sheet, [])
