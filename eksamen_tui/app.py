@@ -11,7 +11,7 @@ from datetime import date
 from typing import TYPE_CHECKING, Callable
 
 from textual import work
-from textual.app import App
+from textual.app import App, get_system_commands_provider
 from textual.binding import Binding
 from textual.message import Message
 from textual.screen import Screen
@@ -38,6 +38,12 @@ def _screen_factory(target: str) -> Callable[[], Screen]:
     return build
 
 
+def _desk_actions_provider():
+    from screens.palette import DeskActions
+
+    return DeskActions
+
+
 class DatabaseReady(Message):
     """Posted to every screen once the database is open (app.ctx is set)."""
 
@@ -60,7 +66,10 @@ class EksamenApp(App):
             for name, (title, key, _) in DESKS.items()
         ),
         Binding("ctrl+q", "quit", "Avslutt", id="app.quit", tooltip="Avslutt eksamen-tui", priority=True),
+        Binding("ctrl+p", "command_palette", "Kommandoer", id="app.palette", show=False, priority=True,
+                tooltip="Søk etter en handling på alle pultene (kommandopaletten)"),
     ]
+    COMMANDS = {get_system_commands_provider, _desk_actions_provider}
 
     def __init__(
         self,
@@ -174,7 +183,7 @@ class EksamenApp(App):
         return True
 
     def action_desk(self, name: str) -> None:
-        if self.current_mode != name:
+        if self.current_mode != name and self.check_action("desk", (name,)):
             self.switch_mode(name)
 
     def action_help(self) -> None:
@@ -183,11 +192,57 @@ class EksamenApp(App):
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen(self.screen))
 
+    # --- the command palette, in bokmål -----------------------------------
+    def action_command_palette(self) -> None:
+        from textual.command import CommandPalette
+
+        from screens.palette import BokmaalCommandPalette
+
+        if self.use_command_palette and not CommandPalette.is_open(self):
+            self.push_screen(BokmaalCommandPalette(id="--command-palette"))
+
     def get_system_commands(self, screen: Screen):
+        """Textual's system commands, in bokmål (the desks' own actions come
+        from screens.palette.DeskActions)."""
         from textual.app import SystemCommand
 
-        yield from super().get_system_commands(screen)
-        for name, (title, key, _) in DESKS.items():
-            yield SystemCommand(
-                f"Gå til: {title}", f"Åpne {title.lower()} ({key.upper()})", lambda n=name: self.action_desk(n)
-            )
+        yield SystemCommand("Hjelp: tastene her", "Vis tastene for dette skjermbildet – tast F1", self.action_help)
+        yield SystemCommand("Avslutt eksamen-tui", "Lukk programmet – tast Ctrl+Q", self.action_quit)
+        yield SystemCommand("Skjermbilde", "Lagre et bilde av skjermen (SVG) i eksportmappen", self._save_screenshot)
+        if screen.maximized is not None:
+            yield SystemCommand("Gjenopprett", "Vis feltet i vanlig størrelse igjen", screen.action_minimize)
+        elif screen.focused is not None and screen.focused.allow_maximize:
+            yield SystemCommand("Maksimer", "Vis feltet som har fokus over hele skjermen", screen.action_maximize)
+
+    def _save_screenshot(self) -> None:
+        from eksamen_tui.services.context import export_dir
+
+        path = self.save_screenshot(path=str(export_dir()))
+        self.notify(f"Skjermbilde lagret: {path}", title="Skjermbilde")
+
+    def run_desk_action(self, desk: str, action: str, description: str) -> None:
+        """A desk's action chosen in the palette: go to the desk, run it
+        there; if it is not possible there now, say so (never nothing)."""
+        if self.current_mode != desk:
+            if not self.check_action("desk", (desk,)):
+                self.notify("Databasen er ikke åpnet ennå", severity="warning")
+                return
+            self.switch_mode(desk)
+        self.call_after_refresh(self._run_on_desk, action, description)
+
+    def _run_on_desk(self, action: str, description: str) -> None:
+        from textual.actions import parse
+
+        from screens.base import DeskScreen
+
+        screen = self.screen
+        if not isinstance(screen, DeskScreen):
+            self.notify(f"«{description}»: lukk vinduet som er åpent først", severity="warning")
+            return
+        _, name, parameters = parse(action)
+        if not screen.check_action(name, parameters):
+            why = ("velg en eksamen først (skriv emnekode)" if getattr(screen, "exam_id", 0) is None
+                   else "ikke mulig akkurat nå")
+            screen.say_refused(f"«{description}»: {why}")
+            return
+        self.call_later(self.run_action, action, screen)

@@ -59,6 +59,15 @@ class DeskScreen(Screen):
         """The desk's message line (#message): what happened, or why not."""
         self.query_one("#message", Static).update(Text(message, style="bold red" if error else ""))
 
+    def say_refused(self, message: str) -> None:
+        """Why something asked for (from the palette) was not done."""
+        from textual.css.query import NoMatches
+
+        try:
+            self._say(message, error=True)
+        except NoMatches:  # a desk without a message line
+            self.notify(message, severity="warning")
+
     def _call(self, service, *args, **kwargs):
         """Call a service; if a rule refuses (DomainError), say why on the
         message line and return REFUSED (nothing was changed)."""
