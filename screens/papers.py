@@ -64,7 +64,7 @@ snevres inn mens du skriver – og Enter velger eksamenen. Oversikten til venstr
 viser eksamener de neste 14 dagene der oppgaven mangler, har frist snart eller
 er for sen; Enter på en rad åpner mottaket for den.
 
-Sjekklisten krysses av med tallene 1–8 (eller Tab og mellomrom). Punkter som
+Sjekklisten krysses av med tallene 1–9 (eller Tab og mellomrom). Punkter som
 følger av oppmeldingene (målform, tilrettelegging) er beregnet og merket
 «ikke aktuelt» når de ikke gjelder. Fyll ut «Levert av», og Ctrl+R registrerer
 mottaket. En sen levering registreres som sen, aldri avvist; en ny levering
@@ -76,7 +76,7 @@ mottaket. En sen levering registreres som sen, aldri avvist; en ny levering
         Binding("slash", "search", "Søk eksamen", id="papers.search", tooltip="Finn eksamen på emnekode eller navn"),
         Binding("o", "overview", "Oversikt", id="papers.overview", tooltip="Gå til listen over manglende oppgaver"),
         Binding("k", "receipt", "Kvittering", id="papers.receipt", tooltip="Vis siste kvittering for eksamenen"),
-        *(Binding(str(n), f"toggle({n})", f"Punkt {n}", show=False, id=f"papers.toggle{n}") for n in range(1, 9)),
+        *(Binding(str(n), f"toggle({n})", f"Punkt {n}", show=False, id=f"papers.toggle{n}") for n in range(1, 10)),
     ]
 
     def __init__(self) -> None:
@@ -190,7 +190,7 @@ mottaket. En sen levering registreres som sen, aldri avvist; en ny levering
         self.query_one("#remark", Input).value = ""
         self.query_one("#picker").display = False
         self.query_one("#check-cover_page_signed", Checkbox).focus()
-        self.show_opened_exam(context.label, "Kryss av sjekklisten (1–8), fyll ut «Levert av» og trykk Ctrl+R.")
+        self.show_opened_exam(context.label, "Kryss av sjekklisten (1–9), fyll ut «Levert av» og trykk Ctrl+R.")
         self.refresh_bindings()
 
     # --- actions ------------------------------------------------------------------

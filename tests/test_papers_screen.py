@@ -49,7 +49,7 @@ async def test_receive_a_paper_on_time_with_the_keyboard_only(ctx):
         assert "Leveringsfrist 27.11.2026 – 4 virkedager igjen" in text
         assert "30 kandidater" in text
         assert "både bokmål og nynorsk (beregnet: gjelder)" in text
-        await pilot.press(*"12345678")
+        await pilot.press(*"123456789")
         await type_delivery(pilot, "Kari Nordmann")
         await settle(app, pilot)
         assert type(app.screen).__name__ == "ReceiptDialog"
@@ -85,7 +85,7 @@ async def test_late_delivery_incomplete_checklist_and_redelivery(ctx):
         await settle(app, pilot)
         assert "mottatt for sent, ufullstendig" in screen_text(app)
         # a corrected version: the earlier one stays in history, the latest counts
-        await pilot.press(*"2345678")
+        await pilot.press(*"23456789")
         await type_delivery(pilot, "Ola")
         await settle(app, pilot)
         await pilot.press("escape")

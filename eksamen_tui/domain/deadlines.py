@@ -21,7 +21,9 @@ EXAM_DEADLINE_LABELS = {
     "attendance_registration": "Oppmøte registrert",
     "valid_absence_documentation": "Dokumentasjon gyldig fravær",
     "grading": "Sensurfrist",
+    "scripts_returned": "Besvarelser (originaler) tilbake",
     "publication": "Kunngjøring av sensur",
+    "guidelines_published": "Sensorveiledning publisert",
 }
 PUBLICATION_DEADLINE_LABELS = {
     "explanation_request": "Frist for å be om begrunnelse",
@@ -83,9 +85,29 @@ class Rules:
             return self.calendar.roll_backward(deadline)
         return self.calendar.roll_forward(deadline)
 
-    def exam_deadlines(self, exam_date: date, *, thesis: bool = False) -> dict[str, date]:
+    def effective_grading(self, exam_date: date, *, thesis: bool = False,
+                          extended_to: date | None = None) -> date:
+        """The grading deadline in force: an approved extension's date, else the rule's."""
+        return extended_to if extended_to is not None else self.grading(exam_date, thesis=thesis)
+
+    def publication(self, exam_date: date, *, thesis: bool = False, grading_extended_to: date | None = None) -> date:
+        """The planned publication day. After an extended grading deadline it
+        keeps the profile's distance from the grading deadline (NHH: grading
+        day 20, publication day 21), and is never earlier than planned."""
+        p = self.profile
+        regular = self.after(exam_date, p.publication_days_after)
+        if grading_extended_to is None:
+            return regular
+        return max(regular, self.after(grading_extended_to, max(p.publication_days_after - p.grading_days_after, 0)))
+
+    def exam_deadlines(self, exam_date: date, *, thesis: bool = False,
+                       grading_extended_to: date | None = None) -> dict[str, date]:
+        """Every deadline of an exam; `grading_extended_to` (an approved
+        extension) moves the grading deadline and every date that follows it."""
         p = self.profile
         cal = self.calendar
+        grading = self.effective_grading(exam_date, thesis=thesis, extended_to=grading_extended_to)
+        publication = self.publication(exam_date, thesis=thesis, grading_extended_to=grading_extended_to)
         return {
             "course_approval": exam_date - timedelta(days=p.course_approval_days_before),
             "commission_form": self.commission_form(exam_date),
@@ -99,8 +121,10 @@ class Rules:
                 exam_date, p.attendance_registration_working_days_after
             ),
             "valid_absence_documentation": self.valid_absence_documentation(exam_date),
-            "grading": self.grading(exam_date, thesis=thesis),
-            "publication": self.after(exam_date, p.publication_days_after),
+            "grading": grading,
+            "scripts_returned": grading,  # white originals back with the signed protocol
+            "publication": publication,
+            "guidelines_published": publication,  # to the candidates on the day grades are published
         }
 
     # --- after publication ------------------------------------------------

@@ -14,6 +14,7 @@ CHECKLIST_ITEMS: dict[str, str] = {
     "aids_on_cover": "Tillatte hjelpemidler står på forsiden",
     "colour_flagged": "Sort/hvitt – eller fargekopiering er meldt",
     "electronic_copy": "Elektronisk utgave levert (kandidater med tilrettelegging)",
+    "grading_guidelines": "Sensorveiledning levert sammen med oppgaven",
 }
 
 

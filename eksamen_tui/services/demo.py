@@ -312,10 +312,14 @@ class DemoBuilder:
             received = min(self.today, self.rules.calendar.add_working_days(deadline, -self.random.randint(1, 5)))
         received = min(received, self.today)
         checklist = {"cover_page_signed": True, "pages_numbered": True, "two_teacher_review": True,
-                     "contact_person_named": True, "aids_on_cover": True, "colour_flagged": True}
+                     "contact_person_named": True, "aids_on_cover": True, "colour_flagged": True,
+                     "grading_guidelines": True}
         complete = self.random.random() > 0.1
         if not complete:
             checklist["pages_numbered"] = False
+        elif exam_id % 9 == 4:  # delivered without its grading guidelines (sensorveiledning); no random draw
+            checklist["grading_guidelines"] = False
+            complete = False
         self._add(
             PaperDelivery, exam_id=exam_id, part_id=None, received_at=self._at(received, 11),
             delivered_by=self._name(), received_by="demo", delivery_format=self.random.choice(("paper", "pdf")),
