@@ -100,6 +100,7 @@ dokumentasjon innen fristen.
         from eksamen_tui.services.exams import exam_choice
 
         self.exam_id = exam_id
+        self.note_changes_seen()
         choice = exam_choice(self.ctx, exam_id)
         rows = exam_roster(self.ctx, exam_id)
         self._rows = {row.registration_id: row for row in rows}
@@ -179,7 +180,7 @@ dokumentasjon innen fristen.
             return
         row = self._rows[registration_id]
         new_state = AttendanceState(STATE_KEYS[key])
-        change = self._call(set_state, self.ctx, self.exam_id, row.candidate_number, new_state)
+        change = self._call(set_state, self.ctx, self.exam_id, row.candidate_number, new_state, seen=row.state)
         if change is REFUSED:
             return
         self._apply_change(change)
@@ -199,6 +200,50 @@ dokumentasjon innen fristen.
             row, state=change.new_state, withdrawn_on=change.withdrawn_on,
             documentation_received_on=change.documentation_received_on)
         self._refresh_row(change.registration_id)
+        self._show_counts()
+
+    # --- other counters' changes (polled by DeskScreen) ---------------------------
+    def changes_scope(self):
+        return self.exam_id
+
+    def fetch_changes(self, exam_id, changed):
+        from eksamen_tui.services.attendance import exam_roster
+        from eksamen_tui.services.concurrency import registrations_touched
+
+        touched, whole = registrations_touched(self.ctx, exam_id, changed)
+        if whole:
+            return None, exam_roster(self.ctx, exam_id)
+        if not touched:
+            return None
+        return touched, exam_roster(self.ctx, exam_id, touched)
+
+    def show_changes(self, exam_id, payload) -> None:
+        touched, rows = payload
+        if touched is None or any(row.registration_id not in self._rows for row in rows):
+            self._refill(rows if touched is None else
+                         sorted({**self._rows, **{r.registration_id: r for r in rows}}.values(),
+                                key=lambda row: row.candidate_number))
+            return
+        with self.app.batch_update():
+            for row in rows:
+                if row != self._rows[row.registration_id]:
+                    self._rows[row.registration_id] = row
+                    self._refresh_row(row.registration_id)
+        self._show_counts()
+
+    def _refill(self, rows) -> None:
+        """Replace the list (candidates came or went), keeping the cursor on
+        the same candidate."""
+        table = self.query_one("#roster", EntryTable)
+        key = None
+        if table.row_count:
+            key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+        self._rows = {row.registration_id: row for row in rows}
+        self._by_number = {row.candidate_number: row.registration_id for row in rows}
+        table.fill([(str(row.registration_id), self._cells(row)) for row in rows])
+        if key is not None and int(key) in self._rows:
+            table.ensure_row(key)
+            table.move_cursor(row=table.get_row_index(key), scroll=False)
         self._show_counts()
 
     def action_rest_attended(self) -> None:
@@ -243,7 +288,8 @@ dokumentasjon innen fristen.
         if registration_id is None:
             return
         row = self._rows[registration_id]
-        change = self._call(record_documentation, self.ctx, self.exam_id, row.candidate_number, self.ctx.today())
+        change = self._call(record_documentation, self.ctx, self.exam_id, row.candidate_number, self.ctx.today(),
+                            seen=row.documentation_received_on)
         if change is REFUSED:
             return
         self._apply_documentation(change)

@@ -45,6 +45,76 @@ class DeskScreen(Screen):
         if not self._ready_done:
             self._ready_done = True
             self.on_ready()
+            self.set_interval(self.CHANGE_POLL_SECONDS, self._poll_changes, name="changes")
+
+    # --- live desks: other counters' changes appear without a key press ----------
+    # About once a second, while the desk is on screen, a worker thread reads
+    # the database's change counter (the newest audit rows; every change is
+    # audited). When it moved, the desk fetches what changed (in the thread)
+    # and shows it (on the UI thread), never touching typed input or the
+    # cursor. A desk opts in by returning a scope from `changes_scope`.
+    CHANGE_POLL_SECONDS = 1.0
+    _change_marker = None
+    _polling = False
+
+    def changes_scope(self):
+        """What the desk shows (e.g. (exam id, part id)), or None: nothing to
+        follow. Passed back to `fetch_changes` and `show_changes`."""
+        return None
+
+    def fetch_changes(self, scope, changed: dict[str, set[int]]):
+        """Worker thread: read what changed for `scope` (`changed`: audited
+        entity -> ids since the last look). Must not touch widgets."""
+        return None
+
+    def show_changes(self, scope, payload) -> None:
+        """UI thread: show `payload` if `scope` is still what the desk shows."""
+
+    def note_changes_seen(self) -> None:
+        """Call before loading the desk's rows: changes after this point are
+        shown by the next poll."""
+        from eksamen_tui.services.concurrency import change_marker
+
+        try:
+            self._change_marker = change_marker(self.ctx)
+        except Exception:  # a busy or gone database: the next poll tries again
+            self._change_marker = None
+
+    def check_changes_now(self) -> None:
+        """Look for other counters' changes at once (e.g. after a refusal)."""
+        self._poll_changes()
+
+    def _poll_changes(self) -> None:
+        if self._polling or not self.ready or not self.is_current:
+            return
+        scope = self.changes_scope()
+        if scope is None:
+            return
+        self._polling = True
+        self.run_worker(lambda: self._poll_work(scope), thread=True, group="changes", exit_on_error=False)
+
+    def _poll_work(self, scope) -> None:
+        from eksamen_tui.services.concurrency import change_marker, changed_entities
+
+        try:
+            marker = change_marker(self.ctx)
+            if marker == self._change_marker:
+                return
+            since = self._change_marker[0] if self._change_marker else marker[0]
+            payload = self.fetch_changes(scope, changed_entities(self.ctx, since))
+            self.app.call_from_thread(self._show_polled, scope, marker, payload)
+        except Exception as error:  # never crash a desk over a poll: say it once, try again
+            try:
+                self.app.call_from_thread(self.log.warning, f"poll failed: {error!r}")
+            except Exception:
+                pass
+        finally:
+            self._polling = False
+
+    def _show_polled(self, scope, marker, payload) -> None:
+        self._change_marker = marker
+        if payload is not None and scope == self.changes_scope():
+            self.show_changes(scope, payload)
 
     def on_ready(self) -> None:
         """Called once the database is open: load the desk's data here."""
@@ -70,11 +140,17 @@ class DeskScreen(Screen):
 
     def _call(self, service, *args, **kwargs):
         """Call a service; if a rule refuses (DomainError), say why on the
-        message line and return REFUSED (nothing was changed)."""
-        from eksamen_tui.domain.errors import DomainError
+        message line and return REFUSED (nothing was changed). When another
+        counter changed the value meanwhile (ChangedMeanwhile), the desk
+        also fetches the stored values at once."""
+        from eksamen_tui.domain.errors import ChangedMeanwhile, DomainError
 
         try:
             return service(*args, **kwargs)
+        except ChangedMeanwhile as error:
+            self._say(str(error), error=True)
+            self.check_changes_now()
+            return REFUSED
         except DomainError as error:
             self._say(str(error), error=True)
             return REFUSED

@@ -70,10 +70,25 @@ Pultene nås med F3–F7 fra hvor som helst; F2 kommer tilbake hit.
         if self.ready and hasattr(self, "_lines"):
             self.load()
 
+    # other counters' changes: the table and the counts follow (DeskScreen polls)
+    def changes_scope(self):
+        return "dashboard" if hasattr(self, "_lines") else None
+
+    def fetch_changes(self, scope, changed):
+        from eksamen_tui.services.dashboard import desk_counts, exam_lines
+
+        return exam_lines(self.ctx), desk_counts(self.ctx)
+
+    def show_changes(self, scope, payload) -> None:
+        lines, counts = payload
+        self._show(lines)
+        self._show_counts(counts)
+
     @work(thread=True, exclusive=True, group="dashboard")
     def load(self) -> None:
         from eksamen_tui.services.dashboard import desk_counts, exam_lines
 
+        self.note_changes_seen()
         # the table first, then the desks' counts (they take longer on a big database)
         self.app.call_from_thread(self._show, exam_lines(self.ctx))
         self.app.call_from_thread(self._show_counts, desk_counts(self.ctx))

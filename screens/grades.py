@@ -12,7 +12,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.widgets import DataTable, Footer, Header, Static
 
-from eksamen_tui.domain.vocabulary import ProtocolStatus
+from eksamen_tui.domain.vocabulary import GradeStatus, ProtocolStatus
 from screens.base import REFUSED, CandidateNumberTyping, DeskScreen
 from screens.widgets.exam_picker import ExamPicker
 from screens.widgets.fast_table import EntryTable
@@ -106,6 +106,7 @@ protokoll (.xlsx).
     def open_exam(self, exam_id: int, part_id: int | None = None) -> None:
         from eksamen_tui.services.grades import protocol, protocol_info
 
+        self.note_changes_seen()
         info = protocol_info(self.ctx, exam_id)
         if part_id is None and info.parts:
             part_id = info.parts[0][0]
@@ -215,8 +216,57 @@ protokoll (.xlsx).
             return bool(self.info.parts) or None
         return True
 
+    # --- other counters' changes (polled by DeskScreen) ---------------------------
+    def changes_scope(self):
+        return (self.exam_id, self.part_id) if self.exam_id is not None else None
+
+    def fetch_changes(self, scope, changed):
+        from eksamen_tui.services.concurrency import registrations_touched
+        from eksamen_tui.services.grades import protocol, protocol_info
+
+        exam_id, part_id = scope
+        touched, whole = registrations_touched(self.ctx, exam_id, changed)
+        if whole:
+            return protocol_info(self.ctx, exam_id, part_id), None, protocol(self.ctx, exam_id, part_id)
+        if not touched:
+            return None
+        return None, touched, protocol(self.ctx, exam_id, part_id, touched)
+
+    def show_changes(self, scope, payload) -> None:
+        info, touched, rows = payload
+        fresh = {row.registration_id: row for row in rows}
+        if info is not None:
+            self.info = info
+            self._show_info()
+            touched = set(self._rows) | set(fresh)
+        gone = [reg_id for reg_id in touched if reg_id in self._rows and reg_id not in fresh]
+        if gone or any(reg_id not in self._rows for reg_id in fresh):
+            merged = {reg_id: row for reg_id, row in self._rows.items() if reg_id not in gone}
+            merged.update(fresh)
+            self._refill(sorted(merged.values(), key=lambda row: row.candidate_number))
+            return
+        with self.app.batch_update():
+            for row in rows:
+                if row != self._rows.get(row.registration_id):
+                    self._update_row(row)
+
+    def _refill(self, rows) -> None:
+        """Replace the list (candidates came or went), keeping the cursor on
+        the same candidate."""
+        table = self.query_one("#protocol", EntryTable)
+        key = None
+        if table.row_count:
+            key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+        self._rows = {row.registration_id: row for row in rows}
+        self._by_number = {row.candidate_number: row.registration_id for row in rows}
+        table.fill([(str(row.registration_id), self._cells(row)) for row in rows])
+        if key is not None and int(key) in self._rows:
+            table.ensure_row(key)
+            table.move_cursor(row=table.get_row_index(key), scroll=False)
+        self._show_progress()
+
     def action_grade(self, key: str) -> None:
-        from eksamen_tui.domain.errors import DomainError
+        from eksamen_tui.domain.errors import ChangedMeanwhile, DomainError
         from eksamen_tui.services.grades import control_grade, enter_grade
 
         value = LETTER_KEYS.get(key) or PASS_FAIL_KEYS.get(key)
@@ -229,18 +279,25 @@ protokoll (.xlsx).
             return
         try:
             if self.control_mode:
-                result = control_grade(self.ctx, self.exam_id, row.candidate_number, value, self.part_id)
+                result = control_grade(self.ctx, self.exam_id, row.candidate_number, value, self.part_id,
+                                       seen=row.grade, seen_status=GradeStatus.MISMATCH
+                                       if row.status == ProtocolStatus.MISMATCH else GradeStatus.PROVISIONAL)
                 new_row, computed = result.row, result.computed
                 message = (f"Kandidat {row.candidate_number}: kontrollert {value}" if result.matched
                            else f"Kandidat {row.candidate_number}: AVVIK – først {new_row.grade}, kontroll {value}")
                 self._undo.clear()  # control entries are corrected with L, not undone
             else:
-                entry = enter_grade(self.ctx, self.exam_id, row.candidate_number, value, self.part_id)
+                entry = enter_grade(self.ctx, self.exam_id, row.candidate_number, value, self.part_id,
+                                    seen=row.grade)
                 new_row, computed = entry.row, entry.computed
                 self._undo.append(entry)
                 message = f"Kandidat {row.candidate_number}: {value}"
                 if entry.old_value:
                     message += f" (var {entry.old_value})"
+        except ChangedMeanwhile as error:  # another counter changed it: show theirs, write nothing
+            self._say(str(error), error=True)
+            self.check_changes_now()
+            return
         except DomainError as error:
             self._say(str(error), error=True)
             return
@@ -310,6 +367,7 @@ protokoll (.xlsx).
         from eksamen_tui.services.grades import protocol, protocol_info
 
         self.part_id = None
+        self.note_changes_seen()
         self.info = protocol_info(self.ctx, self.exam_id, None)
         rows = protocol(self.ctx, self.exam_id, None)
         self._rows = {row.registration_id: row for row in rows}
@@ -332,6 +390,7 @@ protokoll (.xlsx).
             self._say(f"Kandidat {row.candidate_number} har ikke avvik", error=True)
             return
         exam_id, part_id, candidate = self.exam_id, self.part_id, row.candidate_number
+        shown = {"seen": row.grade}  # what the clerk saw; a refusal in the dialog shows the stored value
 
         def submit(values: dict):
             reason = MISMATCH_REASONS[values["reason"]]
@@ -339,7 +398,8 @@ protokoll (.xlsx).
                 raise FieldError("note", "Skriv en merknad når årsaken er «annet»")
             if values["note"].strip():
                 reason = f"{reason}: {values['note'].strip()}"
-            return resolve_mismatch(self.ctx, exam_id, candidate, values["value"], reason, part_id)
+            return self._seen_in_dialog(shown, resolve_mismatch, self.ctx, exam_id, candidate, values["value"], reason,
+                                        part_id)
 
         def done(new_row) -> None:
             if new_row is None:
@@ -358,6 +418,19 @@ protokoll (.xlsx).
             submit, text=f"Førstegangsføring {row.grade}, kontrollføring {row.control_value}.",
             ok="Løs avvik", error_field="value"), done)
 
+    @staticmethod
+    def _seen_in_dialog(shown: dict, service, *args):
+        """Call `service` with seen= what the dialog's clerk has seen. When
+        another counter changed it meanwhile, the refusal (who, what, when)
+        stands in the dialog; submitting again writes over the value it named."""
+        from eksamen_tui.domain.errors import ChangedMeanwhile
+
+        try:
+            return service(*args, seen=shown["seen"])
+        except ChangedMeanwhile as error:
+            shown["seen"] = error.current
+            raise
+
     def action_correct(self) -> None:
         from eksamen_tui.domain.scales import grades_of
         from eksamen_tui.services.grades import CORRECTION_REASONS, correct_grade
@@ -368,12 +441,13 @@ protokoll (.xlsx).
             return
         row = self._rows[registration_id]
         exam_id, part_id, candidate = self.exam_id, self.part_id, row.candidate_number
+        shown = {"seen": row.grade}  # what the clerk saw; a refusal in the dialog shows the stored value
 
         def submit(values: dict):
             if values["code"] == "other" and not values["note"].strip():
                 raise FieldError("note", "Skriv en merknad når årsaken er «annet»")
-            return correct_grade(self.ctx, exam_id, candidate, values["value"], values["code"], values["note"].strip(),
-                                 part_id)
+            return self._seen_in_dialog(shown, correct_grade, self.ctx, exam_id, candidate, values["value"],
+                                        values["code"], values["note"].strip(), part_id)
 
         def done(new_row) -> None:
             if new_row is None:

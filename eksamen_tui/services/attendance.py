@@ -19,6 +19,7 @@ from eksamen_tui.domain.plausibility import check_happened_on, check_withdrawal_
 from eksamen_tui.domain.scales import GradeScale, failing_grade
 from eksamen_tui.domain.vocabulary import GradeSource, GradeStatus
 from eksamen_tui.services import audit
+from eksamen_tui.services.concurrency import UNCHECKED, is_checked, last_change, lock, refuse, takes_row_locks
 from eksamen_tui.services.context import Context
 from eksamen_tui.services.lookup import checked_id, require
 
@@ -58,6 +59,28 @@ def find_registration(session: Session, exam_id: int, candidate_text: str | int)
     raise DomainError(f"Kandidatnummer {text} finnes ikke på denne eksamenen")
 
 
+def lock_candidate(session: Session, exam_id: int, candidate_text: str | int) -> None:
+    """PostgreSQL: lock the candidate's registration row before reading what
+    a write depends on (grades, state, cases), so two counters writing for
+    the same candidate take turns. Unknown numbers are left to
+    `find_registration` to explain. SQLite: nothing to do (one writer)."""
+    if not takes_row_locks(session):
+        return
+    number = parse_number(candidate_text, what="kandidatnummer")
+    session.exec(select(Registration.id).where(Registration.exam_id == checked_id(exam_id, "eksamen"),
+                                               Registration.candidate_number == number).with_for_update()).all()
+
+
+def changed_state(ctx, session: Session, reg: Registration):
+    """The refusal when a candidate's state is not what the desk showed."""
+    last = session.exec(select(AttendanceChange).where(AttendanceChange.registration_id == reg.id)
+                        .order_by(AttendanceChange.id.desc()).limit(1)).first()
+    state = AttendanceState(reg.attendance_state)
+    return refuse(f"Kandidat {reg.candidate_number}", f"satt til «{state.label}»", current=state,
+                  by=last.clerk if last else None, at=last.changed_at if last else None, today=ctx.today(),
+                  registration_id=reg.id)
+
+
 def why_not_listed(ctx: Context, exam_id: int, candidate_text: str, list_name: str = "listen") -> str:
     """Why a typed number is not on a desk's list (`list_name`): no such
     candidate, a student number, or a registered candidate the list leaves
@@ -84,16 +107,20 @@ class RosterRow:
     accommodations: str
 
 
-def exam_roster(ctx: Context, exam_id: int) -> list[RosterRow]:
-    """All registrations of an exam in candidate-number order, with attempts."""
+def exam_roster(ctx: Context, exam_id: int, registration_ids: "set[int] | None" = None) -> list[RosterRow]:
+    """All registrations of an exam in candidate-number order, with attempts;
+    with `registration_ids`, only those (a desk refreshing changed rows)."""
     with ctx.read() as s:
         exam = require(s, Exam, exam_id, "eksamen")
-        rows = s.exec(
+        query = (
             select(Registration, Student)
             .join(Student, Student.id == Registration.student_id)
             .where(Registration.exam_id == exam_id)
             .order_by(Registration.candidate_number)
-        ).all()
+        )
+        if registration_ids is not None:
+            query = query.where(Registration.id.in_(list(registration_ids)[:5000]))
+        rows = s.exec(query).all()
         earlier = _earlier_attempts(s, exam, [reg.student_id for reg, _ in rows], ctx)
     return [
         RosterRow(reg.id, reg.candidate_number, student.student_number, student.name,
@@ -155,12 +182,18 @@ def set_state(
     *,
     reason: str = "",
     on_date: date | None = None,
+    seen=UNCHECKED,
 ) -> Change:
-    """Record a candidate's attendance state (one transaction, audited)."""
+    """Record a candidate's attendance state (one transaction, audited).
+    `seen`: the state the clerk's screen showed; if the stored state
+    differs, nothing is written (ChangedMeanwhile names who set it)."""
     new_state = AttendanceState.parse(new_state)
     with ctx.write() as s:
         exam = require(s, Exam, exam_id, "eksamen")
+        lock_candidate(s, exam_id, candidate)
         reg = find_registration(s, exam_id, candidate)
+        if is_checked(seen) and reg.attendance_state != AttendanceState.parse(seen).value:
+            raise changed_state(ctx, s, reg)
         return _apply_state(ctx, s, exam, reg, new_state, reason=reason, on_date=on_date)
 
 
@@ -232,10 +265,11 @@ def _retire_grades(ctx, s, registration_id: int, *, reason: str, source: GradeSo
 def undo_change(ctx: Context, exam_id: int, change: Change) -> Change:
     """Put a registration back as it was before `change` (audited as an undo)."""
     with ctx.write() as s:
+        lock(s, Registration, checked_id(change.registration_id, "oppmelding"))
         reg = require(s, Registration, change.registration_id, "oppmelding")
         exam = require(s, Exam, exam_id, "eksamen")
         if AttendanceState(reg.attendance_state) != change.new_state:
-            raise DomainError(f"Kandidat {reg.candidate_number} er endret siden; angre ikke mulig")
+            raise changed_state(ctx, s, reg)
         result = _apply_state(ctx, s, exam, reg, change.old_state, reason="undo", on_date=change.old_withdrawn_on)
         reg.withdrawn_on = change.old_withdrawn_on
         result.withdrawn_on = reg.withdrawn_on
@@ -249,13 +283,16 @@ def undo_change(ctx: Context, exam_id: int, change: Change) -> Change:
 
 
 def mark_unmarked_attended(ctx: Context, exam_id: int) -> list[Change]:
-    """Every still-unmarked candidate becomes attended (after the exceptions)."""
+    """Every still-unmarked candidate becomes attended (after the exceptions).
+    Pressed at two counters at once, each candidate is changed once: the
+    rows are locked (PostgreSQL re-checks the state after the other counter
+    commits; SQLite has one writer at a time)."""
     with ctx.write() as s:
         exam = require(s, Exam, exam_id, "eksamen")
         regs = s.exec(select(Registration).where(
             Registration.exam_id == exam_id,
             Registration.attendance_state == AttendanceState.REGISTERED.value,
-        ).order_by(Registration.candidate_number)).all()
+        ).order_by(Registration.candidate_number).with_for_update()).all()
         return [_apply_state(ctx, s, exam, reg, AttendanceState.ATTENDED, reason="rest_attended", on_date=None)
                 for reg in regs]
 
@@ -272,13 +309,24 @@ class DocumentationChange:
         return f"dokumentasjon tilbake til {before}"
 
 
-def record_documentation(ctx: Context, exam_id: int, candidate: str | int, received_on: date | None) -> DocumentationChange:
-    """Documentation for a valid absence received on a date (None: not received)."""
+def record_documentation(ctx: Context, exam_id: int, candidate: str | int, received_on: date | None, *,
+                         seen=UNCHECKED) -> DocumentationChange:
+    """Documentation for a valid absence received on a date (None: not
+    received). `seen`: the date the desk showed (None: not received)."""
     with ctx.write() as s:
         exam = require(s, Exam, exam_id, "eksamen")
+        lock_candidate(s, exam_id, candidate)
         reg = find_registration(s, exam_id, candidate)
         if reg.attendance_state != AttendanceState.VALID_ABSENCE.value:
+            if is_checked(seen):
+                raise changed_state(ctx, s, reg)
             raise DomainError(f"Kandidat {reg.candidate_number} har ikke gyldig fravær")
+        if is_checked(seen) and reg.documentation_received_on != seen:
+            stored = reg.documentation_received_on
+            by, at = last_change(s, "registration", reg.id, "documentation_received_on")
+            raise refuse(f"Dokumentasjonen for kandidat {reg.candidate_number}",
+                         f"satt til {stored:%d.%m.%Y}" if stored else "tømt", current=stored, by=by, at=at,
+                         today=ctx.today(), registration_id=reg.id)
         if received_on is not None:
             check_happened_on(received_on, what="datoen dokumentasjonen kom", today=ctx.today(),
                               not_before=exam.exam_date, not_before_what="eksamensdagen")
@@ -293,11 +341,16 @@ def record_documentation(ctx: Context, exam_id: int, candidate: str | int, recei
 def undo_documentation(ctx: Context, exam_id: int, change: DocumentationChange) -> DocumentationChange:
     """Put the documentation date back as it was before `change` (audited as an undo)."""
     with ctx.write() as s:
+        lock(s, Registration, checked_id(change.registration_id, "oppmelding"))
         reg = s.get(Registration, change.registration_id)
         if reg is None or reg.exam_id != exam_id:
             raise DomainError(f"Kandidat {change.candidate_number} finnes ikke på denne eksamenen")
         if reg.documentation_received_on != change.new_date:
-            raise DomainError(f"Kandidat {reg.candidate_number} er endret siden; angre ikke mulig")
+            stored = reg.documentation_received_on
+            by, at = last_change(s, "registration", reg.id, "documentation_received_on")
+            raise refuse(f"Dokumentasjonen for kandidat {reg.candidate_number}",
+                         f"satt til {stored:%d.%m.%Y}" if stored else "tømt", current=stored, by=by, at=at,
+                         today=ctx.today(), registration_id=reg.id)
         reg.documentation_received_on = change.old_date
         s.add(reg)
         audit.record(s, ctx, "registration", reg.id, "documentation_received_on", change.new_date, change.old_date,

@@ -10,7 +10,7 @@ from datetime import date, timedelta
 from sqlalchemy import bindparam, func
 from sqlmodel import Session, select
 
-from eksamen_tui.db.models import Case, Course, Exam, ExamPart, Grade, Registration
+from eksamen_tui.db.models import AuditEntry, Case, Course, Exam, ExamPart, Grade, Registration
 from eksamen_tui.domain.appeal_rules import CaseType
 from eksamen_tui.domain.attendance import AttendanceState
 from eksamen_tui.domain.errors import DomainError
@@ -21,7 +21,16 @@ from eksamen_tui.domain.scales import GradeScale, grades_of, normalize_grade
 from eksamen_tui.domain.vocabulary import GradeSource, GradeStatus, ProtocolStatus
 from eksamen_tui.services import audit
 from eksamen_tui.services.appeals import blocked_registration_ids
-from eksamen_tui.services.attendance import find_registration
+from eksamen_tui.services.attendance import find_registration, lock_candidate
+from eksamen_tui.services.concurrency import (
+    UNCHECKED,
+    integrity_as_refusal,
+    is_checked,
+    last_change,
+    lock,
+    refuse,
+    takes_row_locks,
+)
 from eksamen_tui.services.context import Context
 from eksamen_tui.services.lookup import checked_id, require
 
@@ -97,17 +106,21 @@ def _current_grades(s: Session, exam_id: int, part_id: int | None) -> dict[int, 
     return {g.registration_id: g for g in s.exec(query).all()}
 
 
-def protocol(ctx: Context, exam_id: int, part_id: int | None = None) -> list[ProtocolRow]:
-    """The gradeable candidates (attended) in candidate-number order."""
+def protocol(ctx: Context, exam_id: int, part_id: int | None = None,
+             registration_ids: "set[int] | None" = None) -> list[ProtocolRow]:
+    """The gradeable candidates (attended) in candidate-number order; with
+    `registration_ids`, only those (a desk refreshing rows another counter
+    changed)."""
     exam_id = checked_id(exam_id, "eksamen")
     part_id = checked_id(part_id, "del") if part_id else None
     with ctx.read() as s:
-        regs = s.exec(
-            select(Registration.id, Registration.candidate_number)
-            .where(Registration.exam_id == exam_id,
-                   Registration.attendance_state == AttendanceState.ATTENDED.value)
-            .order_by(Registration.candidate_number)
-        ).all()
+        query = (select(Registration.id, Registration.candidate_number)
+                 .where(Registration.exam_id == exam_id,
+                        Registration.attendance_state == AttendanceState.ATTENDED.value)
+                 .order_by(Registration.candidate_number))
+        if registration_ids is not None:
+            query = query.where(Registration.id.in_(list(registration_ids)[:5000]))
+        regs = s.exec(query).all()
         # plain rows, not ORM objects: a protocol can have 10,000 lines
         query = (
             select(Grade.registration_id, Grade.value, Grade.status, Grade.source, Grade.control_value)
@@ -115,6 +128,8 @@ def protocol(ctx: Context, exam_id: int, part_id: int | None = None) -> list[Pro
             .where(Registration.exam_id == exam_id, Grade.is_current == True)  # noqa: E712
         )
         query = query.where(Grade.part_id == part_id) if part_id else query.where(Grade.part_id.is_(None))
+        if registration_ids is not None:
+            query = query.where(Grade.registration_id.in_([reg_id for reg_id, _ in regs]))
         grades = {row.registration_id: row for row in s.exec(query).all()}
         blocked = blocked_registration_ids(s, exam_id) if part_id is None else set()
     return [_row(reg_id, number, grades.get(reg_id), reg_id in blocked) for reg_id, number in regs]
@@ -182,7 +197,8 @@ def _entry_facts_query(with_part: bool):
     grade_join &= (_GRADE.c.part_id == bindparam("part_id")) if with_part else _GRADE.c.part_id.is_(None)
     return (
         select(_REG.c.id, _REG.c.attendance_state, open_appeal.label("blocked"),
-               _GRADE.c.id.label("grade_id"), _GRADE.c.value, _GRADE.c.status)
+               _GRADE.c.id.label("grade_id"), _GRADE.c.value, _GRADE.c.status, _GRADE.c.entered_by,
+               _GRADE.c.entered_at)
         .select_from(_REG.outerjoin(_GRADE, grade_join))
         .where(_REG.c.exam_id == bindparam("exam_id"), _REG.c.candidate_number == bindparam("number"))
     )
@@ -198,6 +214,9 @@ _EXAM_FACTS = select(
 ).where(Exam.__table__.c.id == bindparam("exam_id"))
 _PART_FACTS = select(ExamPart.__table__.c.exam_id, ExamPart.__table__.c.grade_scale).where(
     ExamPart.__table__.c.id == bindparam("part_id"))
+_LOCK_CANDIDATE = (select(_REG.c.id)
+                   .where(_REG.c.exam_id == bindparam("exam_id"), _REG.c.candidate_number == bindparam("number"))
+                   .with_for_update())
 _INSERT_GRADE = _GRADE.insert()
 _UPDATE_GRADE = _GRADE.update().where(_GRADE.c.id == bindparam("grade_id")).values(
     value=bindparam("value"), entered_by=bindparam("entered_by"), entered_at=bindparam("entered_at"))
@@ -224,13 +243,45 @@ def _exam_scale(conn, exam_id: int, part_id: int | None) -> tuple[GradeScale, bo
     return GradeScale(scale), bool(parts)
 
 
-def enter_grade(ctx: Context, exam_id: int, candidate: str | int, value: str, part_id: int | None = None) -> Entry:
+def _changed_grade(ctx: Context, bind, number: int, registration_id: int, part_id: int | None, grade):
+    """The refusal for a grade that is no longer what the desk showed:
+    who set the stored value (or emptied it) and when."""
+    if grade is None:
+        ids = bind.execute(select(_GRADE.c.id).where(
+            _GRADE.c.registration_id == registration_id,
+            _GRADE.c.part_id == part_id if part_id else _GRADE.c.part_id.is_(None))).scalars().all()
+        by, at = last_change(bind, "grade", ids) if ids else (None, None)
+        if by is None:  # the row was removed (an undone first entry): its audit row names the candidate
+            t = AuditEntry.__table__
+            last = bind.execute(select(t.c.clerk, t.c.at).where(
+                t.c.entity == "grade", t.c.field == "value", t.c.new_value.is_(None),
+                t.c.note == f"kandidat {number}").order_by(t.c.id.desc()).limit(1)).first()
+            by, at = (last.clerk, last.at) if last else (None, None)
+        return refuse(f"Kandidat {number}", "tømt", current=None, by=by, at=at, today=ctx.today(),
+                      registration_id=registration_id)
+    if grade.status in (GradeStatus.CONTROLLED, GradeStatus.MISMATCH) and getattr(grade, "controlled_by", None):
+        what = (f"kontrollert ({grade.value})" if grade.status == GradeStatus.CONTROLLED
+                else f"kontrollført med avvik ({grade.value} / {grade.control_value})")
+        return refuse(f"Kandidat {number}", what, current=grade.value, by=grade.controlled_by,
+                      at=grade.controlled_at, today=ctx.today(), registration_id=registration_id)
+    return refuse(f"Kandidat {number}", f"satt til {grade.value}", current=grade.value, by=grade.entered_by or None,
+                  at=grade.entered_at, today=ctx.today(), registration_id=registration_id)
+
+
+def enter_grade(ctx: Context, exam_id: int, candidate: str | int, value: str, part_id: int | None = None, *,
+                seen=UNCHECKED) -> Entry:
     """First entry (or re-entry before control) of a grade. The hot path of
-    the busiest desk: SQL Core, two reads and two writes in one transaction."""
+    the busiest desk: SQL Core, two reads and two writes in one transaction.
+
+    `seen`: the value the clerk's screen showed (None: empty). When the
+    stored value differs, nothing is written: ChangedMeanwhile says who
+    set it, to what and when."""
     with ctx.engine.begin() as conn:
         scale, has_parts = _exam_scale(conn, exam_id, part_id)
         grade_value = normalize_grade(value, scale)
         number = parse_number(candidate, what="kandidatnummer")
+        if takes_row_locks(conn):  # PostgreSQL: one writer per candidate at a time
+            conn.execute(_LOCK_CANDIDATE, {"exam_id": exam_id, "number": number})
         facts = _entry_facts(conn, exam_id, number, part_id)
         if facts is None or facts.attendance_state != AttendanceState.ATTENDED.value:
             with Session(bind=conn) as s:
@@ -239,18 +290,26 @@ def enter_grade(ctx: Context, exam_id: int, candidate: str | int, value: str, pa
             raise DomainError("Eksamenen har deler: før karakter per del; samlet karakter beregnes")
         if part_id is None and facts.blocked:
             raise DomainError(f"Kandidat {number}: karakteren er sperret av en klage")
+        old = facts.value if facts.grade_id is not None else None
+        if is_checked(seen) and old != seen:
+            grade = None
+            if facts.grade_id is not None:
+                grade = conn.execute(select(_GRADE).where(_GRADE.c.id == facts.grade_id)).first()
+            raise _changed_grade(ctx, conn, number, facts.id, part_id, grade)
         if facts.grade_id is not None and facts.status in (GradeStatus.CONTROLLED, GradeStatus.MISMATCH):
             raise DomainError(
                 f"Kandidat {number} har {'kontrollert' if facts.status == GradeStatus.CONTROLLED else 'avvikende'} "
                 "karakter; bruk korriger (med årsak)"
             )
         now = ctx.now()
-        old = facts.value if facts.grade_id is not None else None
         if facts.grade_id is None:
-            grade_id = conn.execute(_INSERT_GRADE, {
-                "registration_id": facts.id, "part_id": part_id, "value": grade_value, "status": GradeStatus.PROVISIONAL.value,
-                "source": GradeSource.ENTRY.value, "is_current": True, "entered_by": ctx.clerk, "entered_at": now,
-            }).inserted_primary_key[0]
+            with integrity_as_refusal(f"Kandidat {number} fikk karakter ved en annen skranke samtidig "
+                                      "– ingenting er endret"):
+                grade_id = conn.execute(_INSERT_GRADE, {
+                    "registration_id": facts.id, "part_id": part_id, "value": grade_value,
+                    "status": GradeStatus.PROVISIONAL.value, "source": GradeSource.ENTRY.value, "is_current": True,
+                    "entered_by": ctx.clerk, "entered_at": now,
+                }).inserted_primary_key[0]
         else:
             grade_id = facts.grade_id
             conn.execute(_UPDATE_GRADE, {"grade_id": grade_id, "value": grade_value, "entered_by": ctx.clerk,
@@ -308,9 +367,10 @@ def _recompute_course_grade(ctx: Context, s: Session, exam: Exam, reg: Registrat
 def undo_entry(ctx: Context, exam_id: int, entry: Entry) -> ProtocolRow:
     """Put back the value before `entry` (or remove a first entry)."""
     with ctx.write() as s:
+        lock(s, Registration, entry.registration_id)
         grade = _current_grades_for(s, entry.registration_id, entry.part_id)
         if grade is None or grade.value != entry.new_value or grade.status != GradeStatus.PROVISIONAL:
-            raise DomainError(f"Kandidat {entry.candidate_number} er endret siden; kan ikke angre")
+            raise _changed_grade(ctx, s, entry.candidate_number, entry.registration_id, entry.part_id, grade)
         if entry.old_value is None:
             audit.record(s, ctx, "grade", grade.id, "value", grade.value, None, reason_code="undo",
                          note=f"kandidat {entry.candidate_number}")
@@ -342,19 +402,28 @@ class ControlResult:
     computed: ProtocolRow | None = None
 
 
-def control_grade(ctx: Context, exam_id: int, candidate: str | int, value: str, part_id: int | None = None) -> ControlResult:
-    """Second, independent entry: a match controls the grade, a mismatch is flagged."""
+def control_grade(ctx: Context, exam_id: int, candidate: str | int, value: str, part_id: int | None = None, *,
+                  seen=UNCHECKED, seen_status: str = GradeStatus.PROVISIONAL) -> ControlResult:
+    """Second, independent entry: a match controls the grade, a mismatch is
+    flagged. `seen`: the first entry the desk had (hidden from the clerk),
+    `seen_status` its status there ("provisional", or "mismatch" when the
+    desk showed an AVVIK); a grade changed, controlled or flagged by another
+    counter meanwhile is refused, so a raced control pass applies once."""
     with ctx.write() as s:
         exam = require(s, Exam, exam_id, "eksamen")
+        lock_candidate(s, exam_id, candidate)
         reg = _gradeable(s, exam_id, candidate)
         control_value = normalize_grade(value, _scale(s, exam, part_id))
         grade = _current_grades_for(s, reg.id, part_id)
+        if grade is None and is_checked(seen) and seen is not None:
+            raise _changed_grade(ctx, s, reg.candidate_number, reg.id, part_id, None)
         if grade is None:
             raise DomainError(f"Kandidat {reg.candidate_number} har ingen karakter å kontrollere")
         if grade.source == GradeSource.COMPUTED:
             raise DomainError(f"Kandidat {reg.candidate_number}: samlet karakter er beregnet og kontrolleres via delene")
-        if grade.status == GradeStatus.CONTROLLED:
-            raise DomainError(f"Kandidat {reg.candidate_number} er allerede kontrollert")
+        if grade.status == GradeStatus.CONTROLLED or (
+                is_checked(seen) and (grade.value != seen or grade.status != seen_status)):
+            raise _changed_grade(ctx, s, reg.candidate_number, reg.id, part_id, grade)
         old_status = grade.status
         grade.control_value = control_value
         grade.controlled_by, grade.controlled_at = ctx.clerk, ctx.now()
@@ -368,15 +437,23 @@ def control_grade(ctx: Context, exam_id: int, candidate: str | int, value: str, 
 
 
 def resolve_mismatch(ctx: Context, exam_id: int, candidate: str | int, value: str, reason: str,
-                     part_id: int | None = None) -> ProtocolRow:
-    """Choose the right value for a mismatch, with a reason."""
+                     part_id: int | None = None, *, seen=UNCHECKED) -> ProtocolRow:
+    """Choose the right value for a mismatch, with a reason. `seen`: the
+    first entry the desk showed."""
     if not reason.strip():
         raise DomainError("Oppgi en årsak for å løse avviket")
     with ctx.write() as s:
         exam = require(s, Exam, exam_id, "eksamen")
+        lock_candidate(s, exam_id, candidate)
         reg = _gradeable(s, exam_id, candidate)
         chosen = normalize_grade(value, _scale(s, exam, part_id))
         grade = _current_grades_for(s, reg.id, part_id)
+        if is_checked(seen) and (grade is None or grade.value != seen or grade.status != GradeStatus.MISMATCH):
+            if grade is not None and grade.status == GradeStatus.CONTROLLED:
+                raise refuse(f"Avviket for kandidat {reg.candidate_number}", f"løst ({grade.value})",
+                             current=grade.value, by=grade.controlled_by, at=grade.controlled_at,
+                             today=ctx.today(), registration_id=reg.id)
+            raise _changed_grade(ctx, s, reg.candidate_number, reg.id, part_id, grade)
         if grade is None or grade.status != GradeStatus.MISMATCH:
             raise DomainError(f"Kandidat {reg.candidate_number} har ikke et avvik å løse")
         if chosen not in (grade.value, grade.control_value):
@@ -392,24 +469,28 @@ def resolve_mismatch(ctx: Context, exam_id: int, candidate: str | int, value: st
 
 
 def correct_grade(ctx: Context, exam_id: int, candidate: str | int, value: str, reason_code: str,
-                  note: str = "", part_id: int | None = None) -> ProtocolRow:
+                  note: str = "", part_id: int | None = None, *, seen=UNCHECKED) -> ProtocolRow:
     """Change a controlled (final) grade: needs a reason code; the old value
-    stays in history and the audit trail."""
+    stays in history and the audit trail. `seen`: the grade the desk showed."""
     if reason_code not in CORRECTION_REASONS:
         raise DomainError("Velg en årsakskode: " + ", ".join(f"{k} ({v})" for k, v in CORRECTION_REASONS.items()))
     with ctx.write() as s:
         exam = require(s, Exam, exam_id, "eksamen")
+        lock_candidate(s, exam_id, candidate)
         reg = _gradeable(s, exam_id, candidate)
         new_value = normalize_grade(value, _scale(s, exam, part_id))
         if part_id is None and reg.id in blocked_registration_ids(s, exam_id):
             raise DomainError(f"Kandidat {reg.candidate_number}: karakteren er sperret av en klage")
         grade = _current_grades_for(s, reg.id, part_id)
+        if is_checked(seen) and (grade.value if grade is not None else None) != seen:
+            raise _changed_grade(ctx, s, reg.candidate_number, reg.id, part_id, grade)
         if grade is None:
             raise DomainError(f"Kandidat {reg.candidate_number} har ingen karakter å korrigere")
         if grade.source == GradeSource.COMPUTED:
             raise DomainError("En beregnet karakter kan ikke overskrives; korriger delkarakteren")
         grade.is_current = False
         s.add(grade)
+        s.flush()  # the old row stops being current before the new one is (one current grade per part)
         replacement = Grade(registration_id=reg.id, part_id=part_id, value=new_value, status=GradeStatus.CONTROLLED,
                             source=GradeSource.ENTRY, control_value=new_value, entered_by=ctx.clerk, entered_at=ctx.now(),
                             controlled_by=ctx.clerk, controlled_at=ctx.now())
@@ -479,12 +560,22 @@ def publish(ctx: Context, exam_id: int, on_date: date | None = None) -> dict[str
     if refusal:
         raise DomainError(refusal)
     with ctx.write() as s:
-        exam = s.get(Exam, exam_id)
+        lock(s, Exam, exam_id)
+        exam = s.get(Exam, exam_id, populate_existing=True)
+        if exam.published_on is not None:  # another counter published meanwhile
+            by, at = last_change(s, "exam", exam_id, "published_on")
+            raise refuse(f"Sensuren for {exam_label(s, exam)}", f"kunngjort {exam.published_on:%d.%m.%Y}",
+                         current=exam.published_on, by=by, at=at, today=ctx.today())
         exam.published_on = on_date
         s.add(exam)
         audit.record(s, ctx, "exam", exam_id, "published_on", None, on_date, reason_code="publish")
         oral = is_oral_or_practical(exam.exam_form)
     return ctx.rules.publication_deadlines(on_date, oral_or_practical=oral)
+
+
+def exam_label(s: Session, exam: Exam) -> str:
+    course = s.get(Course, exam.course_id)
+    return f"{course.code} {exam.exam_form} {exam.exam_date:%d.%m.%Y}"
 
 
 def grading_summary(ctx: Context) -> dict[str, int]:

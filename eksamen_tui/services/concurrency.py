@@ -1,0 +1,151 @@
+"""Several counters on one database: what every write path shares.
+
+- `UNCHECKED`: the default of a service's `seen=` argument for callers that
+  are no clerk's screen (tests, scripts). Every desk passes what it showed:
+  the old value, or None for "empty".
+- `lock`: take the row lock on PostgreSQL (SELECT ... FOR UPDATE) before
+  reading what a write depends on, so two counters cannot both read "empty"
+  and both write. On SQLite a write transaction holds the database's write
+  lock for its whole length, which serialises the same way.
+- `refuse`: the refusal (ChangedMeanwhile) naming who changed it, to what,
+  and when: «Kandidat 2508 ble satt til C av kari kl. 10:41».
+- `change_marker` / `changed_entities`: the cheap change counter the desks
+  poll (the newest audit rows; every change is audited).
+"""
+from __future__ import annotations
+
+from contextlib import contextmanager
+from datetime import date, datetime
+from typing import Iterator
+
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+
+from eksamen_tui.db.engine import read_engine
+from eksamen_tui.db.models import AuditEntry
+from eksamen_tui.domain.errors import ChangedMeanwhile, DomainError
+
+
+class _Unchecked:
+    def __repr__(self) -> str:
+        return "UNCHECKED"
+
+
+UNCHECKED = _Unchecked()  # `seen=` not given: the caller shows no value to compare
+
+
+def is_checked(seen) -> bool:
+    return seen is not UNCHECKED
+
+
+def takes_row_locks(bind) -> bool:
+    """SQLite has no row locks (a write transaction owns the whole file)."""
+    return bind.get_bind().dialect.name != "sqlite" if hasattr(bind, "get_bind") else bind.dialect.name != "sqlite"
+
+
+def lock(session_or_conn, table, ids) -> None:
+    """SELECT ... FOR UPDATE the rows `ids` of `table` (PostgreSQL); the
+    statements after it in the transaction see the latest committed rows."""
+    if not takes_row_locks(session_or_conn):
+        return
+    ids = [ids] if isinstance(ids, int) else list(ids)
+    if not ids:
+        return
+    table = getattr(table, "__table__", table)
+    session_or_conn.execute(
+        select(table.c.id).where(table.c.id.in_(ids)).order_by(table.c.id).with_for_update())
+
+
+def last_change(session_or_conn, entity: str, entity_ids, field: str | None = None) -> tuple[str | None, datetime | None]:
+    """Who made the newest audited change to `entity` rows `entity_ids`, and when."""
+    ids = [entity_ids] if isinstance(entity_ids, int) else list(entity_ids)
+    if not ids:
+        return None, None
+    t = AuditEntry.__table__
+    query = select(t.c.clerk, t.c.at).where(t.c.entity == entity, t.c.entity_id.in_(ids))
+    if field is not None:
+        query = query.where(t.c.field == field)
+    row = session_or_conn.execute(query.order_by(t.c.id.desc()).limit(1)).first()
+    return (row.clerk, row.at) if row is not None else (None, None)
+
+
+def when_text(at: datetime | None, today: date | None = None) -> str:
+    if at is None:
+        return ""
+    if today is not None and at.date() != today:
+        return f" {at:%d.%m.%Y} kl. {at:%H:%M}"
+    return f" kl. {at:%H:%M}"
+
+
+def refuse(subject: str, what: str, *, current, by: str | None, at: datetime | None, today: date | None = None,
+           registration_id: int | None = None) -> ChangedMeanwhile:
+    """The refusal to raise: «{subject} ble {what} av {by} kl. HH:MM – ingenting er endret»."""
+    who = f" av {by}" if by else " av en annen saksbehandler"
+    message = f"{subject} ble {what}{who}{when_text(at, today)} – ingenting er endret"
+    return ChangedMeanwhile(message, current=current, by=by, at=at, registration_id=registration_id)
+
+
+@contextmanager
+def integrity_as_refusal(message: str) -> Iterator[None]:
+    """A unique constraint that fires (another counter won a race that the
+    locks did not cover) becomes a refusal in words, not a traceback."""
+    try:
+        yield
+    except IntegrityError as error:
+        raise ChangedMeanwhile(message) from error
+
+
+# --- the change counter the desks poll ------------------------------------------------
+
+# PostgreSQL hands out ids when a row is inserted, not when it is committed:
+# a slow transaction can commit an id below the newest one already seen. The
+# marker therefore also counts the rows in a window below the newest id, and
+# a desk asks for the changes in that window again.
+WINDOW = 500
+
+_AUDIT = AuditEntry.__table__
+
+
+def change_marker(ctx) -> tuple[int, int]:
+    """(newest audit id, audit rows in the window below it): changes when
+    any counter commits a change. Two indexed reads."""
+    with read_engine(ctx.engine).connect() as conn:
+        newest = conn.execute(select(func.max(_AUDIT.c.id))).scalar() or 0
+        count = conn.execute(select(func.count()).select_from(_AUDIT)
+                             .where(_AUDIT.c.id > newest - WINDOW)).scalar() or 0
+    return newest, count
+
+
+def changed_entities(ctx, since_id: int) -> dict[str, set[int]]:
+    """entity -> ids changed in audit rows after `since_id` - WINDOW."""
+    result: dict[str, set[int]] = {}
+    with read_engine(ctx.engine).connect() as conn:
+        for entity, entity_id in conn.execute(
+                select(_AUDIT.c.entity, _AUDIT.c.entity_id).where(_AUDIT.c.id > since_id - WINDOW)):
+            result.setdefault(entity, set()).add(entity_id)
+    return result
+
+
+def registrations_touched(ctx, exam_id: int, changed: dict[str, set[int]]) -> tuple[set[int], bool]:
+    """Which registrations of `exam_id` the audited changes `changed` touch
+    (their grades, state, cases), and whether the exam itself changed
+    (published, candidates imported): then a desk reloads everything."""
+    from eksamen_tui.db.models import Case, Grade, Registration
+
+    whole = exam_id in changed.get("exam", set())
+    reg, grade, case = Registration.__table__, Grade.__table__, Case.__table__
+    touched: set[int] = set()
+    with read_engine(ctx.engine).connect() as conn:
+        for entity, table, column in (("registration", reg, reg.c.id), ("grade", grade, grade.c.registration_id),
+                                      ("case", case, case.c.registration_id)):
+            ids = list(changed.get(entity, ()))
+            for start in range(0, len(ids), 5000):
+                query = select(column).where(table.c.id.in_(ids[start:start + 5000]))
+                if table is not reg:
+                    query = query.join(reg, reg.c.id == column)
+                touched.update(conn.execute(query.where(reg.c.exam_id == exam_id)).scalars())
+    return touched, whole
+
+
+__all__ = ["UNCHECKED", "ChangedMeanwhile", "DomainError", "change_marker", "changed_entities", "integrity_as_refusal",
+           "is_checked", "last_change", "lock", "refuse", "registrations_touched", "takes_row_locks", "when_text"]
