@@ -30,6 +30,10 @@ DESKS: dict[str, tuple[str, str, str]] = {
 }
 
 
+# Short names in the footer, so every desk key fits on one line.
+FOOTER_NAMES = {"papers": "Oppgaver", "appeals": "Klager", "commissions": "Kommisjoner"}
+
+
 def _screen_factory(target: str) -> Callable[[], Screen]:
     def build() -> Screen:
         module_name, class_name = target.split(":")
@@ -62,7 +66,8 @@ class EksamenApp(App):
     BINDINGS = [
         Binding("f1", "help", "Hjelp", id="app.help", tooltip="Vis tastene for dette skjermbildet"),
         *(
-            Binding(key, f"desk('{name}')", title, id=f"app.desk.{name}", tooltip=f"Gå til {title}")
+            Binding(key, f"desk('{name}')", FOOTER_NAMES.get(name, title), id=f"app.desk.{name}",
+                    tooltip=f"Gå til {title}")
             for name, (title, key, _) in DESKS.items()
         ),
         Binding("ctrl+q", "quit", "Avslutt", id="app.quit", tooltip="Avslutt eksamen-tui", priority=True),

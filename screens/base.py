@@ -33,7 +33,25 @@ class DeskScreen(Screen):
 
     _ready_done = False
 
+    # Layout classes by terminal size, for each desk's .tcss: `-narrow`
+    # below 100 columns (80×24: fewer columns, panels stacked), `-wide` from
+    # 140 (150×40: side panels beside the list), `-short` below 30 rows.
+    NARROW_BELOW, WIDE_FROM, SHORT_BELOW = 100, 140, 30
+
+    def _size_classes(self, width: int, height: int) -> None:
+        self.set_class(width < self.NARROW_BELOW, "-narrow")
+        self.set_class(width >= self.WIDE_FROM, "-wide")
+        self.set_class(height < self.SHORT_BELOW, "-short")
+
+    def on_resize(self, event) -> None:
+        self._size_classes(event.size.width, event.size.height)
+
     def on_mount(self) -> None:
+        from textual.widgets import Footer
+
+        self._size_classes(self.app.size.width, self.app.size.height)
+        for footer in self.query(Footer):
+            footer.compact = True  # more keys fit on one line
         if self.ready:
             self._become_ready()
 

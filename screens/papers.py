@@ -11,10 +11,14 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Checkbox, DataTable, Footer, Header, Input, Label, RadioButton, RadioSet, Static
+from textual.widgets import Checkbox, DataTable, Footer, Header, Input, Label, Select, Static
 
 from screens.base import DeskScreen
 from screens.widgets.exam_picker import ExamPicker
+
+def working_days(count: int) -> str:
+    return f"{count} virkedag" if count == 1 else f"{count} virkedager"
+
 
 STATE_TEXT = {
     "received": "mottatt", "late_received": "mottatt for sent", "missing_late": "MANGLER – frist ute",
@@ -53,6 +57,24 @@ class ReceiptDialog(ModalScreen[None]):
 
     def action_close(self) -> None:
         self.dismiss(None)
+
+
+class CheckItem(Checkbox):
+    """A checklist item whose state is a symbol, not a colour: ☑ ticked,
+    ☐ not ticked, – does not apply. Space ticks; Enter moves on (the form)."""
+
+    BINDINGS = [Binding("space", "toggle_button", "Kryss av/fjern", show=False, id="papers.check_item")]
+
+    @property
+    def _button(self):
+        from textual.content import Content
+
+        symbol = "–" if self.disabled else ("☑" if self.value else "☐")
+        return Content.styled(symbol, "bold" if self.value else "")
+
+
+# The form's fields in order, with the Alt+letter that jumps to each.
+FORM_FIELDS = (("delivered-by", "l"), ("format", "f"), ("copies", "k"), ("remark", "m"))
 
 
 class PapersScreen(DeskScreen):
@@ -95,16 +117,16 @@ mottaket. En sen levering registreres som sen, aldri avvist; en ny levering
                 yield DataTable(id="overview", cursor_type="row", zebra_stripes=True)
             with VerticalScroll(id="form"):
                 yield Static("Velg en eksamen: skriv emnekode over, eller Enter på en rad i oversikten.", id="exam-info")
+                yield Static("", id="result")
                 for number, (key, label) in enumerate(CHECKLIST_ITEMS.items(), start=1):
-                    yield Checkbox(f"{number}. {label}", id=f"check-{key}")
-                yield Label("Levert av (navn)")
+                    yield CheckItem(f"{number}  {label}", id=f"check-{key}")
+                yield Label("Levert av (navn) · Alt+L", classes="field-label")
                 yield Input(placeholder="Instituttets kontaktperson", id="delivered-by")
-                with RadioSet(id="format"):
-                    yield RadioButton("Papir", value=True, id="format-paper")
-                    yield RadioButton("PDF", id="format-pdf")
-                yield Label("Antall kopier")
+                yield Label("Format · Alt+F (P velger)", classes="field-label")
+                yield Select([("Papir", "paper"), ("PDF", "pdf")], value="paper", allow_blank=False, id="format")
+                yield Label("Antall kopier · Alt+K", classes="field-label")
                 yield Input(id="copies", type="integer")
-                yield Label("Merknad")
+                yield Label("Merknad · Alt+M (Enter her registrerer)", classes="field-label")
                 yield Input(id="remark", placeholder="Fri tekst (valgfritt)")
         yield Static("", id="message")
         yield Footer()
@@ -154,19 +176,22 @@ mottaket. En sen levering registreres som sen, aldri avvist; en ny levering
     def _overview_selected(self, event: DataTable.RowSelected) -> None:
         self.open_exam(int(event.row_key.value))
 
-    def open_exam(self, exam_id: int) -> None:
+    def open_exam(self, exam_id: int, announce: bool = True) -> None:
         from eksamen_tui.domain.paper_checklist import CHECKLIST_ITEMS
         from eksamen_tui.services.papers import paper_context
 
+        if exam_id != self.exam_id:
+            self.query_one("#result", Static).update("")  # a result stays until the clerk moves on
         self.exam_id = exam_id
         self.context = context = paper_context(self.ctx, exam_id)
         info = Text(context.label + "\n", style="bold")
         info.append(f"Kl. {context.start_time or '–'} · {context.campus or '–'} · rom: {context.rooms or '–'} · "
                     f"{context.registered} kandidater\n")
         if context.working_days_left >= 0:
-            info.append(f"Leveringsfrist {context.deadline:%d.%m.%Y} – {context.working_days_left} virkedager igjen\n")
+            info.append(f"Leveringsfrist {context.deadline:%d.%m.%Y} – {working_days(context.working_days_left)} "
+                        "igjen\n")
         else:
-            info.append(f"Leveringsfrist {context.deadline:%d.%m.%Y} – {-context.working_days_left} virkedager "
+            info.append(f"Leveringsfrist {context.deadline:%d.%m.%Y} – {working_days(-context.working_days_left)} "
                         "FOR SENT (registreres som for sen)\n", style="bold red")
         if context.is_past:
             info.append("Eksamenen er allerede holdt – mottak kan ikke registreres.\n", style="bold red")
@@ -181,6 +206,7 @@ mottaket. En sen levering registreres som sen, aldri avvist; en ny levering
             applies = context.needs.applies(key)
             box.disabled = not applies
             box.value = bool(previous.get(key)) if applies else False
+            box.can_focus = applies  # Tab and Enter pass over items that do not apply
             label = box.label.plain.split(" (ikke aktuelt")[0].split(" (beregnet")[0]
             if key in ("both_language_forms", "electronic_copy"):
                 label += " (beregnet: gjelder)" if applies else " (ikke aktuelt)"
@@ -188,13 +214,21 @@ mottaket. En sen levering registreres som sen, aldri avvist; en ny levering
         self.query_one("#copies", Input).value = str(context.default_copies)
         self.query_one("#delivered-by", Input).value = ""
         self.query_one("#remark", Input).value = ""
+        self.query_one("#format", Select).value = "paper"
         self.query_one("#picker").display = False
-        self.query_one("#check-cover_page_signed", Checkbox).focus()
-        self.show_opened_exam(context.label, "Kryss av sjekklisten (1–9), fyll ut «Levert av» og trykk Ctrl+R.")
+        self.add_class("-exam-open")
+        next(box for box in self.query(CheckItem) if box.can_focus).focus()
+        if announce:
+            self.show_opened_exam(context.label, f"Kryss av sjekklisten (1–{len(CHECKLIST_ITEMS)}, mellomrom), "
+                                  "Enter går til neste felt, Alt+L til «Levert av»; Ctrl+R registrerer.")
+        else:
+            self.sub_title = context.label
         self.refresh_bindings()
 
     # --- actions ------------------------------------------------------------------
     def check_action(self, action: str, parameters: tuple) -> bool | None:
+        if action in ("overview", "receipt") and self._in_form():
+            return False  # a letter typed in the form is never a desk shortcut
         if action in ("register", "toggle", "receipt"):
             return self.exam_id is not None or None
         return True
@@ -220,7 +254,7 @@ mottaket. En sen levering registreres som sen, aldri avvist; en ny levering
             delivery = register_delivery(
                 self.ctx, self.exam_id, checklist=checklist,
                 delivered_by=self.query_one("#delivered-by", Input).value,
-                delivery_format="pdf" if self.query_one("#format-pdf", RadioButton).value else "paper",
+                delivery_format=self.query_one("#format", Select).value,
                 copies=copies_text or None,
                 remark=self.query_one("#remark", Input).value,
             )
@@ -229,13 +263,15 @@ mottaket. En sen levering registreres som sen, aldri avvist; en ny levering
             return
         context = paper_context(self.ctx, self.exam_id)
         missing = missing_items(json.loads(delivery.checklist), context.needs)
-        message = f"Registrert {delivery.received_at:%d.%m.%Y %H:%M}"
+        message = f"✔ Registrert {delivery.received_at:%d.%m.%Y %H:%M} av {delivery.delivered_by}"
         if delivery.is_late:
             message += " – FOR SENT (frist " + f"{delivery.deadline:%d.%m.%Y})"
         if missing:
-            message += f" – sjekklisten er ufullstendig ({len(missing)} punkt mangler)"
-        self._say(message, error=delivery.is_late or bool(missing))
-        self.open_exam(self.exam_id)
+            message += f" – sjekklisten er ufullstendig ({len(missing)} {'punkt mangler' if len(missing) == 1 else 'punkter mangler'})"
+        self.open_exam(self.exam_id, announce=False)
+        self.query_one("#result", Static).update(Text(message, style="bold red" if delivery.is_late or missing
+                                                      else "bold green"))
+        self._say(message + ". Neste: / søker en ny eksamen.", error=delivery.is_late or bool(missing))
         self.load_overview()
         self.app.push_screen(ReceiptDialog(self.exam_id, delivery.id, receipt_lines(context, delivery)))
 
@@ -254,4 +290,62 @@ mottaket. En sen levering registreres som sen, aldri avvist; en ny levering
         picker.focus_input()
 
     def action_overview(self) -> None:
+        self.remove_class("-exam-open")  # a narrow desk shows the overview in the form's place
         self.query_one("#overview", DataTable).focus()
+
+    # --- the form by keys ---------------------------------------------------------
+    def _in_form(self) -> bool:
+        focused = self.focused
+        return focused is not None and (focused.id == "form" or any(a.id == "form" for a in focused.ancestors))
+
+    def _form_order(self) -> list:
+        boxes = [box for box in self.query(CheckItem) if box.can_focus]
+        return boxes + [self.query_one(f"#{name}") for name, _ in FORM_FIELDS]
+
+    def on_key(self, event) -> None:
+        if self.exam_id is None:
+            return
+        focused = self.focused
+        if event.key.startswith("alt+") and len(event.key) == 5:
+            target = next((name for name, letter in FORM_FIELDS if letter == event.key[-1]), None)
+            if target is not None:
+                self.query_one(f"#{target}").focus()
+                event.stop()
+                event.prevent_default()
+            return
+        if not self._in_form():
+            return
+        order = self._form_order()
+        if event.key == "escape":
+            # Esc leaves the field; a second Esc leaves the form for the search
+            event.stop()
+            event.prevent_default()
+            if focused.id == "form":
+                self.action_search()
+                self._say("Skjemaet er forlatt (ingenting er endret). Skriv emnekode, eller Alt+L tilbake.")
+            else:
+                self.query_one("#form").focus()
+                self._say("Ute av feltet. Esc igjen forlater skjemaet; Enter eller Alt+L går tilbake.")
+            return
+        if event.key == "enter" and (focused in order or focused.id == "form"):
+            event.stop()
+            event.prevent_default()
+            if focused.id == "form":
+                order[0].focus()
+            elif focused is order[-1]:
+                self.action_register()
+            else:
+                order[order.index(focused) + 1].focus()
+            return
+        if isinstance(focused, Select) and event.character and event.character.lower() == "p":
+            focused.value = "pdf" if focused.value == "paper" else "paper"
+            event.stop()
+            event.prevent_default()
+            return
+        if (isinstance(focused, (Checkbox, Select)) or focused.id == "form") and event.character \
+                and event.character.isalpha():
+            # letters on the checklist are no desk shortcuts: say where typing goes
+            event.stop()
+            event.prevent_default()
+            self._say(f"«{event.character}» gjør ingenting i sjekklisten: Alt+L går til «Levert av», "
+                      "Esc forlater skjemaet.", error=True)

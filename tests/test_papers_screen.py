@@ -119,3 +119,47 @@ async def test_unknown_course_code_and_past_exam(ctx):
         await settle(app, pilot)
         assert "allerede holdt; oppgaven kan ikke registreres" in screen_text(app)
     assert deliveries(ctx, 1) == []
+
+
+async def test_the_form_is_driven_by_keys(ctx):
+    """Enter moves on and registers at the last field; Alt+letter jumps to a
+    field; letters on the checklist are no desk shortcuts; Esc leaves the
+    field, then the form; the result stays after the receipt is closed."""
+    exam = add_exam(ctx, code="TDT4120", exam_date=date(2026, 12, 4), candidates=10)
+    app = EksamenApp(ctx=ctx)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("f3")
+        await settle(app, pilot)
+        await find(app, pilot, "tdt4120")
+        assert app.focused.id == "check-cover_page_signed"
+        text = screen_text(app)
+        assert "☐ 1  Standard forside" in text and "4 virkedager igjen" in text
+        await pilot.press("1", "enter")  # ticked; Enter moves on, it does not tick
+        assert app.focused.id == "check-pages_numbered"
+        assert "☑ 1  Standard forside" in screen_text(app)
+        await pilot.press("o", "k")  # desk letters do nothing on the checklist
+        await pilot.pause()
+        assert app.focused.id == "check-pages_numbered" and type(app.screen).__name__ == "PapersScreen"
+        assert "gjør ingenting i sjekklisten" in screen_text(app)
+        await pilot.press("alt+l")
+        assert app.focused.id == "delivered-by"
+        await pilot.press(*"Ola Nordmann", "enter")  # «o» and «k» are letters of a name here
+        assert app.focused.id == "format"
+        await pilot.press("p", "enter")
+        assert app.focused.id == "copies"
+        await pilot.press("escape")  # out of the field …
+        assert app.focused.id == "form"
+        await pilot.press("enter")  # … and back in at the top
+        assert app.focused.id == "check-cover_page_signed"
+        await pilot.press("alt+m", *"rettet", "enter")  # Enter in the last field registers
+        await settle(app, pilot)
+        assert type(app.screen).__name__ == "ReceiptDialog"
+        await pilot.press("escape")
+        await settle(app, pilot)
+        assert "✔ Registrert" in screen_text(app) and "av Ola Nordmann" in screen_text(app)
+        (delivery,) = deliveries(ctx, exam.id)
+        assert (delivery.delivered_by, delivery.delivery_format, delivery.remark) == ("Ola Nordmann", "pdf", "rettet")
+        await pilot.press("escape", "escape")  # out of the field, out of the form: to the search
+        assert app.focused.has_class("picker-input")
+        assert "✔ Registrert" in screen_text(app)  # the result stays until another exam is opened
