@@ -249,7 +249,9 @@ dokumentasjon innen fristen.
     def action_rest_attended(self) -> None:
         from eksamen_tui.services.attendance import mark_unmarked_attended
 
-        changes = mark_unmarked_attended(self.ctx, self.exam_id)
+        changes = self._call(mark_unmarked_attended, self.ctx, self.exam_id)
+        if changes is REFUSED:
+            return
         with self.app.batch_update():
             for change in changes:
                 self._apply_change(change)

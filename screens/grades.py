@@ -127,25 +127,23 @@ protokoll (.xlsx).
         self.refresh_bindings()
 
     def _cells(self, row) -> tuple:
-        grade = row.grade or ""
-        if self.control_mode and row.status == ProtocolStatus.ENTERED:
-            grade = "•"  # hidden in control entry
-        status = STATUS_LABELS[row.status]
-        style = ("bold red" if row.status in (ProtocolStatus.MISMATCH, ProtocolStatus.BLOCKED)
-                 else ("green" if row.status == ProtocolStatus.CONTROLLED else ""))
-        if row.status == ProtocolStatus.MISMATCH:
-            status = f"AVVIK ({row.grade} / {row.control_value})"
-            grade = "?" if self.control_mode else grade
+        from eksamen_tui.services.grades import blind_row
+
+        shown = blind_row(row) if self.control_mode else row  # control entry: the first value stays hidden
+        grade = shown.grade or ("•" if shown.status == ProtocolStatus.ENTERED else "")
+        status = STATUS_LABELS[shown.status]
+        style = ("bold red" if shown.status in (ProtocolStatus.MISMATCH, ProtocolStatus.BLOCKED)
+                 else ("green" if shown.status == ProtocolStatus.CONTROLLED else ""))
+        if shown.status == ProtocolStatus.MISMATCH:
+            status = f"AVVIK ({shown.grade} / {shown.control_value})" if shown.grade else "AVVIK"
+            grade = grade or "?"
         return (str(row.candidate_number), grade, Text(status, style=style))
 
     def _show_info(self) -> None:
+        from eksamen_tui.services.grades import grading_deadline_text
+
         info = self.info
-        today = self.ctx.today()
-        days_left = self.ctx.rules.calendar.working_days_between(today, info.grading_deadline)
-        deadline = (f"sensurfrist {info.grading_deadline:%d.%m.%Y} ("
-                    + (f"{days_left} virkedager igjen" if days_left >= 0 else f"{-days_left} virkedager over fristen")
-                    + ")")
-        published = f" · kunngjort {info.published_on:%d.%m.%Y}" if info.published_on else " · ikke kunngjort"
+        deadline, overdue = grading_deadline_text(self.ctx, info)
         mode = "KONTROLLFØRING – første verdi skjult" if self.control_mode else "Førstegangsføring"
         parts = ""
         if info.parts:
@@ -155,7 +153,7 @@ protokoll (.xlsx).
         scale = "A–F" if info.scale.value == "letter" else "bestått (+) / ikke bestått (−)"
         self.query_one("#protocol-info", Static).update(Text.assemble(
             (info.title, "bold"), f" · skala {scale}", parts, "\n",
-            (deadline, "bold red" if days_left < 0 else ""), published, "\n",
+            (deadline, "bold red" if overdue else ""), "\n",
             (mode, "bold reverse" if self.control_mode else "bold"),
         ))
 
@@ -171,6 +169,10 @@ protokoll (.xlsx).
             (f"Avvik:        {progress.mismatches:>5}\n", "bold red" if progress.mismatches else ""),
             f"Sperret:      {progress.blocked:>5}\n",
         ))
+        if self.control_mode:  # the distribution of first values is not shown while they are controlled
+            self.query_one("#chart", Static).update(Text.assemble(("Fordeling\n", "bold"),
+                                                                  "skjult under kontrollføring"))
+            return
         top = max(progress.distribution.values() or [0]) or 1
         chart = Text("Fordeling\n", style="bold")
         for grade, count in progress.distribution.items():
@@ -284,7 +286,8 @@ protokoll (.xlsx).
                                        if row.status == ProtocolStatus.MISMATCH else GradeStatus.PROVISIONAL)
                 new_row, computed = result.row, result.computed
                 message = (f"Kandidat {row.candidate_number}: kontrollert {value}" if result.matched
-                           else f"Kandidat {row.candidate_number}: AVVIK – først {new_row.grade}, kontroll {value}")
+                           else f"Kandidat {row.candidate_number}: AVVIK – kontroll {value} er ulik første føring; "
+                           "løs med L etter kontrollrunden")
                 self._undo.clear()  # control entries are corrected with L, not undone
             else:
                 entry = enter_grade(self.ctx, self.exam_id, row.candidate_number, value, self.part_id,
@@ -378,9 +381,20 @@ protokoll (.xlsx).
         self._show_progress()
         self._say("Samlet karakter: beregnes fra delene")
 
+    def _refuse_in_control_mode(self, what: str) -> bool:
+        """Correcting or resolving shows the first value: not in control entry."""
+        if self.control_mode:
+            self.take_number()  # the typed number went with the refused key
+            self._say(f"Kontrollføring: første verdi vises ikke – slå av kontrollføring med K for å {what}",
+                      error=True)
+        return self.control_mode
+
     def action_resolve(self) -> None:
         from eksamen_tui.services.grades import MISMATCH_REASONS, resolve_mismatch
         from screens.dialogs import FieldError, FormDialog, FormField
+
+        if self._refuse_in_control_mode("løse avvik"):
+            return
 
         registration_id = self.target_registration()
         if registration_id is None:
@@ -435,6 +449,9 @@ protokoll (.xlsx).
         from eksamen_tui.domain.scales import grades_of
         from eksamen_tui.services.grades import CORRECTION_REASONS, correct_grade
         from screens.dialogs import FieldError, FormDialog, FormField
+
+        if self._refuse_in_control_mode("rette"):
+            return
 
         registration_id = self.target_registration()
         if registration_id is None:

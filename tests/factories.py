@@ -17,6 +17,14 @@ def make_context(tmp_path: Path, *, today: date = TODAY, clerk: str = "testbruke
     return ctx
 
 
+def as_clerk(ctx: Context, clerk: str = "kontrollør") -> Context:
+    """The same database and clock with another clerk at the counter (the
+    control of a grade is by another clerk than its first entry)."""
+    from dataclasses import replace
+
+    return replace(ctx, clerk=clerk)
+
+
 def add_exam(
     ctx: Context,
     *,

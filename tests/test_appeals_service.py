@@ -12,7 +12,7 @@ from eksamen_tui.domain.vocabulary import CommissionKind, GradeSource, ProtocolS
 from eksamen_tui.services import appeals
 from eksamen_tui.services.attendance import mark_unmarked_attended
 from eksamen_tui.services.grades import control_grade, enter_grade, protocol, publish
-from tests.factories import add_exam
+from tests.factories import add_exam, as_clerk
 
 
 def graded_exam(ctx, *, code="TDT4100", exam_date=date(2026, 4, 1), published=date(2026, 4, 23),
@@ -22,7 +22,7 @@ def graded_exam(ctx, *, code="TDT4100", exam_date=date(2026, 4, 1), published=da
     mark_unmarked_attended(ctx, exam.id)
     for number, grade in enumerate(grades, start=101):
         enter_grade(ctx, exam.id, number, grade)
-        control_grade(ctx, exam.id, number, grade)
+        control_grade(as_clerk(ctx), exam.id, number, grade)
     publish(ctx, exam.id, published)
     return exam
 

@@ -21,7 +21,7 @@ from eksamen_tui.domain.vocabulary import CommissionKind
 from eksamen_tui.services import appeals, attendance, grades, papers
 from eksamen_tui.services.commission_forms import export_directory, export_forms
 from eksamen_tui.services.protocol_export import export_protocol
-from tests.factories import add_exam
+from tests.factories import add_exam, as_clerk
 
 EXAM_DATE = date(2026, 10, 27)
 PUBLISHED = date(2026, 11, 13)
@@ -57,7 +57,7 @@ def printable_exam(ctx, *, candidates: int = 50, code: str = "DAT200", withdrawn
     _commission(ctx, exam.id, CommissionKind.APPEAL, [("Nina Klage", False), ("Per Ekstern", True)])
     for index in range(candidates):
         grades.enter_grade(ctx, exam.id, 101 + index, GRADES[index % 6])
-        grades.control_grade(ctx, exam.id, 101 + index, GRADES[index % 6])
+        grades.control_grade(as_clerk(ctx), exam.id, 101 + index, GRADES[index % 6])
     grades.correct_grade(ctx, exam.id, 101, "B", "typo")
     grades.publish(ctx, exam.id, PUBLISHED)
     with ctx.read() as s:

@@ -10,7 +10,7 @@ from eksamen_tui.db.models import Grade, Registration, Student
 from eksamen_tui.domain.attendance import AttendanceState as S
 from eksamen_tui.domain.vocabulary import GradeSource, GradeStatus
 from eksamen_tui.services.attendance import mark_unmarked_attended, set_state
-from tests.factories import add_exam
+from tests.factories import add_exam, as_clerk
 from tests.screen_text import open_exam_on_desk, screen_text
 
 DAY = date(2026, 11, 12)
@@ -36,7 +36,8 @@ async def test_100_candidates_one_key_each_then_control_with_two_mismatches(ctx)
         result = stored(ctx, exam.id)
         assert [result[201 + i][0] for i in range(100)] == [g.upper() for g in grades]
         assert "100 / 100" in screen_text(app)
-        # control entry: the first values are hidden, two deliberate mismatches
+        # control entry by another clerk: the first values are hidden, two deliberate mismatches
+        app.ctx = as_clerk(ctx)
         await pilot.press("k")
         assert "KONTROLLFØRING" in screen_text(app)
         control = list(grades)
@@ -48,7 +49,8 @@ async def test_100_candidates_one_key_each_then_control_with_two_mismatches(ctx)
         assert sum(1 for v, st in result.values() if st == GradeStatus.CONTROLLED) == 98
         assert {n for n, (v, st) in result.items() if st == GradeStatus.MISMATCH} == {211, 258}
         assert re.search(r"Avvik:\s+2\b", screen_text(app))
-        # resolve both: jump to the number, L; choose the right value and a reason code in the form
+        # resolve both (out of control entry): jump to the number, L; choose the right value and a reason code
+        await pilot.press("k")
         for number, index in ((211, 10), (258, 57)):
             await pilot.press(*str(number), "l")
             await pilot.pause()
@@ -80,6 +82,7 @@ async def test_no_name_or_student_number_in_any_frame(ctx):
         await pilot.press(*"112", "a")  # a no-show: refused, naming the number only
         frames.append(screen_text(app))
         assert "Kandidat 112" in frames[-1] and "ikke møtt" in frames[-1]
+        app.ctx = as_clerk(ctx)
         await pilot.press("k", "home", "a", "c")
         frames.append(screen_text(app))
         await pilot.press("f1")
@@ -117,7 +120,7 @@ async def test_keys_typed_after_a_refused_dialog_never_reach_the_desk(ctx):
     exam = add_exam(ctx, code="TMA4240", exam_date=DAY, candidates=3, first_candidate=201)
     mark_unmarked_attended(ctx, exam.id)
     enter_grade(ctx, exam.id, 202, "C")
-    control_grade(ctx, exam.id, 202, "E")
+    control_grade(as_clerk(ctx), exam.id, 202, "E")
     before = stored(ctx, exam.id)
     with ctx.read() as s:
         audit_rows = len(s.exec(select(AuditEntry)).all())
@@ -155,7 +158,9 @@ async def test_publish_refusal_says_why_before_any_question(ctx):
         assert type(app.screen).__name__ == "GradesScreen"  # no question asked
         assert "Kan ikke kunngjøre: 2 kandidater mangler kontrollert karakter (1 uten karakter, 1 ukontrollert" \
             in screen_text(app)
-        await pilot.press("minus", "k", "home", "plus", "minus")
+        await pilot.press("minus")
+        app.ctx = as_clerk(ctx)  # the control by another clerk
+        await pilot.press("k", "home", "plus", "minus")
         await pilot.press("p")
         await pilot.pause()
         assert type(app.screen).__name__ == "ConfirmDialog"

@@ -11,7 +11,7 @@ from eksamen_tui.domain.errors import DomainError, ValidationError
 from eksamen_tui.domain.vocabulary import CommissionKind, ProtocolStatus
 from eksamen_tui.services import grades as svc
 from eksamen_tui.services.attendance import mark_unmarked_attended, set_state
-from tests.factories import add_exam
+from tests.factories import add_exam, as_clerk
 
 DAY = date(2026, 11, 12)
 
@@ -34,8 +34,8 @@ def test_protocol_lists_only_attended_in_order_without_names(ctx, exam):
 def test_entry_then_control_match_and_mismatch(ctx, exam):
     svc.enter_grade(ctx, exam.id, 101, "B")
     svc.enter_grade(ctx, exam.id, "102", "c")
-    assert svc.control_grade(ctx, exam.id, 101, "B").matched
-    result = svc.control_grade(ctx, exam.id, 102, "D")
+    assert svc.control_grade(as_clerk(ctx), exam.id, 101, "B").matched
+    result = svc.control_grade(as_clerk(ctx), exam.id, 102, "D")
     assert not result.matched and result.row.status == ProtocolStatus.MISMATCH
     with pytest.raises(DomainError):
         svc.resolve_mismatch(ctx, exam.id, 102, "D", "")  # a reason is required
@@ -88,7 +88,7 @@ def test_undo_of_first_entry_and_of_a_change(ctx, exam):
 
 def test_controlled_grade_changes_only_with_a_reason_code(ctx, exam):
     svc.enter_grade(ctx, exam.id, 103, "C")
-    svc.control_grade(ctx, exam.id, 103, "C")
+    svc.control_grade(as_clerk(ctx), exam.id, 103, "C")
     with pytest.raises(DomainError):
         svc.enter_grade(ctx, exam.id, 103, "B")
     with pytest.raises(DomainError):
@@ -119,8 +119,8 @@ def test_part_grades_compute_the_course_grade(ctx):
     assert svc.enter_grade(ctx, exam.id, 103, "C", written).computed.grade == "C"  # 3.3 -> C
     # the computed grade becomes controlled when its parts are
     for number, (p, w) in {101: ("A", "C")}.items():
-        svc.control_grade(ctx, exam.id, number, p, project)
-        svc.control_grade(ctx, exam.id, number, w, written)
+        svc.control_grade(as_clerk(ctx), exam.id, number, p, project)
+        svc.control_grade(as_clerk(ctx), exam.id, number, w, written)
     rows = {r.candidate_number: r for r in svc.protocol(ctx, exam.id)}
     assert rows[101].grade == "B" and rows[101].status == ProtocolStatus.COMPUTED
     with pytest.raises(DomainError):
@@ -132,7 +132,7 @@ def test_part_grades_compute_the_course_grade(ctx):
 
 def test_grade_blocked_by_an_open_appeal(ctx, exam):
     svc.enter_grade(ctx, exam.id, 104, "D")
-    svc.control_grade(ctx, exam.id, 104, "D")
+    svc.control_grade(as_clerk(ctx), exam.id, 104, "D")
     with ctx.write() as s:
         reg = s.exec(select(Registration).where(Registration.exam_id == exam.id, Registration.candidate_number == 104)).one()
         s.add(Case(registration_id=reg.id, case_type="grade_appeal", received_on=date(2026, 11, 20)))
@@ -145,13 +145,13 @@ def test_grade_blocked_by_an_open_appeal(ctx, exam):
 def test_publish_needs_every_grade_controlled_and_gives_deadlines(ctx, exam):
     for number, grade in ((101, "A"), (102, "B"), (103, "C")):
         svc.enter_grade(ctx, exam.id, number, grade)
-        svc.control_grade(ctx, exam.id, number, grade)
+        svc.control_grade(as_clerk(ctx), exam.id, number, grade)
     with pytest.raises(DomainError) as caught:
         svc.publish(ctx, exam.id, date(2026, 11, 23))
     assert "1 kandidat mangler kontrollert karakter (1 uten karakter; f.eks. kandidat 104)" in str(caught.value)
     assert svc.publish_refusal(ctx, exam.id) == str(caught.value)
     svc.enter_grade(ctx, exam.id, 104, "E")
-    svc.control_grade(ctx, exam.id, 104, "E")
+    svc.control_grade(as_clerk(ctx), exam.id, 104, "E")
     deadlines = svc.publish(ctx, exam.id, date(2026, 11, 23))
     assert deadlines["explanation_request"] == date(2026, 11, 30)
     assert deadlines["appeal"] == date(2026, 12, 14)
@@ -164,7 +164,7 @@ def test_protocol_export_content(ctx, exam, tmp_path):
     from eksamen_tui.services.protocol_export import export_protocol
 
     svc.enter_grade(ctx, exam.id, 101, "A")
-    svc.control_grade(ctx, exam.id, 101, "A")
+    svc.control_grade(as_clerk(ctx), exam.id, 101, "A")
     with ctx.write() as s:
         commission = Commission(exam_id=exam.id, kind=CommissionKind.ORDINARY)
         s.add(commission)

@@ -82,13 +82,13 @@ def test_a_raced_control_pass_is_applied_once(ctx, exam):
 def test_correction_and_mismatch_resolution_check_what_was_shown(ctx, exam):
     kari = as_clerk(ctx, "kari")
     grades.enter_grade(ctx, exam.id, 2508, "C", seen=None)
-    grades.control_grade(ctx, exam.id, 2508, "C", seen="C")
+    grades.control_grade(as_clerk(ctx, "ola"), exam.id, 2508, "C", seen="C")  # four eyes
     grades.correct_grade(kari, exam.id, 2508, "B", "typo", seen="C")
     with pytest.raises(ChangedMeanwhile, match=r"Kandidat 2508 ble kontrollert \(B\) av kari"):
         grades.correct_grade(ctx, exam.id, 2508, "A", "typo", seen="C")
     assert [(r.value, r.is_current) for r in grade_rows(ctx, exam.id)] == [("C", False), ("B", True)]
     grades.enter_grade(ctx, exam.id, 2509, "C", seen=None)
-    grades.control_grade(ctx, exam.id, 2509, "D", seen="C")
+    grades.control_grade(as_clerk(ctx, "ola"), exam.id, 2509, "D", seen="C")
     grades.resolve_mismatch(kari, exam.id, 2509, "D", "sjekket", seen="C")
     with pytest.raises(ChangedMeanwhile, match=r"Avviket for kandidat 2509 ble løst \(D\) av kari"):
         grades.resolve_mismatch(ctx, exam.id, 2509, "C", "sjekket", seen="C")
@@ -98,7 +98,7 @@ def test_publish_raced_is_refused_naming_who(ctx, exam):
     kari = as_clerk(ctx, "kari")
     for number in range(2508, 2512):
         grades.enter_grade(ctx, exam.id, number, "C", seen=None)
-        grades.control_grade(ctx, exam.id, number, "C", seen="C")
+        grades.control_grade(as_clerk(ctx, "ola"), exam.id, number, "C", seen="C")
     grades.publish(kari, exam.id, DAY)
     with pytest.raises(Exception, match="kunngjort"):
         grades.publish(ctx, exam.id, DAY)

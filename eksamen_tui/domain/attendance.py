@@ -53,6 +53,22 @@ PRESENT_STATES = frozenset(
 )
 
 
+# States only known once the exam has been held: everything but a
+# withdrawal before the exam (and the unmarked start).
+AFTER_EXAM_STATES = frozenset(set(AttendanceState) - {AttendanceState.REGISTERED, AttendanceState.WITHDRAWN})
+
+
+def check_state_allowed(state: AttendanceState, *, exam_date, today) -> None:
+    """Attendance (møtt, ikke møtt, trekk under eksamen, blankt, gyldig
+    fravær) can be recorded only on or after the exam day; a DomainError
+    saying why otherwise. Withdrawals before the exam: `check_withdrawal_date`."""
+    from eksamen_tui.domain.errors import DomainError
+
+    if state in AFTER_EXAM_STATES and today < exam_date:
+        raise DomainError(f"«{state.label}» kan først føres på eksamensdagen {exam_date:%d.%m.%Y} "
+                          f"(i dag er {today:%d.%m.%Y}); før eksamen er bare trekk før eksamen mulig")
+
+
 def counts_as_attempt(state: AttendanceState, *, withdrawn_in_time: bool = True) -> bool:
     """Whether a registration in `state` uses one of the student's attempts.
 

@@ -91,14 +91,22 @@ class Rules:
         return extended_to if extended_to is not None else self.grading(exam_date, thesis=thesis)
 
     def publication(self, exam_date: date, *, thesis: bool = False, grading_extended_to: date | None = None) -> date:
-        """The planned publication day. After an extended grading deadline it
-        keeps the profile's distance from the grading deadline (NHH: grading
-        day 20, publication day 21), and is never earlier than planned."""
+        """The planned publication day, never before the grading deadline in
+        force (an NTNU exam in late November or before Easter gets extra
+        grading days that a fixed "21 days" would cut off). A profile without
+        a publication rule of its own publishes on the grading deadline.
+        After an extended grading deadline it keeps the profile's distance
+        from the grading deadline (NHH: grading day 20, publication day 21),
+        and is never earlier than planned."""
         p = self.profile
-        regular = self.after(exam_date, p.publication_days_after)
+        grading = self.effective_grading(exam_date, thesis=thesis, extended_to=grading_extended_to)
+        if p.publication_days_after is None:
+            return grading
+        regular = max(self.after(exam_date, p.publication_days_after), self.grading(exam_date, thesis=thesis))
         if grading_extended_to is None:
             return regular
-        return max(regular, self.after(grading_extended_to, max(p.publication_days_after - p.grading_days_after, 0)))
+        return max(regular, grading,
+                   self.after(grading_extended_to, max(p.publication_days_after - p.grading_days_after, 0)))
 
     def exam_deadlines(self, exam_date: date, *, thesis: bool = False,
                        grading_extended_to: date | None = None) -> dict[str, date]:
@@ -157,6 +165,11 @@ class Rules:
             "appeal": self.appeal(published_on),
             "appeal_send": self.appeal_send(published_on),
         }
+
+
+def working_days_text(count: int) -> str:
+    """«1 virkedag», «3 virkedager»."""
+    return f"{count} virkedag" if count == 1 else f"{count} virkedager"
 
 
 def _spans_christmas(start: date, end: date) -> bool:

@@ -3,7 +3,7 @@ withdrawal in year 1, a 0th attempt. Checked against the exam and today
 before anything is written; the message says what and why."""
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 
 from eksamen_tui.domain.errors import ValidationError
 from eksamen_tui.domain.parsing import check_date_range, parse_number
@@ -42,17 +42,23 @@ def check_received_date(received_on: date, *, today: date, published_on: date | 
                              not_before_what="eksamensdagen")
 
 
-def check_withdrawal_date(withdrawn_on: date, *, exam_date: date, today: date) -> date:
-    """A withdrawal before the exam: on or before the exam day, not in the
-    future, and not absurdly long before the exam."""
+def check_withdrawal_date(withdrawn_on: date, *, exam_date: date, today: date, exam_start: time | None = None,
+                          now: datetime | None = None) -> date:
+    """A withdrawal before the exam: before the exam (on the exam day only
+    while it has not started, recorded that same morning), not in the
+    future, and not absurdly long before the exam. Later is «trekk under
+    eksamen» or «ikke møtt»."""
     check_date_range(withdrawn_on, what="trekkdatoen")
     if withdrawn_on > today:
         raise ValidationError(f"Trekkdatoen {withdrawn_on:%d.%m.%Y} er i fremtiden (i dag er {today:%d.%m.%Y})",
                               field="trekkdatoen")
-    if withdrawn_on > exam_date:
-        raise ValidationError(f"Trekk før eksamen må skje senest eksamensdagen {exam_date:%d.%m.%Y}, ikke "
-                              f"{withdrawn_on:%d.%m.%Y} (senere er trekk under eksamen eller ikke møtt)",
-                              field="trekkdatoen")
+    started = withdrawn_on > exam_date or (
+        withdrawn_on == exam_date
+        and (exam_start is None or now is None or now.date() != exam_date or now.time() >= exam_start))
+    if started:
+        when = f"{exam_date:%d.%m.%Y}" + (f" kl. {exam_start:%H:%M}" if exam_start else "")
+        raise ValidationError(f"Trekk før eksamen må skje før eksamen ({when}), ikke {withdrawn_on:%d.%m.%Y}: "
+                              "senere er det trekk under eksamen (t) eller ikke møtt (i)", field="trekkdatoen")
     earliest = exam_date - timedelta(days=WITHDRAWAL_DAYS_BEFORE_EXAM)
     if withdrawn_on < earliest:
         raise ValidationError(f"Trekkdatoen {withdrawn_on:%d.%m.%Y} er mer enn ett år før eksamen "

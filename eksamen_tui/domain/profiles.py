@@ -12,6 +12,9 @@ from eksamen_tui.domain.errors import ValidationError
 # more than a year of any of them is a typo, and would run dates off the calendar.
 MAX_SETTING = 366
 
+# Settings that may also be None ("no rule of its own").
+OPTIONAL_SETTINGS = frozenset({"publication_days_after"})
+
 
 @dataclass(frozen=True)
 class Profile:
@@ -32,7 +35,9 @@ class Profile:
     grading_add_movable_holidays: bool = False  # NTNU
     grading_christmas_extra_days: int = 0  # NTNU: 10
     thesis_grading_months: int = 3
-    publication_days_after: int = 21
+    # None: no publication rule of its own; grades are due for publication on
+    # the grading deadline. Never before the grading deadline either way.
+    publication_days_after: int | None = None
     # After publication
     explanation_request_days_after_publication: int = 7
     explanation_given_days_after_request: int = 14
@@ -41,6 +46,7 @@ class Profile:
     appeal_grading_days_after_sent: int = 20
     # Other rules
     max_attempts: int = 3
+    control_by_other_clerk: bool = True  # four eyes: the control of a grade is not by its first entry's clerk
     ordinary_commission_requires_external: bool = False
     paper_copies_margin: int = 5
     student_number_length: int = 6  # shorter ones in an import get a warning (a lost leading zero?)
@@ -54,6 +60,11 @@ class Profile:
             if key not in known or key in ("name", "title"):
                 raise ValidationError(f"Ukjent innstilling «{key}»", field=key)
             current = getattr(self, key)
+            if key in OPTIONAL_SETTINGS and value is None:
+                clean[key] = None
+                continue
+            if key in OPTIONAL_SETTINGS:
+                current = 0  # an integer when set
             if isinstance(current, bool):
                 if not isinstance(value, bool):
                     raise ValidationError(f"Innstillingen «{key}» må være sann/usann", field=key)

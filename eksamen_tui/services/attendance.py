@@ -12,7 +12,7 @@ from pathlib import Path
 from sqlmodel import Session, select
 
 from eksamen_tui.db.models import AttendanceChange, Course, Exam, Grade, Registration, Student
-from eksamen_tui.domain.attendance import AttendanceState, automatic_fail, counts_as_attempt
+from eksamen_tui.domain.attendance import AttendanceState, automatic_fail, check_state_allowed, counts_as_attempt
 from eksamen_tui.domain.errors import DomainError
 from eksamen_tui.domain.parsing import parse_number
 from eksamen_tui.domain.plausibility import check_happened_on, check_withdrawal_date
@@ -194,6 +194,7 @@ def set_state(
         reg = find_registration(s, exam_id, candidate)
         if is_checked(seen) and reg.attendance_state != AttendanceState.parse(seen).value:
             raise changed_state(ctx, s, reg)
+        check_state_allowed(new_state, exam_date=exam.exam_date, today=ctx.today())
         return _apply_state(ctx, s, exam, reg, new_state, reason=reason, on_date=on_date)
 
 
@@ -208,7 +209,8 @@ def _apply_state(ctx, s, exam: Exam, reg: Registration, new_state: AttendanceSta
     reg.attendance_state = new_state.value
     message_parts = [f"Kandidat {reg.candidate_number}: {new_state.label}"]
     if new_state == AttendanceState.WITHDRAWN:
-        reg.withdrawn_on = check_withdrawal_date(on_date or ctx.today(), exam_date=exam.exam_date, today=ctx.today())
+        reg.withdrawn_on = check_withdrawal_date(on_date or ctx.today(), exam_date=exam.exam_date, today=ctx.today(),
+                                                 exam_start=exam.start_time, now=ctx.now())
         deadline = ctx.rules.withdrawal(exam.exam_date)
         if reg.withdrawn_on <= deadline:
             message_parts.append(f"innen trekkfristen {deadline:%d.%m.%Y}, teller ikke som forsøk")
@@ -289,6 +291,7 @@ def mark_unmarked_attended(ctx: Context, exam_id: int) -> list[Change]:
     commits; SQLite has one writer at a time)."""
     with ctx.write() as s:
         exam = require(s, Exam, exam_id, "eksamen")
+        check_state_allowed(AttendanceState.ATTENDED, exam_date=exam.exam_date, today=ctx.today())
         regs = s.exec(select(Registration).where(
             Registration.exam_id == exam_id,
             Registration.attendance_state == AttendanceState.REGISTERED.value,

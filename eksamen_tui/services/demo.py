@@ -271,7 +271,8 @@ class DemoBuilder:
             Grade, registration_id=reg_id, part_id=part_id, value=value, status=status, source=source,
             control_value=value if controlled else None, is_current=True,
             entered_by="demo", entered_at=self._at(day, 9),
-            controlled_by="demo" if controlled else None, controlled_at=self._at(day, 14) if controlled else None,
+            # four eyes: the control is by another clerk than the first entry
+            controlled_by="demo-kontroll" if controlled else None, controlled_at=self._at(day, 14) if controlled else None,
         )
 
     def _commissions(self, exam_id: int, examiners) -> list[int]:

@@ -4,7 +4,7 @@ number. Each entry is one short transaction, committed before the next key."""
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 
 from sqlalchemy import bindparam, func
@@ -424,6 +424,9 @@ def control_grade(ctx: Context, exam_id: int, candidate: str | int, value: str, 
         if grade.status == GradeStatus.CONTROLLED or (
                 is_checked(seen) and (grade.value != seen or grade.status != seen_status)):
             raise _changed_grade(ctx, s, reg.candidate_number, reg.id, part_id, grade)
+        if grade.status == GradeStatus.MISMATCH and seen_status != GradeStatus.MISMATCH:
+            raise DomainError(f"Kandidat {reg.candidate_number} har allerede et avvik; løs det med L")
+        check_four_eyes(ctx, grade.entered_by, reg.candidate_number)
         old_status = grade.status
         grade.control_value = control_value
         grade.controlled_by, grade.controlled_at = ctx.clerk, ctx.now()
@@ -434,6 +437,37 @@ def control_grade(ctx: Context, exam_id: int, candidate: str | int, value: str, 
                      note=f"kandidat {reg.candidate_number}: kontroll {control_value}")
         computed = _recompute_course_grade(ctx, s, exam, reg) if part_id else None
         return ControlResult(_row(reg.id, reg.candidate_number, grade, False), matched, computed)
+
+
+def check_four_eyes(ctx: Context, entered_by: str, candidate_number: int) -> None:
+    """The control of a grade is by another clerk than its first entry (the
+    institution setting `control_by_other_clerk`, on by default)."""
+    if ctx.profile.control_by_other_clerk and entered_by == ctx.clerk:
+        raise DomainError(
+            f"Kandidat {candidate_number}: du førte karakteren selv – kontrollen må føres av en annen "
+            "saksbehandler (fire øyne; innstillingen «control_by_other_clerk»)")
+
+
+def blind_row(row: ProtocolRow) -> ProtocolRow:
+    """The row as control entry may show it: a first value that is not yet
+    controlled is never shown (neither while entered nor in a mismatch)."""
+    if row.status in (ProtocolStatus.ENTERED, ProtocolStatus.MISMATCH):
+        return replace(row, grade=None, control_value=None)
+    return row
+
+
+def grading_deadline_text(ctx: Context, info: ProtocolInfo) -> tuple[str, bool]:
+    """The grading deadline as the desk shows it, and whether it is overdue.
+    A published exam is shown as published, never as overdue."""
+    from eksamen_tui.domain.deadlines import working_days_text
+
+    deadline = info.grading_deadline
+    if info.published_on is not None:
+        return f"sensurfrist {deadline:%d.%m.%Y} · kunngjort {info.published_on:%d.%m.%Y}", False
+    days_left = ctx.rules.calendar.working_days_between(ctx.today(), deadline)
+    if days_left >= 0:
+        return f"sensurfrist {deadline:%d.%m.%Y} ({working_days_text(days_left)} igjen) · ikke kunngjort", False
+    return f"sensurfrist {deadline:%d.%m.%Y} ({working_days_text(-days_left)} over fristen) · ikke kunngjort", True
 
 
 def resolve_mismatch(ctx: Context, exam_id: int, candidate: str | int, value: str, reason: str,
