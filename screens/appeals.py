@@ -4,8 +4,6 @@ given, appeals sent to the appeal commission, the new grade typed with the
 grade desk's keys, the decision sent."""
 from __future__ import annotations
 
-from datetime import date
-
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
@@ -15,8 +13,9 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, DataTable, Footer, Header, Input, Label, OptionList, RadioButton, RadioSet, Static
 from textual.widgets.option_list import Option
 
+from eksamen_tui.domain.parsing import parse_day
 from screens.base import DeskScreen
-from screens.grades import LETTER_KEYS, PASS_FAIL_KEYS
+from screens.grade_keys import LETTER_KEYS, grade_for_key
 
 TYPE_FILTERS = [None, "explanation", "grade_appeal", "formal_appeal"]
 TYPE_LABELS = {None: "alle", "explanation": "begrunnelse", "grade_appeal": "klage på karakter",
@@ -24,14 +23,6 @@ TYPE_LABELS = {None: "alle", "explanation": "begrunnelse", "grade_appeal": "klag
 SHORT_TYPES = {"explanation": "begrunnelse", "grade_appeal": "klage karakter", "formal_appeal": "formell feil"}
 VIEWS = {"open": "åpne", "overdue": "over frist", "all": "alle"}
 OUTCOME_WORDS = {"up": "opp", "down": "ned", "unchanged": "uendret", "upheld": "medhold", "rejected": "ikke medhold"}
-
-
-def parse_day(text: str, today: date) -> date:
-    """A date typed at the counter: empty = today, 23.11.2026, 23.11 or ISO
-    (the domain's one date parser; it refuses dates outside the sane range)."""
-    from eksamen_tui.domain.parsing import parse_date
-
-    return parse_date(text, what="datoen", today=today)
 
 
 class NewCaseDialog(ModalScreen[int | None]):
@@ -380,7 +371,7 @@ eksport til klagekommisjonen (bare kandidatnummer).
         from eksamen_tui.domain.appeal_rules import Outcome
         from eksamen_tui.services.appeals import enter_new_grade
 
-        value = LETTER_KEYS.get(key) or PASS_FAIL_KEYS.get(key)
+        value = grade_for_key(key)
         current = self._current()
         if current is not None and current.case.case_type != "grade_appeal":
             self._say("Ny karakter føres bare på klage på karakter", error=True)

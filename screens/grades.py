@@ -14,11 +14,10 @@ from textual.widgets import DataTable, Footer, Header, Static
 
 from eksamen_tui.domain.vocabulary import GradeStatus, ProtocolStatus
 from screens.base import REFUSED, CandidateNumberTyping, DeskScreen
+from screens.grade_keys import LETTER_KEYS, PASS_FAIL_KEYS, grade_for_key
 from screens.widgets.exam_picker import ExamPicker
 from screens.widgets.fast_table import EntryTable
 
-LETTER_KEYS = {"a": "A", "b": "B", "c": "C", "d": "D", "e": "E", "f": "F"}
-PASS_FAIL_KEYS = {"plus": "bestått", "minus": "ikke bestått"}
 STATUS_LABELS = {
     ProtocolStatus.EMPTY: "", ProtocolStatus.ENTERED: "ført", ProtocolStatus.CONTROLLED: "kontrollert",
     ProtocolStatus.MISMATCH: "AVVIK", ProtocolStatus.COMPUTED: "beregnet", ProtocolStatus.BLOCKED: "sperret (klage)",
@@ -271,7 +270,7 @@ protokoll (.xlsx).
         from eksamen_tui.domain.errors import ChangedMeanwhile, DomainError
         from eksamen_tui.services.grades import control_grade, enter_grade
 
-        value = LETTER_KEYS.get(key) or PASS_FAIL_KEYS.get(key)
+        value = grade_for_key(key)
         registration_id = self.target_registration()
         if registration_id is None:
             return

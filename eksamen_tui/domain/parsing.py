@@ -78,6 +78,12 @@ def check_date_range(day: date, *, what: str = "datoen") -> date:
     return day
 
 
+def parse_day(text: str, today: date) -> date:
+    """A date typed at the counter: empty = today, 23.11.2026, 23.11 or ISO
+    (refused outside the sane range)."""
+    return parse_date(text, what="datoen", today=today)
+
+
 def parse_date(value: object, *, what: str = "datoen", today: date | None = None) -> date:
     """A date typed by a clerk or given on the command line.
 
