@@ -27,6 +27,7 @@ DESKS: dict[str, tuple[str, str, str]] = {
     "grades": ("Karakterer", "f5", "screens.grades:GradesScreen"),
     "appeals": ("Begrunnelse og klage", "f6", "screens.appeals:AppealsScreen"),
     "commissions": ("Kommisjonsskjema", "f7", "screens.commissions:CommissionsScreen"),
+    "audit_log": ("Endringslogg", "f9", "screens.audit_log:AuditLogScreen"),
 }
 
 
@@ -190,6 +191,14 @@ class EksamenApp(App):
     def action_desk(self, name: str) -> None:
         if self.current_mode != name and self.check_action("desk", (name,)):
             self.switch_mode(name)
+
+    def open_desk(self, name: str, target=None) -> None:
+        """Go to desk `name` and open it on `target` (an exam id, or what the
+        desk takes: see DeskScreen.open_on)."""
+        if self.current_mode != name:
+            self.switch_mode(name)
+        if target is not None:
+            self._screen_stacks[name][0].open_on(target)
 
     def action_help(self) -> None:
         from screens.help import HelpScreen

@@ -154,6 +154,8 @@ eksport til klagekommisjonen (bare kandidatnummer).
                 tooltip="Vedtaket er sendt i dag: lukk saken"),
         Binding("o", "reopen", "Gjenåpne", id="appeals.reopen",
                 tooltip="Gjenåpne en lukket sak, med årsak"),
+        Binding("h", "history", "Historikk", id="appeals.history",
+                tooltip="Endringsloggen for kandidaten i saken"),
         Binding("x", "blind_export", "Blind eksport", id="appeals.export",
                 tooltip="Kandidatnumre under klage til klagekommisjonen (.xlsx)"),
     ]
@@ -510,6 +512,16 @@ eksport til klagekommisjonen (bare kandidatnummer).
              FormField("note", "Merknad", "m", placeholder="valgfri (påkrevd ved «annet»)")],
             submit, text=f"Lukket {row.case.closed_on:%d.%m.%Y}. Avgjørelsen og en ny karakter står; "
             "datoen vedtaket ble sendt registreres på nytt.", ok="Gjenåpne", error_field="reason"), done)
+
+    def action_history(self) -> None:
+        from eksamen_tui.services.audit_log import AuditFilter
+
+        row = self._current()
+        if row is None:
+            return
+        self.show_history(AuditFilter(registration_id=row.case.registration_id, candidate_number=row.candidate_number,
+                                      title=f"kandidat {row.candidate_number}, {row.course_code} "
+                                            f"{row.exam_date:%d.%m.%Y}"))
 
     def action_blind_export(self) -> None:
         from eksamen_tui.services.appeals import blind_export

@@ -55,7 +55,8 @@ dokumentasjon innen fristen.
         Binding("u", "undo", "Angre", id="attendance.undo", tooltip="Angre siste endring"),
         Binding("d", "documentation", "Dok. mottatt", id="attendance.documentation",
                 tooltip="Dokumentasjon for gyldig fravær mottatt i dag"),
-        Binding("h", "history", "Historikk", id="attendance.history", tooltip="Endringer for kandidaten"),
+        Binding("h", "history", "Historikk", id="attendance.history",
+                tooltip="Endringsloggen for kandidaten (oppmøte, dokumentasjon, karakter)"),
         Binding("o", "overdue", "Dok. mangler", id="attendance.overdue",
                 tooltip="Gyldig fravær uten dokumentasjon etter fristen (alle eksamener)"),
         Binding("x", "export", "Eksporter", id="attendance.export", tooltip="Oppmøtelisten som .xlsx"),
@@ -306,22 +307,16 @@ dokumentasjon innen fristen.
         self._refresh_row(change.registration_id)
 
     def action_history(self) -> None:
-        from eksamen_tui.services.attendance import history
-        from screens.dialogs import TextDialog
+        """The Endringslogg for the candidate (attendance, documentation,
+        withdrawal and what followed), not only today's attendance changes."""
+        from eksamen_tui.services.audit_log import AuditFilter
 
         registration_id = self.target_registration()
         if registration_id is None:
             return
-        row = self._rows[registration_id]
-        from eksamen_tui.domain.attendance import AttendanceState
-
-        text = Text()
-        for change in history(self.ctx, registration_id):
-            text.append(f"{change.changed_at:%d.%m.%Y %H:%M}  {change.clerk:<12} "
-                        f"{AttendanceState(change.old_state).label} → {AttendanceState(change.new_state).label}"
-                        f"{'  (' + change.reason + ')' if change.reason else ''}\n")
-        self.app.push_screen(TextDialog(f"Historikk for kandidat {row.candidate_number}",
-                                        text if text.plain else "Ingen endringer registrert."))
+        number = self._rows[registration_id].candidate_number
+        self.show_history(AuditFilter(exam_id=self.exam_id, registration_id=registration_id, candidate_number=number,
+                                      title=f"kandidat {number}, {self.sub_title}"))
 
     def action_overdue(self) -> None:
         from eksamen_tui.services.attendance import missing_documentation

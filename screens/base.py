@@ -64,6 +64,7 @@ class DeskScreen(Screen):
             self._ready_done = True
             self.on_ready()
             self.set_interval(self.CHANGE_POLL_SECONDS, self._poll_changes, name="changes")
+            self._open_pending()
 
     # --- live desks: other counters' changes appear without a key press ----------
     # About once a second, while the desk is on screen, a worker thread reads
@@ -133,6 +134,29 @@ class DeskScreen(Screen):
         self._change_marker = marker
         if payload is not None and scope == self.changes_scope():
             self.show_changes(scope, payload)
+
+    # --- opened from elsewhere (dashboard Enter, `h`, the student desk) ---------
+    _pending_target = None
+
+    def open_on(self, target) -> None:
+        """Open the desk on `target` (an exam id, or what the desk takes):
+        at once when the desk is ready, else as soon as it is."""
+        self._pending_target = target
+        if self._ready_done and self.is_mounted:
+            self._open_pending()
+
+    def _open_pending(self) -> None:
+        target, self._pending_target = self._pending_target, None
+        if target is not None:
+            self.open_target(target)
+
+    def open_target(self, target) -> None:
+        """What `open_on` does; desks with an `open_exam` open the exam."""
+        self.open_exam(target)
+
+    def show_history(self, audit_filter) -> None:
+        """`h`: the Endringslogg, filtered to what the row is about."""
+        self.app.open_desk("audit_log", audit_filter)  # type: ignore[attr-defined]
 
     def on_ready(self) -> None:
         """Called once the database is open: load the desk's data here."""

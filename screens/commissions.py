@@ -129,6 +129,8 @@ X eksporterer den.
                 tooltip="Vis/skjul sensoroversikten"),
         Binding("x", "export_directory", "Eksporter oversikt", id="commissions.export_directory",
                 tooltip="Sensoroversikten som .xlsx (for honorarskjema)"),
+        Binding("h", "history", "Historikk", id="commissions.history",
+                tooltip="Endringsloggen for eksamenens kommisjoner"),
     ]
 
     def __init__(self) -> None:
@@ -259,6 +261,16 @@ X eksporterer den.
         if directory.display:
             self.load_directory()  # loaded when asked for: it spans a year of exams
         (directory if directory.display else exams).focus()
+
+    def action_history(self) -> None:
+        from eksamen_tui.services.audit_log import AuditFilter
+
+        table = self.query_one("#exams", DataTable)
+        if table.row_count == 0 or not table.display:
+            return
+        exam_id = int(table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value)
+        code, _, exam = (str(cell) for cell in table.get_row(str(exam_id))[1:4])
+        self.show_history(AuditFilter(exam_id=exam_id, kind="commission", title=f"{code} {exam}"))
 
     def action_export_directory(self) -> None:
         from eksamen_tui.services.commission_forms import export_directory

@@ -28,12 +28,13 @@ class DashboardScreen(DeskScreen):
 Oversikten viser eksamener fra 30 dager tilbake til 21 dager fram, med neste frist,
 om oppgaven er mottatt, om oppmøtet er registrert, hvor mange karakterer som er
 ført, og åpne klagesaker. Forsinkede ting er merket med «frist ute» og «!».
-Pultene nås med F3–F7 fra hvor som helst; F2 kommer tilbake hit.
+Pultene nås med F3–F9 fra hvor som helst; F2 kommer tilbake hit. H viser endringsloggen for eksamenen.
 """
     BINDINGS = [
         Binding("r", "refresh", "Oppdater", id="dashboard.refresh", tooltip="Les oversikten på nytt fra databasen"),
         Binding("i", "import_candidates", "Importer kandidater", id="dashboard.import",
                 tooltip="Importer en kandidatliste (.xlsx/.csv) med forhåndsvisning"),
+        Binding("h", "history", "Historikk", id="dashboard.history", tooltip="Endringsloggen for eksamenen"),
     ]
 
     def compose(self) -> ComposeResult:
@@ -161,13 +162,27 @@ Pultene nås med F3–F7 fra hvor som helst; F2 kommer tilbake hit.
         if self.ready:
             self.load()
 
+    def action_history(self) -> None:
+        from eksamen_tui.services.audit_log import AuditFilter
+
+        line = self._highlighted_line()
+        if line is not None:
+            self.show_history(AuditFilter(exam_id=line.exam_id, title=f"{line.course_code} {line.exam_form} "
+                                                                      f"{line.exam_date:%d.%m.%Y}"))
+
+    def _highlighted_line(self):
+        table = self.query_one("#exams", DataTable)
+        if table.row_count == 0 or not hasattr(self, "_lines"):
+            return None
+        return self._lines.get(int(table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value))
+
     def action_import_candidates(self) -> None:
         from screens.candidate_import import CandidateImportScreen
 
         self.app.push_screen(CandidateImportScreen(), callback=lambda _result: self.action_refresh())
 
     def check_action(self, action: str, parameters: tuple) -> bool | None:
-        if action in ("refresh", "import_candidates"):
+        if action in ("refresh", "import_candidates", "history"):
             return self.ready
         return True
 

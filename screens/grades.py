@@ -60,6 +60,8 @@ protokoll (.xlsx).
         Binding("p", "publish", "Kunngjør", id="grades.publish", tooltip="Kunngjør sensur for eksamenen"),
         Binding("x", "export", "Protokoll", id="grades.export", tooltip="Lag vurderingsprotokoll (.xlsx)"),
         Binding("slash", "change_exam", "Bytt eksamen", id="grades.change_exam", tooltip="Velg en annen eksamen"),
+        Binding("h", "history", "Historikk", id="grades.history",
+                tooltip="Endringslogg for kandidaten – anonym, uten navn"),
         Binding("escape", "clear_number", "Tøm nummer", show=False, id="grades.clear"),
     ]
 
@@ -203,8 +205,7 @@ protokoll (.xlsx).
         key = event.character.lower()
         if key in LETTER_KEYS:
             return not letter_scale
-        bound = {b.key for b in self.BINDINGS if isinstance(b, Binding)}
-        return key not in bound
+        return key not in self.active_bindings  # the keys in effect (a keymap may have moved them)
 
     def check_action(self, action: str, parameters: tuple) -> bool | None:
         if self.exam_id is None:
@@ -516,6 +517,16 @@ protokoll (.xlsx).
 
         path = export_protocol(self.ctx, self.exam_id)
         self._say(f"Protokoll lagret: {path}")
+
+    def action_history(self) -> None:
+        from eksamen_tui.services.audit_log import AuditFilter
+
+        registration_id = self.target_registration()
+        if registration_id is None:
+            return
+        number = self._rows[registration_id].candidate_number
+        self.show_history(AuditFilter(exam_id=self.exam_id, registration_id=registration_id, candidate_number=number,
+                                      anonymous=True, title=f"kandidat {number}, {self.sub_title}"))
 
     def action_change_exam(self) -> None:
         picker = self.query_one("#picker")

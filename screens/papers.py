@@ -98,6 +98,7 @@ mottaket. En sen levering registreres som sen, aldri avvist; en ny levering
         Binding("slash", "search", "Søk eksamen", id="papers.search", tooltip="Finn eksamen på emnekode eller navn"),
         Binding("o", "overview", "Oversikt", id="papers.overview", tooltip="Gå til listen over manglende oppgaver"),
         Binding("k", "receipt", "Kvittering", id="papers.receipt", tooltip="Vis siste kvittering for eksamenen"),
+        Binding("h", "history", "Historikk", id="papers.history", tooltip="Endringsloggen for eksamenens oppgave"),
         *(Binding(str(n), f"toggle({n})", f"Punkt {n}", show=False, id=f"papers.toggle{n}") for n in range(1, 10)),
     ]
 
@@ -227,9 +228,9 @@ mottaket. En sen levering registreres som sen, aldri avvist; en ny levering
 
     # --- actions ------------------------------------------------------------------
     def check_action(self, action: str, parameters: tuple) -> bool | None:
-        if action in ("overview", "receipt") and self._in_form():
+        if action in ("overview", "receipt", "history") and self._in_form():
             return False  # a letter typed in the form is never a desk shortcut
-        if action in ("register", "toggle", "receipt"):
+        if action in ("register", "toggle", "receipt", "history"):
             return self.exam_id is not None or None
         return True
 
@@ -283,6 +284,11 @@ mottaket. En sen levering registreres som sen, aldri avvist; en ny levering
             self._say("Ingen levering registrert for denne eksamenen", error=True)
             return
         self.app.push_screen(ReceiptDialog(self.exam_id, context.latest.id, receipt_lines(context, context.latest)))
+
+    def action_history(self) -> None:
+        from eksamen_tui.services.audit_log import AuditFilter
+
+        self.show_history(AuditFilter(exam_id=self.exam_id, kind="paper", title=self.context.label))
 
     def action_search(self) -> None:
         picker = self.query_one("#picker")

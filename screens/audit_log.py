@@ -1,0 +1,195 @@
+"""Endringslogg: the audit trail in the app. Who changed what, when, from
+which value to which, and why; filtered by exam, candidate number, student,
+clerk, kind of change and dates. `h` on a row of any desk opens it filtered
+to that row; X exports the filtered log (.xlsx)."""
+from __future__ import annotations
+
+from dataclasses import replace
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal
+from textual.widgets import DataTable, Footer, Header, Input, Select, Static
+
+from screens.base import REFUSED, DeskScreen
+
+FILTER_INPUTS = ("f-course", "f-candidate", "f-student", "f-clerk", "f-from", "f-to")
+
+
+class AuditLogScreen(DeskScreen):
+    TITLE = "Endringslogg"
+    CSS_PATH = "audit_log.tcss"
+    HELP = """
+Alle endringer av oppmøte, dokumentasjon, karakterer, saker, kunngjøring,
+oppgavemottak og kommisjoner: når, hvem, hva, gammel → ny verdi og årsak, nyeste først.
+
+Filtrer på emnekode, kandidatnummer, student (studentnummer eller del av navnet,
+uten hensyn til aksenter og store/små bokstaver), saksbehandler, type endring og
+datoer (fra–til). Enter i et felt bruker filteret. «h» på en rad på en pult
+åpner loggen for den raden. Fra karakterpulten er loggen anonym: ingen navn vises.
+Karakterer som ikke er kunngjort vises aldri med navn.
+
+X eksporterer den filtrerte loggen (.xlsx), C tømmer filteret, / går til filteret.
+"""
+    BINDINGS = [
+        Binding("x", "export", "Eksporter", id="auditlog.export", tooltip="Den filtrerte loggen som .xlsx"),
+        Binding("c", "clear_filter", "Tøm filter", id="auditlog.clear", tooltip="Vis alle endringer"),
+        Binding("slash", "focus_filter", "Filter", id="auditlog.filter", tooltip="Gå til filterfeltene"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        from eksamen_tui.services.audit_log import AuditFilter
+
+        self.audit_filter = AuditFilter()
+        self._target = AuditFilter()  # what `h` on a desk pinned (exam, registration, anonymity)
+
+    def compose(self) -> ComposeResult:
+        from eksamen_tui.services.audit_log import KINDS
+
+        yield Header()
+        with Horizontal(id="log-filters"):
+            yield Input(placeholder="Emnekode", id="f-course")
+            yield Input(placeholder="Kand.nr", id="f-candidate", restrict=r"[0-9]*", max_length=9)
+            yield Input(placeholder="Studentnr eller navn", id="f-student")
+            yield Input(placeholder="Saksbehandler", id="f-clerk")
+            yield Select([(label, key) for key, (label, _) in KINDS.items()], prompt="Alle typer", id="f-kind")
+            yield Input(placeholder="Fra dato", id="f-from")
+            yield Input(placeholder="Til dato", id="f-to")
+        yield Static("", id="filter-line", classes="status-line")
+        yield DataTable(id="log", cursor_type="row", zebra_stripes=True)
+        yield Static("", id="message")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        table = self.query_one("#log", DataTable)
+        for label, key, width in (("Tidspunkt", "at", 16), ("Hvem", "clerk", 12), ("Eksamen", "exam", 18),
+                                  ("Kand.", "cand", 6), ("Student", "student", 24), ("Hva", "what", 22),
+                                  ("Gammel → ny", "change", 30), ("Årsak", "reason", 40)):
+            table.add_column(label, key=key, width=width)
+        super().on_mount()
+
+    def on_ready(self) -> None:
+        self.load()
+        self.query_one("#log", DataTable).focus()
+
+    def on_screen_resume(self) -> None:
+        if self.ready and self._ready_done:
+            self.load()
+
+    # --- opened from a desk ------------------------------------------------------
+    def open_target(self, target) -> None:
+        """`target` is an AuditFilter from a desk's `h`: shown as it is."""
+        self._target = replace(target, student="" if target.anonymous else target.student)
+        for name in FILTER_INPUTS:
+            self.query_one(f"#{name}", Input).value = ""
+        if target.candidate_number is not None:
+            self.query_one("#f-candidate", Input).value = str(target.candidate_number)
+        self.audit_filter = self._target
+        kind = self.query_one("#f-kind", Select)
+        if target.kind:
+            kind.value = target.kind
+        else:
+            kind.clear()
+        self.query_one("#f-student", Input).disabled = target.anonymous
+        self.audit_filter = self._target
+        self.load()
+        self.query_one("#log", DataTable).focus()
+
+    # --- filtering ---------------------------------------------------------------
+    def _filter_from_fields(self):
+        from eksamen_tui.domain.parsing import parse_date
+
+        value = {name: self.query_one(f"#{name}", Input).value.strip() for name in FILTER_INPUTS}
+        today = self.ctx.today()
+        date_from = parse_date(value["f-from"], what="fra-datoen", today=today) if value["f-from"] else None
+        date_to = parse_date(value["f-to"], what="til-datoen", today=today) if value["f-to"] else None
+        kind = self.query_one("#f-kind", Select).value
+        target = self._target
+        candidate = int(value["f-candidate"]) if value["f-candidate"] else None
+        if target.candidate_number is not None and candidate != target.candidate_number:
+            target = target.without_target()  # the clerk asked about another candidate
+            target = replace(target, candidate_number=None)
+        self._target = target
+        return replace(target, course=value["f-course"], candidate_number=candidate,
+                       student="" if target.anonymous else value["f-student"], clerk=value["f-clerk"],
+                       kind=kind if isinstance(kind, str) else None, date_from=date_from, date_to=date_to)
+
+    @on(Input.Submitted)
+    def _submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.apply_filter()
+        self.query_one("#log", DataTable).focus()
+
+    @on(Select.Changed, "#f-kind")
+    def _kind_changed(self, event: Select.Changed) -> None:
+        value = event.value if isinstance(event.value, str) else None
+        if self._ready_done and value != self.audit_filter.kind:  # the clerk chose, not open_target
+            self.apply_filter()
+
+    def apply_filter(self) -> None:
+        from eksamen_tui.domain.errors import DomainError
+
+        try:
+            self.audit_filter = self._filter_from_fields()
+        except DomainError as error:
+            self._say(str(error), error=True)
+            return
+        self.load()
+
+    @work(thread=True, exclusive=True, group="audit-log")
+    def load(self) -> None:
+        from eksamen_tui.services.audit_log import PAGE, audit_lines, count_lines
+
+        audit_filter = self.audit_filter
+        lines = audit_lines(self.ctx, audit_filter)
+        total = count_lines(self.ctx, audit_filter) if len(lines) >= PAGE else len(lines)
+        self.app.call_from_thread(self._show, audit_filter, lines, total)
+
+    def _show(self, audit_filter, lines, total: int) -> None:
+        from eksamen_tui.services.audit_log import describe
+
+        table = self.query_one("#log", DataTable)
+        table.clear()
+        for line in lines:
+            student = f"{line.student_number} {line.student_name}".strip()
+            table.add_row(f"{line.at:%d.%m.%Y %H:%M}", line.clerk, line.exam_label or "–",
+                          str(line.candidate_number or ""), student[:24], line.what,
+                          Text(line.change), line.reason, key=str(line.entry_id))
+        shown = f"{len(lines)} av {total}" if total > len(lines) else str(total)
+        self.sub_title = audit_filter.title
+        self.query_one("#filter-line", Static).update(
+            f"Viser: {describe(audit_filter)} · {shown} endringer" + (" · C tømmer filteret" if describe(audit_filter)
+                                                                      != "alle endringer" else ""))
+        if audit_filter.title:
+            self._say(f"Historikk for {audit_filter.title}")
+
+    # --- actions -------------------------------------------------------------------
+    def check_action(self, action: str, parameters: tuple) -> bool | None:
+        if action in ("export", "clear_filter"):
+            return self.ready
+        return True
+
+    def action_export(self) -> None:
+        from eksamen_tui.services.audit_log import export_log
+
+        path = self._call(export_log, self.ctx, self.audit_filter)
+        if path is not REFUSED:
+            self._say(f"Endringsloggen er lagret: {path}")
+
+    def action_clear_filter(self) -> None:
+        from eksamen_tui.services.audit_log import AuditFilter
+
+        self._target = AuditFilter()
+        for name in FILTER_INPUTS:
+            self.query_one(f"#{name}", Input).value = ""
+        self.query_one("#f-student", Input).disabled = False
+        self.audit_filter = AuditFilter()
+        self.query_one("#f-kind", Select).clear()
+        self._say("")
+        self.load()
+
+    def action_focus_filter(self) -> None:
+        self.query_one("#f-course", Input).focus()
