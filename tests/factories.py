@@ -13,7 +13,7 @@ TODAY = date(2026, 11, 23)
 
 def make_context(tmp_path: Path, *, today: date = TODAY, clerk: str = "testbruker") -> Context:
     ctx = open_context(str(tmp_path / "test.db"), clerk=clerk, today=lambda: today)
-    ctx.now = lambda: datetime.combine(today, time(10, 0))
+    ctx.clock = lambda: datetime.combine(today, time(10, 0))
     return ctx
 
 

@@ -82,9 +82,9 @@ def test_a_withdrawal_after_the_exam_is_refused_and_names_the_alternative(ctx):
 
 def test_on_the_exam_day_a_withdrawal_before_the_exam_only_until_it_starts(ctx):
     exam = add_exam(ctx, exam_date=TODAY, candidates=2)  # starts 09:00
-    early = replace(ctx, now=lambda: datetime.combine(TODAY, time(8, 30)))
+    early = replace(ctx, clock=lambda: datetime.combine(TODAY, time(8, 30)))
     attendance.set_state(early, exam.id, 101, S.WITHDRAWN)
-    late = replace(ctx, now=lambda: datetime.combine(TODAY, time(9, 0)))
+    late = replace(ctx, clock=lambda: datetime.combine(TODAY, time(9, 0)))
     with pytest.raises(DomainError, match=r"før eksamen \(23.11.2026 kl. 09:00\)"):
         attendance.set_state(late, exam.id, 102, S.WITHDRAWN)
     assert states(ctx, exam.id) == {101: "withdrawn", 102: "registered"}

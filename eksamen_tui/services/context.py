@@ -37,7 +37,13 @@ class Context:
     clerk: str
     rules: Rules
     today: Callable[[], date] = date.today
-    now: Callable[[], datetime] = field(default=lambda: datetime.now().replace(microsecond=0))
+    clock: Callable[[], datetime] = field(default=datetime.now)  # the time of day (tests fix it)
+
+    def now(self) -> datetime:
+        """The moment every stamp takes (receipts, audit rows, attendance
+        changes, cases, grades): the date from `today`, so `--today` holds
+        everywhere, and the time of day from `clock`, to the second."""
+        return datetime.combine(self.today(), self.clock().time().replace(microsecond=0))
 
     @property
     def profile(self) -> Profile:
