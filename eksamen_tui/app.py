@@ -27,12 +27,13 @@ DESKS: dict[str, tuple[str, str, str]] = {
     "grades": ("Karakterer", "f5", "screens.grades:GradesScreen"),
     "appeals": ("Begrunnelse og klage", "f6", "screens.appeals:AppealsScreen"),
     "commissions": ("Kommisjonsskjema", "f7", "screens.commissions:CommissionsScreen"),
+    "student": ("Student", "f8", "screens.student:StudentScreen"),
     "audit_log": ("Endringslogg", "f9", "screens.audit_log:AuditLogScreen"),
 }
 
 
 # Short names in the footer, so every desk key fits on one line.
-FOOTER_NAMES = {"papers": "Oppgaver", "appeals": "Klager", "commissions": "Kommisjoner"}
+FOOTER_NAMES = {"papers": "Oppgaver", "appeals": "Klager", "commissions": "Kommisjoner", "audit_log": "Logg"}
 
 
 def _screen_factory(target: str) -> Callable[[], Screen]:
