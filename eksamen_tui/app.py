@@ -72,7 +72,9 @@ class EksamenApp(App):
                     tooltip=f"Gå til {title}")
             for name, (title, key, _) in DESKS.items()
         ),
-        Binding("ctrl+q", "quit", "Avslutt", id="app.quit", tooltip="Avslutt eksamen-tui", priority=True),
+        # not in the footer (room for every desk key); F1 and the palette name it
+        Binding("ctrl+q", "quit", "Avslutt", id="app.quit", tooltip="Avslutt eksamen-tui", priority=True,
+                show=False),
         Binding("ctrl+p", "command_palette", "Kommandoer", id="app.palette", show=False, priority=True,
                 tooltip="Søk etter en handling på alle pultene (kommandopaletten)"),
     ]

@@ -177,12 +177,50 @@ eksport til klagekommisjonen (bare kandidatnummer).
         yield Static("", id="message")
         yield Footer()
 
+    # Columns by terminal width: below 140 columns the list drops the
+    # student (shown beside or below it) and shortens type and date.
+    COLUMNS = {
+        "wide": (("Sak", "id", 4), ("Type", "type", 14), ("Emne", "code", 8), ("Kand.", "cand", 6),
+                 ("Student", "student", 18), ("Frist", "due", 12), ("Status", "status", 36)),
+        "narrow": (("Sak", "id", 4), ("Type", "type", 7), ("Emne", "code", 8), ("Kand.", "cand", 5),
+                   ("Frist", "due", 7), ("Status", "status", 36)),
+    }
+    NARROW_TYPES = {"explanation": "begr.", "grade_appeal": "klage", "formal_appeal": "formell"}
+
     def on_mount(self) -> None:
-        table = self.query_one("#cases", DataTable)
-        for label, key, width in (("Sak", "id", 4), ("Type", "type", 14), ("Emne", "code", 8), ("Kand.", "cand", 6),
-                                  ("Student", "student", 18), ("Frist", "due", 12), ("Status", "status", 34)):
-            table.add_column(label, key=key, width=width)
         super().on_mount()
+        self._set_columns()
+
+    def on_resize(self, event) -> None:
+        super().on_resize(event)
+        self._set_columns()
+
+    def _tier(self) -> str:
+        return "wide" if self.has_class("-wide") else "narrow"
+
+    def _set_columns(self) -> None:
+        tier = self._tier()
+        if getattr(self, "_columns_tier", None) == tier:
+            return
+        self._columns_tier = tier
+        table = self.query_one("#cases", DataTable)
+        current = self._current() if table.row_count else None
+        table.clear(columns=True)
+        for label, key, width in self.COLUMNS[tier]:
+            table.add_column(label, key=key, width=width)
+        if self._rows:
+            self._show(list(self._rows.values()), current.case.id if current else None)
+
+    def _cells(self, row) -> tuple:
+        overdue = " !" if row.overdue else ""
+        if self._tier() == "wide":
+            due = f"{row.due:%d.%m.%Y}" if row.due else "–"
+            return (str(row.case.id), SHORT_TYPES[row.case.case_type], row.course_code, str(row.candidate_number),
+                    f"{row.student_number} {row.name}"[:18],
+                    Text(due + overdue, style="bold red" if row.overdue else ""), row.status)
+        due = f"{row.due:%d.%m}" if row.due else "–"
+        return (str(row.case.id), self.NARROW_TYPES[row.case.case_type], row.course_code, str(row.candidate_number),
+                Text(due + overdue, style="bold red" if row.overdue else ""), row.status)
 
     def on_ready(self) -> None:
         self.load()
@@ -205,11 +243,7 @@ eksport til klagekommisjonen (bare kandidatnummer).
         table = self.query_one("#cases", DataTable)
         table.clear()
         for row in rows:
-            due = f"{row.due:%d.%m.%Y}" if row.due else "–"
-            table.add_row(str(row.case.id), SHORT_TYPES[row.case.case_type],
-                          row.course_code, str(row.candidate_number), f"{row.student_number} {row.name}"[:18],
-                          Text(due + (" !" if row.overdue else ""), style="bold red" if row.overdue else ""),
-                          row.status, key=str(row.case.id))
+            table.add_row(*self._cells(row), key=str(row.case.id))
         if select_case is not None and str(select_case) in {str(k) for k in self._rows}:
             table.move_cursor(row=table.get_row_index(str(select_case)))
         exam = "alle" if self.exam_filter is None else next(

@@ -81,12 +81,33 @@ dokumentasjon innen fristen.
         yield Static("", id="message")
         yield Footer()
 
+    # Column widths by terminal width: at 80 columns number, student,
+    # name, status and attempt fit; the note follows where there is room.
+    COLUMN_WIDTHS = {"wide": (8, 10, 28, 20, 8, 36), "narrow": (7, 9, 18, 19, 6, 30)}
+
     def on_mount(self) -> None:
-        table = self.query_one("#roster", DataTable)
-        for label, key, width in (("Kand.nr", "number", 8), ("Studentnr", "student", 10), ("Navn", "name", 28),
-                                  ("Status", "state", 20), ("Forsøk", "attempt", 8), ("Merknad", "note", 36)):
-            table.add_column(label, key=key, width=width)
         super().on_mount()
+        self._set_columns()
+
+    def on_resize(self, event) -> None:
+        super().on_resize(event)
+        self._set_columns()
+
+    def _set_columns(self) -> None:
+        tier = "narrow" if self.has_class("-narrow") else "wide"
+        if getattr(self, "_columns_tier", None) == tier:
+            return
+        self._columns_tier = tier
+        table = self.query_one("#roster", EntryTable)
+        cursor = table.cursor_row
+        table.clear(columns=True)
+        labels = (("Kand.nr", "number"), ("Studentnr", "student"), ("Navn", "name"), ("Status", "state"),
+                  ("Forsøk", "attempt"), ("Merknad", "note"))
+        for (label, key), width in zip(labels, self.COLUMN_WIDTHS[tier]):
+            table.add_column(label, key=key, width=width)
+        if self._rows:
+            table.fill([(str(row.registration_id), self._cells(row)) for row in self._rows.values()])
+            table.move_cursor(row=min(cursor, len(self._rows) - 1))
 
     def on_ready(self) -> None:
         self.query_one(ExamPicker).focus_input()

@@ -32,8 +32,8 @@ Pultene nås med F3–F9 fra hvor som helst; F2 kommer tilbake hit. H viser endr
 """
     BINDINGS = [
         Binding("r", "refresh", "Oppdater", id="dashboard.refresh", tooltip="Les oversikten på nytt fra databasen"),
-        Binding("i", "import_candidates", "Importer kandidater", id="dashboard.import",
-                tooltip="Importer en kandidatliste (.xlsx/.csv) med forhåndsvisning"),
+        Binding("i", "import_candidates", "Importer", id="dashboard.import",
+                tooltip="Importer kandidater fra en liste (.xlsx/.csv) med forhåndsvisning"),
         Binding("h", "history", "Historikk", id="dashboard.history", tooltip="Endringsloggen for eksamenen"),
     ]
 
@@ -41,8 +41,8 @@ Pultene nås med F3–F9 fra hvor som helst; F2 kommer tilbake hit. H viser endr
         yield Header()
         yield Static("Åpner databasen …", id="dashboard-status", classes="status-line")
         with Horizontal(id="cards"):
-            for key, title in (("papers", "Eksamensoppgaver"), ("attendance", "Oppmøte"),
-                               ("grades", "Sensur"), ("cases", "Begrunnelse og klage"),
+            for key, title in (("papers", "Oppgaver"), ("attendance", "Oppmøte"),
+                               ("grades", "Sensur"), ("cases", "Klager"),
                                ("commissions", "Kommisjoner")):
                 with Vertical(classes="card", id=f"card-{key}"):
                     yield Static(title, classes="card-title")
@@ -52,9 +52,51 @@ Pultene nås med F3–F9 fra hvor som helst; F2 kommer tilbake hit. H viser endr
         yield Footer()
 
     def on_mount(self) -> None:
-        table = self.query_one("#exams", DataTable)
-        table.add_columns("Emne", "Navn", "Dato", "Form", "Kand.", "Neste frist", "Oppgave", "Oppmøte", "Sensur", "Klager")
         super().on_mount()
+        self._set_columns()
+
+    # The table's columns by terminal width (the -narrow/-wide classes of
+    # DeskScreen): nothing is cut, a narrow table has fewer and shorter
+    # columns. «!» = the deadline has passed (the status line says so).
+    def _tier(self) -> str:
+        return "narrow" if self.has_class("-narrow") else ("wide" if self.has_class("-wide") else "medium")
+
+    COLUMNS = {
+        "wide": ("Emne", "Navn", "Dato", "Kand.", "Neste frist", "Oppgave", "Oppmøte", "Sensur", "Klager"),
+        "medium": ("Emne", "Navn", "Dato", "Kand.", "Neste frist", "Oppgave", "Oppmøte", "Sensur", "Klager"),
+        "narrow": ("Emne", "Dato", "Neste frist", "Oppgave", "Oppmøte", "Sensur", "Kl."),
+    }
+
+    def _set_columns(self) -> None:
+        tier = self._tier()
+        if getattr(self, "_columns_tier", None) == tier:
+            return
+        self._columns_tier = tier
+        table = self.query_one("#exams", DataTable)
+        cursor = table.cursor_row
+        table.clear(columns=True)
+        table.add_columns(*self.COLUMNS[tier])
+        if getattr(self, "_lines", None):
+            self._show(list(self._lines.values()))
+            table.move_cursor(row=min(cursor, table.row_count - 1), scroll=True)
+
+    def on_resize(self, event) -> None:
+        super().on_resize(event)
+        self._set_columns()
+
+    def _cells(self, line, today) -> tuple:
+        tier = self._tier()
+        marker = "! " if line.overdue else ""
+        style = "bold" if line.exam_date == today else ""
+        code = Text(marker + line.course_code, style="bold red" if line.overdue else style)
+        flags = (_flag(line.paper), _flag(line.attendance), _flag(line.grades)) if tier == "wide" else \
+            tuple(_flag(text, compact=True) for text in (line.paper, line.attendance, line.grades))
+        deadline = (f"{line.next_deadline:%d.%m} {line.next_deadline_label}" if line.next_deadline else "–")
+        if tier == "narrow":
+            return (code, f"{line.exam_date:%d.%m}", deadline, *flags, str(line.open_cases or ""))
+        name = line.course_name[:22] if tier == "wide" else line.course_name[:16]
+        return (code, name, short_date(line.exam_date)[:9], str(line.candidates), deadline, *flags,
+                str(line.open_cases or ""))
 
     def on_database_failed(self, message) -> None:
         self.query_one("#dashboard-status", Static).update(f"Databasen kunne ikke åpnes: {message.error}")
@@ -63,6 +105,7 @@ Pultene nås med F3–F9 fra hvor som helst; F2 kommer tilbake hit. H viser endr
         ctx = self.ctx
         self.query_one("#dashboard-status", Static).update(
             f"I dag {short_date(ctx.today())} · profil {ctx.profile.title} · saksbehandler {ctx.clerk}"
+            " · «!» = frist ute"
         )
         self.load()
 
@@ -101,21 +144,7 @@ Pultene nås med F3–F9 fra hvor som helst; F2 kommer tilbake hit. H viser endr
         table.clear()
         today = self.ctx.today()
         for line in lines:
-            marker = "! " if line.overdue else ""
-            style = "bold" if line.exam_date == today else ""
-            table.add_row(
-                Text(marker + line.course_code, style="bold red" if line.overdue else style),
-                line.course_name[:26],
-                short_date(line.exam_date),
-                line.exam_form,
-                str(line.candidates),
-                f"{short_date(line.next_deadline)[:9]} {line.next_deadline_label}" if line.next_deadline else "–",
-                _flag(line.paper),
-                _flag(line.attendance),
-                _flag(line.grades),
-                str(line.open_cases or ""),
-                key=str(line.exam_id),
-            )
+            table.add_row(*self._cells(line, today), key=str(line.exam_id))
         if lines and not getattr(self, "_placed", False):
             # first time: start at today's exams, not the oldest ones
             self._placed = True
@@ -202,9 +231,16 @@ def _label(key: str) -> str:
     return LABELS.get(key, key.replace("_", " ").capitalize())
 
 
-def _flag(text: str) -> Text:
+def _compact(text: str) -> str:
+    """A state in few letters for narrow tables: «!» stands for «frist ute»."""
+    return text.replace(" – frist ute", "!").replace("mottatt for sent", "for sent")
+
+
+def _flag(text: str, compact: bool = False) -> Text:
+    shown = _compact(text) if compact else text
     if "frist ute" in text or text.startswith("MANGLER"):
-        return Text(text, style="bold red")
+        return Text(shown, style="bold red")
     if "for sent" in text:
-        return Text(text, style="yellow")
-    return Text(text)
+        return Text(shown, style="yellow")
+    return Text(shown)
+

@@ -176,9 +176,11 @@ protokoll (.xlsx).
             return
         top = max(progress.distribution.values() or [0]) or 1
         chart = Text("Fordeling\n", style="bold")
+        label_width = max((len(grade) for grade in progress.distribution), default=1)
+        longest = 20 if not self.has_class("-narrow") else 10  # a bar never wraps at 80 columns
         for grade, count in progress.distribution.items():
-            bar = "█" * round(20 * count / top)
-            chart.append(f"{grade:>12} ")
+            bar = "█" * round(longest * count / top)
+            chart.append(f"{grade:>{label_width}} ")
             chart.append(bar, style="cyan")
             chart.append(f" {count}\n")
         self.query_one("#chart", Static).update(chart)

@@ -45,7 +45,7 @@ class HelpScreen(ModalScreen[None]):
                 yield Static(intro.strip() + "\n")
             yield Static(self._keys_table())
             yield Static(self._keymap_line())
-            yield Static("\nCtrl+P: kommandopaletten (søk etter en handling). Esc eller F1 lukker.")
+            yield Static("\nCtrl+P: kommandopaletten (søk etter en handling). Ctrl+Q avslutter. Esc eller F1 lukker.")
 
     def _keys_table(self) -> Table:
         table = Table(box=None, show_header=True, header_style="bold", padding=(0, 1), expand=True)

@@ -137,7 +137,6 @@ mottaket. En sen levering registreres som sen, aldri avvist; en ny levering
         for label, key, width in (("Frist", "deadline", 11), ("Emne", "code", 10), ("Eksamen", "exam", 11),
                                   ("Status", "state", 30), ("Virked.", "days", 10)):
             table.add_column(label, key=key, width=width)
-        self.query_one("#form").display = True
         super().on_mount()
 
     def on_ready(self) -> None:
@@ -182,7 +181,7 @@ mottaket. En sen levering registreres som sen, aldri avvist; en ny levering
         from eksamen_tui.services.papers import paper_context
 
         if exam_id != self.exam_id:
-            self.query_one("#result", Static).update("")  # a result stays until the clerk moves on
+            self.query_one("#result", Static).display = False  # a result stays until the clerk moves on
         self.exam_id = exam_id
         self.context = context = paper_context(self.ctx, exam_id)
         info = Text(context.label + "\n", style="bold")
@@ -218,7 +217,8 @@ mottaket. En sen levering registreres som sen, aldri avvist; en ny levering
         self.query_one("#format", Select).value = "paper"
         self.query_one("#picker").display = False
         self.add_class("-exam-open")
-        next(box for box in self.query(CheckItem) if box.can_focus).focus()
+        next(box for box in self.query(CheckItem) if box.can_focus).focus(scroll_visible=False)
+        self.call_after_refresh(self.query_one("#form").scroll_home, animate=False)  # the exam's facts first
         if announce:
             self.show_opened_exam(context.label, f"Kryss av sjekklisten (1–{len(CHECKLIST_ITEMS)}, mellomrom), "
                                   "Enter går til neste felt, Alt+L til «Levert av»; Ctrl+R registrerer.")
@@ -270,8 +270,9 @@ mottaket. En sen levering registreres som sen, aldri avvist; en ny levering
         if missing:
             message += f" – sjekklisten er ufullstendig ({len(missing)} {'punkt mangler' if len(missing) == 1 else 'punkter mangler'})"
         self.open_exam(self.exam_id, announce=False)
-        self.query_one("#result", Static).update(Text(message, style="bold red" if delivery.is_late or missing
-                                                      else "bold green"))
+        result = self.query_one("#result", Static)
+        result.update(Text(message, style="bold red" if delivery.is_late or missing else "bold green"))
+        result.display = True
         self._say(message + ". Neste: / søker en ny eksamen.", error=delivery.is_late or bool(missing))
         self.load_overview()
         self.app.push_screen(ReceiptDialog(self.exam_id, delivery.id, receipt_lines(context, delivery)))

@@ -42,14 +42,14 @@ async def test_palette_in_bokmaal_without_textual_english(demo_db):
         assert "Søk etter en handling" in text
         for english in ("Search for commands", "Quit", "Screenshot", "Theme", "Keys"):
             assert english not in text
-        assert "Oversikt: Importer kandidater" in text  # discovery: this desk's actions
+        assert "Oversikt: Importer" in text  # discovery: this desk's actions
         await pilot.press(*"zzqqxx")
         await pilot.pause(0.8)
         assert "Ingen treff" in screen_text(app) and "No matches" not in screen_text(app)
 
 
 @pytest.mark.parametrize("query, name, key", [
-    ("import", "Oversikt: Importer kandidater", "tast i"),
+    ("kandidatliste", "Oversikt: Importer", "tast i"),
     ("import", "Kommisjonsskjema: Importer", "tast i"),
     ("kunngjør", "Karakterer: Kunngjør", "tast p"),
     ("klagekomm", "Begrunnelse og klage: Send til klagekomm.", "tast s"),

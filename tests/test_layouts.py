@@ -1,0 +1,111 @@
+"""Every desk at 80×24, 120×30 and 150×40 on the demo database: what the
+clerk needs is on screen, nothing essential is cut, and figures like
+`171/200` are never cut to a misleading `171/1`."""
+import re
+from datetime import date
+
+import pytest
+
+from eksamen_tui.app import EksamenApp
+from eksamen_tui.services.context import open_context
+from eksamen_tui.services.demo import write_demo_database
+from tests.screen_text import screen_text, settle
+
+TODAY = date(2026, 11, 23)
+SIZES = [(80, 24), (120, 30), (150, 40)]
+
+
+@pytest.fixture(scope="module")
+def demo_db(tmp_path_factory):
+    path = tmp_path_factory.mktemp("demo") / "demo.db"
+    write_demo_database(path, today=TODAY)
+    return path
+
+
+def demo_app(demo_db):
+    return EksamenApp(ctx=open_context(str(demo_db), clerk="kari", today=lambda: TODAY))
+
+
+async def open_exam(app, pilot, code):
+    await pilot.press(*code.lower())
+    await settle(app, pilot)
+    await pilot.press("enter")
+    await settle(app, pilot)
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+async def test_dashboard_fits(demo_db, size):
+    app = demo_app(demo_db)
+    async with app.run_test(size=size) as pilot:
+        await settle(app, pilot)
+        await pilot.pause(0.2)  # a table measures its new rows when idle
+        await settle(app, pilot)
+        text = screen_text(app)
+        table = app.screen.query_one("#exams")
+        headers = [str(column.label) for column in table.columns.values()]
+        table_line = next(line for line in text.splitlines() if "Emne" in line and "Sensur" in line)
+        for header in headers:
+            assert header in table_line, f"column {header} cut at {size}"
+        assert sum(column.get_render_width(table) for column in table.columns.values()) <= size[0] - 2
+        figures = set(re.findall(r"\b\d+/\d+\b", text))
+        whole = {m for line in app.screen._lines.values() for m in re.findall(r"\d+/\d+", line.grades)}
+        cut = figures - whole
+        assert figures and not cut, [line for line in text.splitlines() if any(c in line for c in cut)]
+        assert table.row_count and "«!» = frist ute" in text
+        if size[0] >= 120:
+            assert "f7 Kommisjoner" in text  # every desk key in the footer
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+async def test_papers_form_fits(demo_db, size):
+    app = demo_app(demo_db)
+    async with app.run_test(size=size) as pilot:
+        await settle(app, pilot)
+        await pilot.press("f3")
+        await settle(app, pilot)
+        assert "Status" in screen_text(app)  # the overview's columns
+        await open_exam(app, pilot, "TDT4120")
+        text = screen_text(app)
+        for number in range(1, 10):
+            assert re.search(rf"[☐☑–] {number}  \w", text), f"checklist item {number} not shown at {size}"
+        assert "Levert av (navn) · Alt+L" in text
+        assert "1 virkedag igjen" in text
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+async def test_attendance_and_grades_fit(demo_db, size):
+    app = demo_app(demo_db)
+    async with app.run_test(size=size) as pilot:
+        await settle(app, pilot)
+        await pilot.press("f4")
+        await settle(app, pilot)
+        await open_exam(app, pilot, "BUS447")
+        text = screen_text(app)
+        for header in ("Kand.nr", "Studentnr", "Navn", "Status", "Forsøk"):
+            assert header in text, f"F4 column {header} cut at {size}"
+        assert "ikke registrert" in text and "trekk før eksamen" in text
+        await pilot.press("f5")
+        await settle(app, pilot)
+        await open_exam(app, pilot, "TMA4100")
+        text = screen_text(app)
+        assert "Kandidatnr" in text and "Status" in text and "Ført:" in text
+        chart = text[text.index("Fordeling"):]
+        assert re.search(r"A █+ \d+", chart), "a grade's bar wrapped away from its letter"
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+async def test_appeals_and_commissions_fit(demo_db, size):
+    app = demo_app(demo_db)
+    async with app.run_test(size=size) as pilot:
+        await settle(app, pilot)
+        await pilot.press("f6")
+        await settle(app, pilot)
+        text = screen_text(app)
+        for header in ("Sak", "Type", "Emne", "Kand.", "Frist", "Status"):
+            assert header in text, f"F6 column {header} cut at {size}"
+        assert "venter på begrunnelse" in text and "mottatt, ikke sendt" in text
+        assert "Sak 1: begrunnelse" in text  # the case's detail is on screen too
+        await pilot.press("f7")
+        await settle(app, pilot)
+        text = screen_text(app)
+        assert "Skjemafrist" in text and "Status" in text and "skjema mangler" in text
