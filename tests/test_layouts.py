@@ -52,7 +52,7 @@ async def test_dashboard_fits(demo_db, size):
         cut = figures - whole
         assert figures and not cut, [line for line in text.splitlines() if any(c in line for c in cut)]
         assert table.row_count and "«!» = frist ute" in text
-        if size[0] >= 120:
+        if size[0] >= 150:
             assert "f7 Kommisjoner" in text  # every desk key in the footer
 
 
