@@ -141,3 +141,34 @@ def test_without_seen_scripts_still_write(ctx, exam):
     assert [r.value for r in grade_rows(ctx, exam.id)] == ["D"]
     with ctx.read() as s:
         assert s.exec(select(func.count()).select_from(Case)).one() == 0
+
+
+# --- the database's own guard (migration 0003) --------------------------------------
+
+def test_no_code_path_can_store_two_current_grades_or_two_of_a_kind(ctx, exam):
+    from eksamen_tui.db.models import Commission, Examiner
+
+    grades.enter_grade(ctx, exam.id, 2508, "C", seen=None)
+    with ctx.read() as s:
+        reg_id = s.exec(select(Registration.id).where(Registration.candidate_number == 2508)).one()
+    attempts = {
+        "grade": lambda s: s.add(Grade(registration_id=reg_id, value="A", status="provisional", source="entry")),
+        "appeal": lambda s: [s.add(Case(registration_id=reg_id, case_type="grade_appeal", received_on=DAY))
+                             for _ in range(2)],
+        "commission": lambda s: [s.add(Commission(exam_id=exam.id, kind="appeal")) for _ in range(2)],
+        "examiner": lambda s: [s.add(Examiner(name=f"Sensor {i}", email="sensor@uio.no")) for i in range(2)],
+    }
+    for name, attempt in attempts.items():
+        with pytest.raises(ChangedMeanwhile, match="ved en annen skranke samtidig"):
+            with ctx.write() as s:
+                attempt(s)
+    # what the indexes allow: history rows, part grades, examiners without e-mail, other case types
+    with ctx.write() as s:
+        s.add(Grade(registration_id=reg_id, value="B", status="controlled", source="entry", is_current=False))
+        s.add(Examiner(name="Uten e-post 1"))
+        s.add(Examiner(name="Uten e-post 2"))
+        s.add(Case(registration_id=reg_id, case_type="explanation", received_on=DAY))
+        s.add(Case(registration_id=reg_id, case_type="explanation", received_on=DAY))
+        s.add(Commission(exam_id=exam.id, kind="ordinary"))
+        s.add(Commission(exam_id=exam.id, kind="ordinary", number=2))
+    assert [(r.value, r.is_current) for r in grade_rows(ctx, exam.id)] == [("C", True), ("B", False)]

@@ -13,10 +13,21 @@ from datetime import date, time
 from typing import Optional
 
 from pydantic import NaiveDatetime
-from sqlalchemy import Index, UniqueConstraint
+from sqlalchemy import Index, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
 from eksamen_tui.domain.vocabulary import CommissionKind, GradeSource, GradeStatus
+
+
+def _partial_unique(name: str, columns: tuple[str, ...], where: str) -> tuple[Index]:
+    """A unique index over the rows that match `where` (SQLite and
+    PostgreSQL both have partial indexes). `{true}` is the boolean literal.
+    These hold what several counters must never break: one current grade
+    per registration and part, one grade appeal per registration, one
+    appeal commission per exam (and part), one examiner per e-mail."""
+    return (Index(name, *columns, unique=True,
+                  sqlite_where=text(where.format(true="1")),
+                  postgresql_where=text(where.format(true="true"))),)
 
 
 class Setting(SQLModel, table=True):
@@ -145,6 +156,9 @@ class Grade(SQLModel, table=True):
 
     __table_args__ = (
         Index("ix_grade_registration_part", "registration_id", "part_id", "is_current"),
+        *_partial_unique("uq_grade_current_whole", ("registration_id",), "is_current = {true} AND part_id IS NULL"),
+        *_partial_unique("uq_grade_current_part", ("registration_id", "part_id"),
+                         "is_current = {true} AND part_id IS NOT NULL"),
     )
 
     id: Optional[int] = Field(default=None, primary_key=True)
@@ -162,7 +176,8 @@ class Grade(SQLModel, table=True):
 
 
 class Examiner(SQLModel, table=True):
-    __table_args__ = (Index("ix_examiner_email", "email"), Index("ix_examiner_name", "name"))
+    __table_args__ = (Index("ix_examiner_email", "email"), Index("ix_examiner_name", "name"),
+                      *_partial_unique("uq_examiner_email", ("email",), "email <> ''"))
 
     id: Optional[int] = Field(default=None, primary_key=True)
     name: str = Field(max_length=200)
@@ -174,7 +189,12 @@ class Examiner(SQLModel, table=True):
 class Commission(SQLModel, table=True):
     """The examiners of an exam (ordinary) or of its appeals (appeal)."""
 
-    __table_args__ = (Index("ix_commission_exam", "exam_id", "kind"),)
+    __table_args__ = (
+        Index("ix_commission_exam", "exam_id", "kind"),
+        *_partial_unique("uq_commission_appeal_whole", ("exam_id",), "kind = 'appeal' AND part_id IS NULL"),
+        *_partial_unique("uq_commission_appeal_part", ("exam_id", "part_id"),
+                         "kind = 'appeal' AND part_id IS NOT NULL"),
+    )
 
     id: Optional[int] = Field(default=None, primary_key=True)
     exam_id: int = Field(foreign_key="exam.id")
@@ -204,6 +224,7 @@ class Case(SQLModel, table=True):
     __table_args__ = (
         Index("ix_case_registration", "registration_id"),
         Index("ix_case_type_closed", "case_type", "closed_on"),
+        *_partial_unique("uq_case_grade_appeal", ("registration_id",), "case_type = 'grade_appeal'"),
     )
 
     id: Optional[int] = Field(default=None, primary_key=True)

@@ -18,7 +18,8 @@ from contextlib import contextmanager
 from datetime import date, datetime
 from typing import Iterator
 
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
+from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 
 from eksamen_tui.db.engine import read_engine
@@ -93,6 +94,51 @@ def integrity_as_refusal(message: str) -> Iterator[None]:
         yield
     except IntegrityError as error:
         raise ChangedMeanwhile(message) from error
+
+
+# --- the database's own guard: unique indexes (migration 0003) ---------------------
+
+# index name (PostgreSQL) or "table.column" (SQLite's message) -> the refusal
+_CONSTRAINT_REFUSALS = {
+    "uq_grade_current_whole": "Kandidaten fikk karakter ved en annen skranke samtidig",
+    "uq_grade_current_part": "Kandidaten fikk karakter ved en annen skranke samtidig",
+    "uq_case_grade_appeal": "Klagen på karakteren ble registrert ved en annen skranke samtidig",
+    "uq_commission_appeal_whole": "Klagekommisjonen ble opprettet ved en annen skranke samtidig",
+    "uq_commission_appeal_part": "Klagekommisjonen ble opprettet ved en annen skranke samtidig",
+    "uq_examiner_email": "En sensor med samme e-postadresse ble registrert ved en annen skranke samtidig",
+}
+_SQLITE_TABLES = {
+    "grade.registration_id": "uq_grade_current_whole",
+    "case.registration_id": "uq_case_grade_appeal",
+    "commission.exam_id": "uq_commission_appeal_whole",
+    "examiner.email": "uq_examiner_email",
+}
+
+
+def constraint_refusal(error: BaseException) -> ChangedMeanwhile | None:
+    """The refusal for an IntegrityError from one of the guard indexes, or
+    None for any other error."""
+    if not (isinstance(error, IntegrityError) or type(error).__name__ in ("IntegrityError", "UniqueViolation")):
+        return None
+    original = getattr(error, "orig", None) or error
+    name = getattr(getattr(original, "diag", None), "constraint_name", None)
+    if name is None:
+        text = str(original or error)
+        if "UNIQUE constraint failed:" in text:
+            columns = text.split("UNIQUE constraint failed:", 1)[1].strip()
+            name = _SQLITE_TABLES.get(columns.split(",")[0].strip())
+    if name not in _CONSTRAINT_REFUSALS:
+        return None
+    return ChangedMeanwhile(f"{_CONSTRAINT_REFUSALS[name]} – ingenting er endret. Se på verdien som står nå.")
+
+
+def _integrity_as_refusal(context):
+    return constraint_refusal(context.sqlalchemy_exception or context.original_exception)
+
+
+# Every engine, every code path (Core, ORM, scripts): a write that would
+# break a guard index is a refusal in words, never a traceback.
+event.listen(Engine, "handle_error", _integrity_as_refusal)
 
 
 # --- the change counter the desks poll ------------------------------------------------
