@@ -18,6 +18,7 @@ from eksamen_tui.db.migrations import upgrade
 from eksamen_tui.db.models import Setting
 from eksamen_tui.domain.deadlines import Rules
 from eksamen_tui.domain.profiles import DEFAULT_PROFILE, Profile, get_profile
+from eksamen_tui.services import concurrency  # noqa: F401  (guard-index errors become refusals on every engine)
 
 PROFILE_KEY = "profile"
 OVERRIDES_KEY = "profile_overrides"
