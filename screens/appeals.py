@@ -10,11 +10,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Button, DataTable, Footer, Header, Input, Label, OptionList, RadioButton, RadioSet, Static
+from textual.widgets import Button, DataTable, Footer, Header, Input, Label, OptionList, Select, Static
 from textual.widgets.option_list import Option
 
 from eksamen_tui.domain.parsing import parse_day
-from screens.base import DeskScreen
+from screens.base import DeskScreen, count_text
 from screens.grade_keys import LETTER_KEYS, grade_for_key
 
 TYPE_FILTERS = [None, "explanation", "grade_appeal", "formal_appeal"]
@@ -33,11 +33,15 @@ class NewCaseDialog(ModalScreen[int | None]):
     NewCaseDialog > Vertical { width: 120; max-width: 96%; height: auto; max-height: 95%;
         border: thick $accent; background: $panel; padding: 1 2; }
     NewCaseDialog OptionList { height: 8; }
-    NewCaseDialog RadioSet { layout: horizontal; height: auto; }
+    NewCaseDialog .field-label { margin: 1 0 0 0; }
     NewCaseDialog #case-error { color: $error; text-style: bold; height: auto; }
     NewCaseDialog #case-buttons { height: auto; align: right middle; }
     NewCaseDialog #case-buttons Button { margin: 0 0 0 2; }
     """
+    CASE_TYPES = {"explanation": "Begrunnelse", "grade_appeal": "Klage på karakter",
+                  "formal_appeal": "Klage på formell feil"}
+    FIELDS = (("case-search", "s"), ("case-matches", ""), ("case-type", "t"), ("case-received", "m"),
+              ("case-override", "o"))
     BINDINGS = [
         Binding("ctrl+r", "register", "Registrer", id="case.register", tooltip="Registrer saken"),
         Binding("escape", "cancel", "Avbryt", id="case.cancel", tooltip="Lukk uten å registrere"),
@@ -46,16 +50,16 @@ class NewCaseDialog(ModalScreen[int | None]):
     def compose(self) -> ComposeResult:
         with Vertical():
             yield Label(Text("Ny sak: begrunnelse eller klage", style="bold"))
-            yield Label("Studentnummer, eller emnekode og kandidatnummer (f.eks. «TDT4100 1234»)")
+            yield Label("Kandidat · Alt+S: studentnummer, eller emnekode og kandidatnummer (f.eks. «TDT4100 1234»)")
             yield Input(id="case-search")
             yield OptionList(id="case-matches")
-            with RadioSet(id="case-type"):
-                yield RadioButton("Begrunnelse", value=True, id="type-explanation")
-                yield RadioButton("Klage på karakter", id="type-grade_appeal")
-                yield RadioButton("Klage på formell feil", id="type-formal_appeal")
-            yield Label("Mottatt (dato, tom = i dag)")
+            yield Label("Type · Alt+T (B, K velger)", classes="field-label")
+            yield Select([(label, key) for key, label in self.CASE_TYPES.items()], value="explanation",
+                         allow_blank=False, id="case-type")
+            yield Label("Mottatt · Alt+M (dato, tom = i dag)", classes="field-label")
             yield Input(id="case-received", placeholder="DD.MM.ÅÅÅÅ")
-            yield Label("Overstyring: begrunnelse for å registrere en sak som er for sent ute")
+            yield Label("Overstyring · Alt+O: begrunnelse for å registrere en sak som er for sent ute "
+                        "(Enter her registrerer)", classes="field-label")
             yield Input(id="case-override")
             yield Static("", id="case-error")
             with Horizontal(id="case-buttons"):
@@ -85,7 +89,36 @@ class NewCaseDialog(ModalScreen[int | None]):
             options.highlighted = 0
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
-        self.focus_next()
+        event.stop()
+        if event.input.id == "case-override":
+            self.action_register()  # Enter in the last field registers
+        else:
+            self.focus_next()
+
+    def on_key(self, event) -> None:
+        """Alt+letter jumps to a field; on the type, B/K choose; Enter on the
+        type moves on (↓ or space opens its list)."""
+        focused = self.focused
+        if event.key.startswith("alt+") and len(event.key) == 5:
+            target = next((name for name, letter in self.FIELDS if letter and letter == event.key[-1]), None)
+            if target:
+                self.query_one(f"#{target}").focus()
+                event.stop()
+                event.prevent_default()
+            return
+        if isinstance(focused, Select) and focused.id == "case-type":
+            if event.key == "enter":
+                self.focus_next()
+            elif event.character and event.character.isalpha():
+                matching = [k for k, label in self.CASE_TYPES.items()
+                            if label.casefold().startswith(event.character.casefold())]
+                if matching:
+                    focused.value = matching[(matching.index(focused.value) + 1) % len(matching)] \
+                        if focused.value in matching else matching[0]
+            else:
+                return
+            event.stop()
+            event.prevent_default()
 
     def action_register(self) -> None:
         from eksamen_tui.domain.errors import DomainError
@@ -96,8 +129,7 @@ class NewCaseDialog(ModalScreen[int | None]):
             self.query_one("#case-error", Static).update("Finn kandidaten først (ingen treff valgt)")
             return
         registration_id = int(options.get_option_at_index(options.highlighted).id)
-        pressed = self.query_one("#case-type", RadioSet).pressed_button
-        case_type = pressed.id.removeprefix("type-") if pressed else "explanation"
+        case_type = self.query_one("#case-type", Select).value
         try:
             received = parse_day(self.query_one("#case-received", Input).value, self.app.ctx.today())
             case = register_case(self.app.ctx, registration_id, case_type, received_on=received,
@@ -249,7 +281,7 @@ eksport til klagekommisjonen (bare kandidatnummer).
         exam = "alle" if self.exam_filter is None else next(
             (f"{r.course_code} {r.exam_date:%d.%m.%Y}" for r in rows), "valgt")
         self.query_one("#filters", Static).update(
-            f"Viser: {VIEWS[self.view]} · type: {TYPE_LABELS[self.type_filter]} · eksamen: {exam} · {len(rows)} saker")
+            f"Viser: {VIEWS[self.view]} · type: {TYPE_LABELS[self.type_filter]} · eksamen: {exam} · {count_text(len(rows), 'sak', 'saker')}")
         self._show_detail()
 
     def _current(self):

@@ -9,7 +9,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import DataTable, Footer, Header, Static
 
-from screens.base import REFUSED, CandidateNumberTyping, DeskScreen
+from screens.base import REFUSED, CandidateNumberTyping, DeskScreen, count_text
 from screens.widgets.exam_picker import ExamPicker
 from screens.widgets.fast_table import EntryTable
 
@@ -140,7 +140,7 @@ dokumentasjon innen fristen.
         self.query_one("#picker").display = False
         table.focus()
         self._show_counts()
-        self.show_opened_exam(choice.label, f"{len(rows)} kandidater. Skriv kandidatnummer eller flytt med "
+        self.show_opened_exam(choice.label, f"{count_text(len(rows), 'kandidat', 'kandidater')}. Skriv kandidatnummer eller flytt med "
                               "piltastene; m/i/t/b/g/f setter status.")
         self.refresh_bindings()
 
@@ -279,7 +279,7 @@ dokumentasjon innen fristen.
                 self._apply_change(change)
         if changes:
             self._undo.append(changes)
-        self._say(f"{len(changes)} umerkede kandidater satt til møtt")
+        self._say(f"{count_text(len(changes), 'umerket kandidat', 'umerkede kandidater')} satt til møtt")
 
     def action_undo(self) -> None:
         from eksamen_tui.domain.errors import DomainError
@@ -303,7 +303,7 @@ dokumentasjon innen fristen.
             table.move_cursor(row=table.get_row_index(str(changes[0].registration_id)))
             self._say(f"Angret for kandidat {changes[0].candidate_number}: {changes[0].describe()}")
         else:
-            self._say(f"Angret: {len(changes)} endringer")
+            self._say(f"Angret: {count_text(len(changes), 'endring', 'endringer')}")
 
     def action_documentation(self) -> None:
         from eksamen_tui.services.attendance import record_documentation

@@ -12,6 +12,11 @@ if TYPE_CHECKING:
     from eksamen_tui.services.context import Context
 
 
+def count_text(count: int, singular: str, plural: str) -> str:
+    """«1 kandidat», «3 kandidater»: a number with its noun in the right form."""
+    return f"{count} {singular if count == 1 else plural}"
+
+
 REFUSED = object()  # what `DeskScreen._call` returns when a rule said no
 
 

@@ -14,7 +14,7 @@ from textual.screen import ModalScreen
 from textual.widgets import DataTable, Footer, Header, Label, ProgressBar, Static
 
 from eksamen_tui.domain.vocabulary import CommissionKind
-from screens.base import DeskScreen
+from screens.base import DeskScreen, count_text
 from screens.widgets.fast_table import EntryTable
 
 
@@ -89,7 +89,7 @@ class FormImportDialog(ModalScreen[int]):
             for warning in plan.warnings:
                 text.append(f"    Advarsel: {warning}\n", style="yellow")
         if self.plans:
-            text.append(f"\nEnter importerer {len(self.plans)} fil(er); Esc avbryter.", style="bold")
+            text.append(f"\nEnter importerer {count_text(len(self.plans), 'fil', 'filer')}; Esc avbryter.", style="bold")
         self.query_one("#plan-text", Static).update(text)
 
     def action_commit(self) -> None:

@@ -13,7 +13,7 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import DataTable, Footer, Header, Static
 
 from eksamen_tui.domain.vocabulary import GradeStatus, ProtocolStatus
-from screens.base import REFUSED, CandidateNumberTyping, DeskScreen
+from screens.base import REFUSED, CandidateNumberTyping, DeskScreen, count_text
 from screens.grade_keys import LETTER_KEYS, PASS_FAIL_KEYS, grade_for_key
 from screens.widgets.exam_picker import ExamPicker
 from screens.widgets.fast_table import EntryTable
@@ -124,7 +124,7 @@ protokoll (.xlsx).
         self._show_info()
         self._show_progress()
         self.show_opened_exam(self.info.title,
-                              f"{len(rows)} kandidater til sensur. Skriv karakteren; sifre hopper til et kandidatnummer.")
+                              f"{count_text(len(rows), 'kandidat', 'kandidater')} til sensur. Skriv karakteren; sifre hopper til et kandidatnummer.")
         self.refresh_bindings()
 
     def _cells(self, row) -> tuple:

@@ -13,11 +13,13 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Checkbox, DataTable, Footer, Header, Input, Label, Select, Static
 
-from screens.base import DeskScreen
+from screens.base import DeskScreen, count_text
 from screens.widgets.exam_picker import ExamPicker
 
 def working_days(count: int) -> str:
-    return f"{count} virkedag" if count == 1 else f"{count} virkedager"
+    from eksamen_tui.domain.deadlines import working_days_text
+
+    return working_days_text(count)
 
 
 STATE_TEXT = {
@@ -186,7 +188,7 @@ mottaket. En sen levering registreres som sen, aldri avvist; en ny levering
         self.context = context = paper_context(self.ctx, exam_id)
         info = Text(context.label + "\n", style="bold")
         info.append(f"Kl. {context.start_time or '–'} · {context.campus or '–'} · rom: {context.rooms or '–'} · "
-                    f"{context.registered} kandidater\n")
+                    f"{count_text(context.registered, 'kandidat', 'kandidater')}\n")
         if context.working_days_left >= 0:
             info.append(f"Leveringsfrist {context.deadline:%d.%m.%Y} – {working_days(context.working_days_left)} "
                         "igjen\n")
