@@ -579,6 +579,15 @@ eksport til klagekommisjonen (bare kandidatnummer).
             submit, text=f"Lukket {row.case.closed_on:%d.%m.%Y}. Avgjørelsen og en ny karakter står; "
             "datoen vedtaket ble sendt registreres på nytt.", ok="Gjenåpne", error_field="reason"), done)
 
+    def open_target(self, exam_id: int) -> None:
+        """Opened on an exam (dashboard Enter): its open cases."""
+        from eksamen_tui.services.exams import exam_choice
+
+        self.exam_filter, self.view, self.type_filter = exam_id, "open", None
+        self.load()
+        self.query_one("#cases", DataTable).focus()
+        self.show_opened_exam(exam_choice(self.ctx, exam_id).label, "Eksamenens åpne saker; T viser alle eksamener.")
+
     def action_history(self) -> None:
         from eksamen_tui.services.audit_log import AuditFilter
 

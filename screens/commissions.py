@@ -191,6 +191,35 @@ X eksporterer den.
         self.query_one("#commission-summary", Static).update(
             f"{len(overview)} eksamener · " + " · ".join(f"{k}: {v}" for k, v in sorted(counts.items()))
             + f" · over frist: {overdue}")
+        self._loaded = True
+        self._place_focus()
+
+    # --- opened on an exam (dashboard Enter, the lists that act) -------------------
+    _focus_exam: int | None = None
+    _loaded = False
+
+    def open_target(self, exam_id: int) -> None:
+        """The cursor on the exam's row (once the list is loaded)."""
+        self._focus_exam = exam_id
+        self._place_focus()
+
+    def _place_focus(self) -> None:
+        exam_id, table = self._focus_exam, self.query_one("#exams", EntryTable)
+        if exam_id is None or not self._loaded:
+            return
+        self._focus_exam = None
+        from eksamen_tui.services.exams import exam_choice
+
+        label = exam_choice(self.ctx, exam_id).label
+        if exam_id not in self._exam_ids:
+            self._say(f"{label} er ikke i listen (eksamener fra en uke tilbake til 60 dager fram)", error=True)
+            return
+        directory = self.query_one("#directory", DataTable)
+        directory.display, table.display = False, True
+        table.ensure_row(str(exam_id))
+        table.move_cursor(row=table.get_row_index(str(exam_id)))
+        table.focus()
+        self.show_opened_exam(label, "F lager utfylt skjema, I importerer et utfylt skjema.")
 
     def _show_directory(self, directory) -> None:
         directory_table = self.query_one("#directory", DataTable)

@@ -6,11 +6,12 @@ from __future__ import annotations
 from datetime import date
 
 from rich.text import Text
-from textual import work
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Footer, Header, OptionList, Static
+from textual.widgets.option_list import Option
 
 from screens.base import DeskScreen
 
@@ -28,6 +29,11 @@ class DashboardScreen(DeskScreen):
 Oversikten viser eksamener fra 30 dager tilbake til 21 dager fram, med neste frist,
 om oppgaven er mottatt, om oppmøtet er registrert, hvor mange karakterer som er
 ført, og åpne klagesaker. Forsinkede ting er merket med «frist ute» og «!».
+Enter på en eksamen åpner pulten for det som haster mest på den (oppgave mangler → F3,
+oppmøte ikke ført → F4, sensur → F5, åpne saker → F6, kommisjonsskjema mangler → F7),
+allerede åpnet på eksamenen; linjen under tabellen sier hvor Enter fører.
+Tallene på kortene kan velges (Tab dit, piltaster og Enter): tabellen viser da bare
+eksamenene bak tallet; Esc viser alle igjen. Hvert kort sier hvilken periode det teller.
 Pultene nås med F3–F9 fra hvor som helst; F2 kommer tilbake hit. H viser endringsloggen for eksamenen.
 """
     BINDINGS = [
@@ -35,6 +41,8 @@ Pultene nås med F3–F9 fra hvor som helst; F2 kommer tilbake hit. H viser endr
         Binding("i", "import_candidates", "Importer", id="dashboard.import",
                 tooltip="Importer kandidater fra en liste (.xlsx/.csv) med forhåndsvisning"),
         Binding("h", "history", "Historikk", id="dashboard.history", tooltip="Endringsloggen for eksamenen"),
+        Binding("escape", "show_all", "Vis alle", id="dashboard.show_all",
+                tooltip="Fjern filteret fra et tall på et kort: vis alle eksamener"),
     ]
 
     def compose(self) -> ComposeResult:
@@ -46,12 +54,15 @@ Pultene nås med F3–F9 fra hvor som helst; F2 kommer tilbake hit. H viser endr
                                ("commissions", "Kommisjoner")):
                 with Vertical(classes="card", id=f"card-{key}"):
                     yield Static(title, classes="card-title")
-                    yield Static("…", classes="card-body", id=f"card-{key}-body")
+                    yield Static(CARD_PERIODS[key], classes="card-period")
+                    yield OptionList(Option("…", disabled=True), classes="card-body", id=f"card-{key}-body")
         yield DataTable(id="exams", cursor_type="row", zebra_stripes=True)
         yield Static("", id="exam-detail")
         yield Footer()
 
     def on_mount(self) -> None:
+        self._card_filter: tuple[str, str, str] | None = None  # (card, count key, label)
+        self._forms: dict[int, bool] = {}  # exam id -> form deadline passed, for exams without a form
         super().on_mount()
         self._set_columns()
 
@@ -108,6 +119,7 @@ Pultene nås med F3–F9 fra hvor som helst; F2 kommer tilbake hit. H viser endr
             " · «!» = frist ute"
         )
         self.load()
+        self.query_one("#exams", DataTable).focus()
 
     def on_screen_resume(self) -> None:
         # coming back from a desk: the picture may have changed
@@ -119,14 +131,27 @@ Pultene nås med F3–F9 fra hvor som helst; F2 kommer tilbake hit. H viser endr
         return "dashboard" if hasattr(self, "_lines") else None
 
     def fetch_changes(self, scope, changed):
-        from eksamen_tui.services.dashboard import desk_counts, exam_lines
+        from eksamen_tui.services.dashboard import desk_counts
 
-        return exam_lines(self.ctx), desk_counts(self.ctx)
+        return self._fetch_lines(), desk_counts(self.ctx)
 
     def show_changes(self, scope, payload) -> None:
-        lines, counts = payload
-        self._show(lines)
+        (lines, forms), counts = payload
+        self._show(lines, forms)
         self._show_counts(counts)
+
+    def _fetch_lines(self):
+        """Worker thread: the table's lines (only the exams behind the chosen
+        count, when one is chosen) and which of them lack a commission form."""
+        from eksamen_tui.services.dashboard import exam_lines
+        from eksamen_tui.services.dashboard_leads import exams_behind, form_status
+
+        chosen = self._card_filter
+        if chosen is None:
+            lines = exam_lines(self.ctx)
+        else:
+            lines = exam_lines(self.ctx, exam_ids=exams_behind(self.ctx, chosen[0], chosen[1]))
+        return lines, form_status(self.ctx, [(line.exam_id, line.exam_date) for line in lines])
 
     @work(thread=True, exclusive=True, group="dashboard")
     def load(self) -> None:
@@ -134,18 +159,30 @@ Pultene nås med F3–F9 fra hvor som helst; F2 kommer tilbake hit. H viser endr
 
         self.note_changes_seen()
         # the table first, then the desks' counts (they take longer on a big database)
-        self.app.call_from_thread(self._show, exam_lines(self.ctx))
+        self.app.call_from_thread(self._show, *self._fetch_lines())
         self.app.call_from_thread(self._show_counts, desk_counts(self.ctx))
 
-    def _show(self, lines) -> None:
+    def _show(self, lines, forms=None) -> None:
         self._lines = {line.exam_id: line for line in lines}
+        if forms is not None:  # (a re-draw for a new width keeps them)
+            self._forms = forms
+        chosen = self._card_filter
+        status = self.query_one("#dashboard-status", Static)
+        ctx = self.ctx
+        base = (f"I dag {short_date(ctx.today())} · profil {ctx.profile.title} · saksbehandler {ctx.clerk}"
+                " · «!» = frist ute")
+        status.update(base if chosen is None else
+                      Text.assemble(base + " · ", (f"Viser: {chosen[2]} ({len(lines)} eksamener) – Esc viser alle",
+                                                   "bold")))
         table = self.query_one("#exams", DataTable)
         cursor = table.cursor_row
         table.clear()
         today = self.ctx.today()
         for line in lines:
             table.add_row(*self._cells(line, today), key=str(line.exam_id))
-        if lines and not getattr(self, "_placed", False):
+        if chosen is not None:
+            table.move_cursor(row=0 if cursor is None or cursor >= len(lines) else cursor)
+        elif lines and not getattr(self, "_placed", False):
             # first time: start at today's exams, not the oldest ones
             self._placed = True
             cursor = next((i for i, line in enumerate(lines) if line.exam_date >= today), 0)
@@ -154,18 +191,52 @@ Pultene nås med F3–F9 fra hvor som helst; F2 kommer tilbake hit. H viser endr
             table.move_cursor(row=min(cursor, len(lines) - 1))
 
     def _show_counts(self, counts: dict) -> None:
-        texts = {
-            "papers": "\n".join((
-                f"Mangler: {counts['papers'].get('missing', 0)}",
-                f"For sent: {counts['papers'].get('late', 0)}",
-                f"Frist snart: {counts['papers'].get('due_soon', 0)}",
-                f"Mottatt: {counts['papers'].get('received', 0)}",
-            )),
-        }
-        for key in ("attendance", "grades", "cases", "commissions"):
-            texts[key] = "\n".join(f"{_label(k)}: {v}" for k, v in counts[key].items())
-        for key, text in texts.items():
-            self.query_one(f"#card-{key}-body", Static).update(text)
+        """Each count is an option: Enter (or a click) on it filters the
+        table to the exams behind it. Counts that name no exams are plain."""
+        order = {"papers": ("missing", "late", "due_soon", "received")}
+        for card in ("papers", "attendance", "grades", "cases", "commissions"):
+            keys = order.get(card) or tuple(counts[card])
+            body = self.query_one(f"#card-{card}-body", OptionList)
+            highlighted = body.highlighted
+            body.clear_options()
+            for key in keys:
+                value = counts[card].get(key, 0)
+                selectable = key not in NOT_EXAMS
+                body.add_option(Option(f"{_label(key)}: {value}", id=f"{card}:{key}", disabled=not selectable))
+            if highlighted is not None and highlighted < body.option_count:
+                body.highlighted = highlighted
+
+    @on(OptionList.OptionSelected, ".card-body")
+    def _count_chosen(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        card, key = event.option.id.split(":")
+        label = f"{CARD_TITLES[card]} – {_label(key).lower()}"
+        self._card_filter = None if self._card_filter and self._card_filter[:2] == (card, key) else (card, key, label)
+        self.load()
+        self.query_one("#exams", DataTable).focus()
+
+    def action_show_all(self) -> None:
+        if self._card_filter is not None:
+            self._card_filter = None
+            self.load()
+        self.query_one("#exams", DataTable).focus()
+
+    # --- Enter: the desk of the exam's most urgent item, opened on the exam ---------
+    def _leads(self, line):
+        from eksamen_tui.services.dashboard_leads import leads_for
+
+        return leads_for(line, line.exam_id in self._forms, self._forms.get(line.exam_id, False))
+
+    @on(DataTable.RowSelected, "#exams")
+    def _exam_chosen(self, event: DataTable.RowSelected) -> None:
+        line = self._lines.get(int(event.row_key.value)) if hasattr(self, "_lines") else None
+        if line is None:
+            return
+        leads = self._leads(line)
+        if not leads:
+            self.notify(f"{line.course_code} {short_date(line.exam_date)}: ingenting å gjøre nå", timeout=4)
+            return
+        self.app.open_desk(leads[0].desk, line.exam_id)  # type: ignore[attr-defined]
 
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
         if event.row_key is None or not hasattr(self, "_lines"):
@@ -182,9 +253,12 @@ Pultene nås med F3–F9 fra hvor som helst; F2 kommer tilbake hit. H viser endr
             passed = "✓ " if day < today else "  "
             parts.append(f"{passed}{EXAM_DEADLINE_LABELS[key]}: {short_date(day)}")
         late = f"   Forsinket: {', '.join(line.overdue)}" if line.overdue else ""
+        leads = self._leads(line)
+        todo = ("Enter → " + leads[0].text + (f"   (også: {', '.join(lead.text for lead in leads[1:])})"
+                                              if leads[1:] else "")) if leads else "Ingenting å gjøre nå."
         self.query_one("#exam-detail", Static).update(
             Text(f"{line.course_code} {line.course_name} – {line.exam_form} {short_date(line.exam_date)}{late}\n", style="bold")
-            + Text("  ·  ".join(parts))
+            + Text("  ·  ".join(parts)) + Text("\n" + todo, style="bold red" if leads and leads[0].overdue else "")
         )
 
     def action_refresh(self) -> None:
@@ -211,10 +285,21 @@ Pultene nås med F3–F9 fra hvor som helst; F2 kommer tilbake hit. H viser endr
         self.app.push_screen(CandidateImportScreen(), callback=lambda _result: self.action_refresh())
 
     def check_action(self, action: str, parameters: tuple) -> bool | None:
+        if action == "show_all":
+            return getattr(self, "_card_filter", None) is not None
         if action in ("refresh", "import_candidates", "history"):
             return self.ready
         return True
 
+
+CARD_TITLES = {"papers": "Eksamensoppgaver", "attendance": "Oppmøte", "grades": "Sensur",
+               "cases": "Begrunnelse og klage", "commissions": "Kommisjoner"}
+NOT_EXAMS = {"entered", "expected"}  # counts of grades, not of exams: nothing to filter by
+# The period each card counts: the windows of the desks' count services
+# (papers.paper_counts, attendance.attendance_summary, grades.grading_summary,
+# appeals.case_counts, commissions.commission_counts).
+CARD_PERIODS = {"papers": "neste 14 dager", "attendance": "siste 120 dager", "grades": "siste 90 dager, ukunngjort",
+                "cases": "alle åpne saker", "commissions": "neste 30 dager"}
 
 # Dashboard words for the desks' count keys.
 LABELS = {

@@ -42,19 +42,26 @@ class ExamLine:
     overdue: list[str] = field(default_factory=list)  # what is late, in words
 
 
-def exam_lines(ctx: Context, *, days_back: int = 30, days_ahead: int = 21, limit: int = 150) -> list[ExamLine]:
+def exam_lines(ctx: Context, *, days_back: int = 30, days_ahead: int = 21, limit: int = 150,
+               exam_ids: list[int] | None = None) -> list[ExamLine]:
     """Exams from `days_back` days ago to `days_ahead` days ahead, in date
     order: at most `limit` on each side of today (a page, not the whole
-    exam period of a large university)."""
+    exam period of a large university). With `exam_ids`: those exams, in
+    date order (at most 2 × `limit`), whatever their date."""
     today = ctx.today()
     rules = ctx.rules
     with ctx.read() as s:
         base = select(Exam, Course).join(Course, Course.id == Exam.course_id)
-        recent = s.exec(base.where(Exam.exam_date >= today - timedelta(days=days_back), Exam.exam_date < today)
-                        .order_by(Exam.exam_date.desc(), Course.code).limit(limit)).all()
-        upcoming = s.exec(base.where(Exam.exam_date >= today, Exam.exam_date <= today + timedelta(days=days_ahead))
-                          .order_by(Exam.exam_date, Course.code).limit(limit)).all()
-        exams = sorted(recent, key=lambda row: (row[0].exam_date, row[1].code)) + list(upcoming)
+        if exam_ids is not None:
+            chosen = list(exam_ids)[:2 * limit]
+            exams = list(s.exec(base.where(Exam.id.in_(chosen)).order_by(Exam.exam_date, Course.code)).all()
+                         ) if chosen else []
+        else:
+            recent = s.exec(base.where(Exam.exam_date >= today - timedelta(days=days_back), Exam.exam_date < today)
+                            .order_by(Exam.exam_date.desc(), Course.code).limit(limit)).all()
+            upcoming = s.exec(base.where(Exam.exam_date >= today, Exam.exam_date <= today + timedelta(days=days_ahead))
+                              .order_by(Exam.exam_date, Course.code).limit(limit)).all()
+            exams = sorted(recent, key=lambda row: (row[0].exam_date, row[1].code)) + list(upcoming)
         ids = [exam.id for exam, _ in exams]
         if not ids:
             return []

@@ -1,0 +1,134 @@
+"""A dashboard that leads: which desk an exam's most urgent item is on,
+the exams behind each of the desks' counts, and the period each count
+covers. The counts themselves stay with the desks' services; the exam sets
+here follow the same rules (and the same periods)."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from sqlalchemy import func
+from sqlmodel import select
+
+from eksamen_tui.db.models import Commission, Exam, Grade, Registration
+from eksamen_tui.domain.attendance import AttendanceState
+from eksamen_tui.services.context import Context
+
+# the desks an exam's items are on, most urgent kind first (issue order)
+DESK_ORDER = ("papers", "attendance", "grades", "appeals", "commissions")
+DESK_NAMES = {"papers": "F3 Eksamensoppgaver", "attendance": "F4 Oppmøte", "grades": "F5 Karakterer",
+              "appeals": "F6 Begrunnelse og klage", "commissions": "F7 Kommisjonsskjema"}
+
+
+@dataclass(frozen=True)
+class Lead:
+    desk: str  # mode name of the desk
+    reason: str  # in bokmål
+    overdue: bool
+
+    @property
+    def text(self) -> str:
+        return f"{DESK_NAMES[self.desk]}: {self.reason}" + (" (frist ute)" if self.overdue else "")
+
+
+def leads_for(line, form_missing: bool, form_overdue: bool) -> list[Lead]:
+    """What is still to do on the exam of a dashboard line (ExamLine),
+    most urgent first: overdue before not yet due, then papers, attendance,
+    grades, appeals, commission form."""
+    found: list[Lead] = []
+    if line.paper.lower().startswith("mangler"):
+        found.append(Lead("papers", "oppgaven mangler", "oppgave" in line.overdue))
+    if "umerket" in line.attendance:
+        found.append(Lead("attendance", f"oppmøte: {line.attendance.split(' –')[0]}", "oppmøte" in line.overdue))
+    if "/" in line.grades:
+        done, expected = (int(part) for part in line.grades.split(" ")[0].split("/"))
+        if done < expected:
+            found.append(Lead("grades", f"sensur {done}/{expected}", "sensur" in line.overdue))
+    if line.open_cases:
+        found.append(Lead("appeals", f"{line.open_cases} åpne saker", False))
+    if form_missing:
+        found.append(Lead("commissions", "kommisjonsskjema mangler", form_overdue))
+    return sorted(found, key=lambda lead: (not lead.overdue, DESK_ORDER.index(lead.desk)))
+
+
+def form_status(ctx: Context, exams: list[tuple[int, object]]) -> dict[int, bool]:
+    """Exams (id, exam date) ahead of today without an ordinary commission:
+    exam id -> whether the form's deadline has passed."""
+    today = ctx.today()
+    ahead = {exam_id: day for exam_id, day in exams if day >= today}
+    if not ahead:
+        return {}
+    with ctx.read() as s:
+        have = set(s.exec(select(Commission.exam_id).where(Commission.exam_id.in_(list(ahead)),
+                                                           Commission.kind == "ordinary")).all())
+    return {exam_id: ctx.rules.commission_form(day) < today for exam_id, day in ahead.items() if exam_id not in have}
+
+
+def exams_behind(ctx: Context, card: str, key: str) -> list[int]:
+    """The exams behind one count on a dashboard card (same rules and period
+    as the desk's service that counted it)."""
+    today = ctx.today()
+    if card == "papers":
+        from eksamen_tui.services.papers import paper_overview
+
+        states = {"missing": ("missing", "missing_late", "due_soon"), "late": ("missing_late",),
+                  "due_soon": ("due_soon",), "received": ("received", "late_received")}.get(key)
+        rows = paper_overview(ctx)
+        if states is None:
+            return []
+        if key == "missing":  # every state that is not received
+            return [r.exam_id for r in rows if r.state not in ("received", "late_received")]
+        return [r.exam_id for r in rows if r.state in states]
+    if card == "attendance":
+        if key == "documentation_overdue":
+            from eksamen_tui.services.attendance import missing_documentation
+
+            return list(dict.fromkeys(item.exam_id for item in missing_documentation(ctx)))
+        with ctx.read() as s:
+            pending = s.exec(
+                select(Exam.id, Exam.exam_date).join(Registration, Registration.exam_id == Exam.id)
+                .where(Exam.exam_date < today, Exam.exam_date >= today - timedelta(days=120),
+                       Registration.attendance_state == AttendanceState.REGISTERED.value)
+                .group_by(Exam.id, Exam.exam_date)).all()
+        if key == "not_registered_overdue":
+            days = ctx.profile.attendance_registration_working_days_after
+            return [i for i, day in pending if ctx.rules.calendar.add_working_days(day, days) < today]
+        return [i for i, _ in pending] if key == "not_registered" else []
+    if card == "grades":
+        with ctx.read() as s:
+            exams = s.exec(select(Exam).where(Exam.exam_date < today, Exam.exam_date >= today - timedelta(days=90),
+                                              Exam.published_on.is_(None))).all()
+            ids = [e.id for e in exams]
+            expected = dict(s.exec(select(Registration.exam_id, func.count()).where(
+                Registration.exam_id.in_(ids), Registration.attendance_state == AttendanceState.ATTENDED.value)
+                .group_by(Registration.exam_id)).all()) if ids else {}
+            entered = dict(s.exec(
+                select(Registration.exam_id, func.count(func.distinct(Grade.registration_id)))
+                .join(Grade, Grade.registration_id == Registration.id)
+                .where(Registration.exam_id.in_(ids), Grade.is_current == True, Grade.part_id.is_(None),  # noqa: E712
+                       Registration.attendance_state == AttendanceState.ATTENDED.value)
+                .group_by(Registration.exam_id)).all()) if ids else {}
+        if key == "exams_past_deadline":
+            return [e.id for e in exams if entered.get(e.id, 0) < expected.get(e.id, 0)
+                    and ctx.rules.grading(e.exam_date, thesis=e.is_thesis) < today]
+        return [e.id for e in exams if expected.get(e.id, 0)]
+    if card == "cases":
+        from eksamen_tui.services.appeals import case_list
+
+        rows = case_list(ctx)
+        return list(dict.fromkeys(r.exam_id for r in rows if key == "open" or (key == "overdue" and r.overdue)))
+    if card == "commissions":
+        with ctx.read() as s:
+            exams = s.exec(select(Exam.id, Exam.exam_date).where(
+                Exam.exam_date >= today, Exam.exam_date <= today + timedelta(days=30))).all()
+            kinds: dict[int, set[str]] = {}
+            for exam_id, kind in s.exec(select(Commission.exam_id, Commission.kind)
+                                        .where(Commission.exam_id.in_([i for i, _ in exams]))).all():
+                kinds.setdefault(exam_id, set()).add(kind)
+        if key == "appeal_missing":
+            return [i for i, _ in exams if "appeal" not in kinds.get(i, set())]
+        missing = [(i, day) for i, day in exams if "ordinary" not in kinds.get(i, set())]
+        if key == "form_missing_overdue":
+            return [i for i, day in missing if ctx.rules.commission_form(day) < today]
+        return [i for i, _ in missing] if key == "form_missing" else []
+    return []
