@@ -69,7 +69,8 @@ class DeskScreen(Screen):
             self._ready_done = True
             self.on_ready()
             self.set_interval(self.CHANGE_POLL_SECONDS, self._poll_changes, name="changes")
-            self._open_pending()
+            # after the desk's own on_mount has finished (columns, widgets)
+            self.call_after_refresh(self._open_pending)
 
     # --- live desks: other counters' changes appear without a key press ----------
     # About once a second, while the desk is on screen, a worker thread reads

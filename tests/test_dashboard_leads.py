@@ -87,7 +87,7 @@ async def test_enter_opens_the_right_desk_on_the_right_exam(ctx):
                 assert key == str(exam.id)
             code = {"papers": "PAP1000", "attendance": "OPP1000", "grades": "SEN1000", "appeals": "KLA1000",
                     "commissions": "KOM1000"}[desk]
-            assert code in screen.sub_title, (desk, screen.sub_title)
+            assert code in (screen.sub_title or ""), (desk, screen.sub_title)
 
 
 async def test_a_count_filters_the_table_and_cards_name_their_period(ctx):
