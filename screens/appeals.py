@@ -266,9 +266,27 @@ eksport til klagekommisjonen (bare kandidatnummer).
     def load(self, select_case: int | None = None) -> None:
         from eksamen_tui.services.appeals import case_list
 
+        self.note_changes_seen()
         rows = case_list(self.ctx, only_open=self.view != "all", only_overdue=self.view == "overdue",
                          exam_id=self.exam_filter, case_type=self.type_filter)
         self.app.call_from_thread(self._show, rows, select_case)
+
+    # other counters' changes (polled by DeskScreen): the list follows
+    def changes_scope(self):
+        return (self.view, self.exam_filter, self.type_filter) if hasattr(self, "_rows") else None
+
+    def fetch_changes(self, scope, changed):
+        from eksamen_tui.services.appeals import case_list
+
+        if not (changed.keys() & {"case", "grade", "registration", "exam"}):
+            return None
+        view, exam_filter, type_filter = scope
+        return case_list(self.ctx, only_open=view != "all", only_overdue=view == "overdue", exam_id=exam_filter,
+                         case_type=type_filter)
+
+    def show_changes(self, scope, rows) -> None:
+        current = self._current()
+        self._show(rows, current.case.id if current is not None else None)
 
     def _show(self, rows, select_case: int | None) -> None:
         self._rows = {row.case.id: row for row in rows}
@@ -364,6 +382,8 @@ eksport til klagekommisjonen (bare kandidatnummer).
             message = call(row) or success
         except DomainError as error:
             self._say(str(error), error=True)
+            if type(error).__name__ == "ChangedMeanwhile":  # show the case as it is now
+                self.load(select_case=row.case.id)
             return
         self._say(message)
         self.load(select_case=row.case.id)
@@ -385,7 +405,7 @@ eksport til klagekommisjonen (bare kandidatnummer).
                 given_on = parse_day(values["day"], self.ctx.today())
             except DomainError as error:
                 raise FieldError("day", str(error)) from error
-            record_explanation_given(self.ctx, case_id, given_on, values["form"])
+            record_explanation_given(self.ctx, case_id, given_on, values["form"], seen=row.status)
             return given_on
 
         def done(given_on) -> None:
@@ -446,7 +466,7 @@ eksport til klagekommisjonen (bare kandidatnummer).
             return
 
         def enter(row):
-            result = enter_new_grade(self.ctx, row.case.id, value)
+            result = enter_new_grade(self.ctx, row.case.id, value, seen=row.status)
             if result.waiting_for_further_assessment:
                 return (f"Ny karakter {value} er to trinn eller mer fra {row.case.original_grade}: "
                         "venter på videre vurdering (V)")
@@ -472,7 +492,7 @@ eksport til klagekommisjonen (bare kandidatnummer).
         scale = protocol_info(self.ctx, row.exam_id).scale
 
         def submit(values: dict):
-            record_further_assessment(self.ctx, case_id, values["grade"])
+            record_further_assessment(self.ctx, case_id, values["grade"], seen=row.status)
             return values["grade"]
 
         def done(grade) -> None:
@@ -502,7 +522,7 @@ eksport til klagekommisjonen (bare kandidatnummer).
         case_id = row.case.id
 
         def submit(values: dict):
-            decide_formal_appeal(self.ctx, case_id, values["upheld"] == "yes", values["note"].strip())
+            decide_formal_appeal(self.ctx, case_id, values["upheld"] == "yes", values["note"].strip(), seen=row.status)
             return values["upheld"]
 
         def done(answer) -> None:
@@ -539,7 +559,7 @@ eksport til klagekommisjonen (bare kandidatnummer).
             if not yes:
                 self._say(f"Sak {case.id} er ikke lukket")
                 return
-            self._run(lambda r: close_case(self.ctx, case.id) and None,
+            self._run(lambda r: close_case(self.ctx, case.id, seen=row.status) and None,
                       f"Sak {case.id}: vedtak sendt i dag; saken er lukket (O gjenåpner)")
 
         self.app.push_screen(ConfirmDialog(
@@ -563,7 +583,7 @@ eksport til klagekommisjonen (bare kandidatnummer).
         def submit(values: dict):
             if values["reason"] == "other" and not values["note"].strip():
                 raise FieldError("note", "Skriv en merknad når årsaken er «annet»")
-            return reopen_case(self.ctx, case_id, values["reason"], values["note"])
+            return reopen_case(self.ctx, case_id, values["reason"], values["note"], seen=row.status)
 
         def done(case) -> None:
             if case is None:

@@ -172,3 +172,45 @@ def test_no_code_path_can_store_two_current_grades_or_two_of_a_kind(ctx, exam):
         s.add(Commission(exam_id=exam.id, kind="ordinary"))
         s.add(Commission(exam_id=exam.id, kind="ordinary", number=2))
     assert [(r.value, r.is_current) for r in grade_rows(ctx, exam.id)] == [("C", True), ("B", False)]
+
+
+# --- case outcomes and commission membership ------------------------------------------
+
+def test_a_case_moved_on_by_another_counter_is_refused_naming_who(ctx):
+    from eksamen_tui.services import appeals
+    from tests.test_appeals_service import sent_appeals
+
+    exam, cases = sent_appeals(ctx, numbers=(101,))
+    kari = as_clerk(ctx, "kari")
+    with ctx.read() as s:
+        shown = appeals.case_status(s.get(Case, cases[0].id))
+    appeals.enter_new_grade(kari, cases[0].id, "B", seen=shown)  # C -> B: one step, final
+    with pytest.raises(ChangedMeanwhile, match=rf"Sak {cases[0].id} \(kandidat 101\) ble endret til «avgjort, "
+                                               r"vedtak ikke sendt» av kari kl. 10:41"):
+        appeals.enter_new_grade(ctx, cases[0].id, "D", seen=shown)
+    with ctx.read() as s:
+        assert s.exec(select(Grade.value).where(Grade.is_current == True,  # noqa: E712
+                                                Grade.source == "appeal")).all() == ["B"]
+    appeals.close_case(kari, cases[0].id, seen="avgjort, vedtak ikke sendt")
+    with pytest.raises(ChangedMeanwhile, match="ble endret til «lukket» av kari"):
+        appeals.close_case(ctx, cases[0].id, seen="avgjort, vedtak ikke sendt")
+
+
+def test_a_commission_form_confirmed_after_another_counter_changed_the_commission_is_refused(ctx, tmp_path):
+    from eksamen_tui.db.models import CommissionMember
+    from eksamen_tui.services import commission_forms as forms
+    from tests.test_commission_forms import _good_form, commissions
+
+    exam = add_exam(ctx, code="TDT4100", exam_date=date(2026, 12, 10), candidates=5)
+    plan = forms.plan_form_import(ctx, _good_form(ctx, exam))  # the preview a clerk looks at
+    forms.apply_form_import(as_clerk(ctx, "kari"), forms.plan_form_import(ctx, _good_form(ctx, exam)))
+    before = commissions(ctx, exam.id)
+    with pytest.raises(ChangedMeanwhile, match="Kommisjonen for TDT4100 .* ble endret etter at skjemaet ble lest "
+                                               "av kari kl. 10:41"):
+        forms.apply_form_import(ctx, plan)
+    assert commissions(ctx, exam.id) == before
+    with ctx.read() as s:
+        assert s.exec(select(func.count()).select_from(CommissionMember)).one() == len(before)
+    # read again, the same form applies (nothing to change)
+    assert forms.apply_form_import(ctx, forms.plan_form_import(ctx, _good_form(ctx, exam))) == {
+        "new": 0, "changed": 0, "removed": 0}

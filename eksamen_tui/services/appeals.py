@@ -23,7 +23,8 @@ from eksamen_tui.domain.plausibility import check_happened_on, check_received_da
 from eksamen_tui.domain.scales import GradeScale, normalize_grade
 from eksamen_tui.domain.vocabulary import CommissionKind, GradeSource, GradeStatus
 from eksamen_tui.services import audit
-from eksamen_tui.services.lookup import require
+from eksamen_tui.services.concurrency import UNCHECKED, is_checked, last_change, lock, refuse
+from eksamen_tui.services.lookup import checked_id, require
 
 GRADE_APPEAL = CaseType.GRADE_APPEAL.value
 
@@ -112,6 +113,7 @@ def register_case(ctx, registration_id: int, case_type: str, *, received_on: dat
     kind = CaseType.parse(case_type)
     received_on = received_on or ctx.today()
     with ctx.write() as s:
+        lock(s, Registration, checked_id(registration_id, "oppmelding"))
         reg = require(s, Registration, registration_id, "oppmelding")
         exam = s.get(Exam, reg.exam_id)
         if exam.published_on is None:
@@ -153,11 +155,11 @@ def register_case(ctx, registration_id: int, case_type: str, *, received_on: dat
 
 # --- explanations ---------------------------------------------------------------
 
-def record_explanation_given(ctx, case_id: int, given_on: date, form: str) -> Case:
+def record_explanation_given(ctx, case_id: int, given_on: date, form: str, *, seen=UNCHECKED) -> Case:
     if form not in ("oral", "written"):
         raise DomainError("Begrunnelse gis muntlig eller skriftlig")
     with ctx.write() as s:
-        case = _case(s, case_id, CaseType.EXPLANATION)
+        case = _case_for_write(ctx, s, case_id, CaseType.EXPLANATION, seen)
         if given_on < case.received_on:
             raise DomainError("Begrunnelsen kan ikke være gitt før den ble bedt om")
         check_happened_on(given_on, what="datoen begrunnelsen ble gitt", today=ctx.today())
@@ -165,6 +167,20 @@ def record_explanation_given(ctx, case_id: int, given_on: date, form: str) -> Ca
         s.add(case)
         audit.record(s, ctx, "case", case.id, "explanation_given_on", None, given_on, reason_code=form)
         return case
+
+
+def _case_for_write(ctx, s: Session, case_id: int, kind: CaseType | None = None, seen=UNCHECKED) -> Case:
+    """The case, locked for this write (PostgreSQL). `seen`: its status as
+    the clerk's list showed it (`case_status`); when another counter moved
+    the case on meanwhile, nothing is written and the refusal says who."""
+    lock(s, Case, checked_id(case_id, "sak"))
+    case = _case(s, case_id, kind)
+    if is_checked(seen) and case_status(case) != seen:
+        reg = s.get(Registration, case.registration_id)
+        by, at = last_change(s, "case", case.id)
+        raise refuse(f"Sak {case.id} (kandidat {reg.candidate_number})", f"endret til «{case_status(case)}»",
+                     current=case_status(case), by=by, at=at, today=ctx.today(), registration_id=reg.id)
+    return case
 
 
 def _case(s: Session, case_id: int, kind: CaseType | None = None) -> Case:
@@ -181,6 +197,7 @@ def send_to_commission(ctx, exam_id: int, sent_on: date | None = None) -> list[C
     Refused, naming the rule, when the commission breaks the rules."""
     sent_on = check_happened_on(sent_on or ctx.today(), what="datoen klagene ble sendt", today=ctx.today())
     with ctx.write() as s:
+        lock(s, Exam, checked_id(exam_id, "eksamen"))  # two counters sending at once: the second finds none left
         appeal, cases = _sendable(s, exam_id)
         deadline = ctx.rules.appeal_grading(sent_on)
         for case in cases:
@@ -231,11 +248,11 @@ class RegradeResult:
     waiting_for_further_assessment: bool
 
 
-def enter_new_grade(ctx, case_id: int, value: str) -> RegradeResult:
+def enter_new_grade(ctx, case_id: int, value: str, *, seen=UNCHECKED) -> RegradeResult:
     """The appeal commission's grade. Two or more steps from the original
     means a further assessment before the final grade is set."""
     with ctx.write() as s:
-        case = _case(s, case_id, CaseType.GRADE_APPEAL)
+        case = _case_for_write(ctx, s, case_id, CaseType.GRADE_APPEAL, seen)
         if case.sent_to_commission_on is None:
             raise DomainError("Klagen er ikke sendt til klagekommisjonen ennå")
         if case.decision_on is not None or case.needs_further_assessment:
@@ -254,10 +271,10 @@ def enter_new_grade(ctx, case_id: int, value: str) -> RegradeResult:
         return RegradeResult(case, outcome.value, False)
 
 
-def record_further_assessment(ctx, case_id: int, final_value: str) -> Case:
+def record_further_assessment(ctx, case_id: int, final_value: str, *, seen=UNCHECKED) -> Case:
     """The further assessment's result becomes the final grade."""
     with ctx.write() as s:
-        case = _case(s, case_id, CaseType.GRADE_APPEAL)
+        case = _case_for_write(ctx, s, case_id, CaseType.GRADE_APPEAL, seen)
         if not case.needs_further_assessment or case.decision_on is not None:
             raise DomainError("Klagen venter ikke på en videre vurdering")
         reg = s.get(Registration, case.registration_id)
@@ -271,10 +288,12 @@ def record_further_assessment(ctx, case_id: int, final_value: str) -> Case:
 
 def _set_final_grade(ctx, s: Session, case: Case, reg: Registration, value: str) -> None:
     """The appeal grade replaces the old one, which stays in history."""
+    lock(s, Registration, reg.id)
     old = _current_grade(s, reg.id)
     if old is not None:
         old.is_current = False
         s.add(old)
+        s.flush()  # no longer current before the appeal grade is (one current grade)
     grade = Grade(registration_id=reg.id, value=value, status=GradeStatus.CONTROLLED, source=GradeSource.APPEAL, control_value=value,
                   entered_by=ctx.clerk, entered_at=ctx.now(), controlled_by=ctx.clerk, controlled_at=ctx.now())
     s.add(grade)
@@ -285,9 +304,9 @@ def _set_final_grade(ctx, s: Session, case: Case, reg: Registration, value: str)
                  note=f"klagesak {case.id}: {case.outcome}")
 
 
-def decide_formal_appeal(ctx, case_id: int, upheld: bool, note: str = "") -> Case:
+def decide_formal_appeal(ctx, case_id: int, upheld: bool, note: str = "", *, seen=UNCHECKED) -> Case:
     with ctx.write() as s:
-        case = _case(s, case_id, CaseType.FORMAL_APPEAL)
+        case = _case_for_write(ctx, s, case_id, CaseType.FORMAL_APPEAL, seen)
         case.decision_on = ctx.today()
         case.outcome = "upheld" if upheld else "rejected"
         s.add(case)
@@ -295,10 +314,10 @@ def decide_formal_appeal(ctx, case_id: int, upheld: bool, note: str = "") -> Cas
         return case
 
 
-def close_case(ctx, case_id: int, decision_sent_on: date | None = None) -> Case:
+def close_case(ctx, case_id: int, decision_sent_on: date | None = None, *, seen=UNCHECKED) -> Case:
     """Record that the decision was sent, and close the case."""
     with ctx.write() as s:
-        case = _case(s, case_id)
+        case = _case_for_write(ctx, s, case_id, None, seen)
         if case.closed_on is not None:
             raise DomainError("Saken er allerede lukket")
         if case.case_type == CaseType.EXPLANATION.value:
@@ -325,7 +344,7 @@ REOPEN_REASONS = {
 }
 
 
-def reopen_case(ctx, case_id: int, reason_code: str, note: str = "") -> Case:
+def reopen_case(ctx, case_id: int, reason_code: str, note: str = "", *, seen=UNCHECKED) -> Case:
     """Open a closed case again, with a reason (audited). The decision and
     any new grade stand; what closing recorded (the date the decision or
     explanation was sent) is cleared, to be recorded again."""
@@ -334,7 +353,7 @@ def reopen_case(ctx, case_id: int, reason_code: str, note: str = "") -> Case:
     if reason_code == "other" and not note.strip():
         raise DomainError("Skriv en merknad når årsaken er «annet»")
     with ctx.write() as s:
-        case = _case(s, case_id)
+        case = _case_for_write(ctx, s, case_id, None, seen)
         if case.closed_on is None:
             raise DomainError(f"Sak {case_id} er ikke lukket")
         fields = ["closed_on", "decision_sent_on"]

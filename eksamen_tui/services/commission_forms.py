@@ -110,6 +110,10 @@ class FormPlan:
     exam_label: str
     changes: dict[CommissionKind, CommissionChange]
     warnings: list[Problem] = field(default_factory=list)
+    # the members as they were when the form was checked (what the preview
+    # showed): if another counter changes them before the import is
+    # confirmed, nothing is written and the refusal says who. None: unchecked.
+    seen: dict | None = None
 
 
 def _key(person: FormExaminer) -> str:
@@ -149,11 +153,7 @@ def plan_form_import(ctx: Context, path: Path) -> FormPlan:
             if not named:
                 raise FileProblems([error(where("part"), f"eksamenen har ingen del «{header.part}»")])
             part_id = named[0].id
-        existing = {}
-        for commission in s.exec(select(Commission).where(
-                Commission.exam_id == exam.id,
-                Commission.part_id == part_id if part_id else Commission.part_id.is_(None))).all():
-            existing[commission.kind] = _members(s, commission.id)
+        existing = _existing_members(s, exam.id, part_id)
 
     problems: list[Problem] = []
     ordinary_info = [MemberInfo(_key(p), p.name, p.is_external) for p in form.ordinary]
@@ -195,7 +195,34 @@ def plan_form_import(ctx: Context, path: Path) -> FormPlan:
         changes[kind] = change
     label = f"{header.course_code} {exam.exam_form} {exam.exam_date:%d.%m.%Y}" + (f" del {header.part}" if header.part else "")
     return FormPlan(path.name, form, exam.id, part_id, label, changes,
-                    form.warnings + [p for p in problems if p.severity == "warning"])
+                    form.warnings + [p for p in problems if p.severity == "warning"], seen=existing)
+
+
+def _existing_members(s, exam_id: int, part_id: int | None) -> dict:
+    existing = {}
+    for commission in s.exec(select(Commission).where(
+            Commission.exam_id == exam_id,
+            Commission.part_id == part_id if part_id else Commission.part_id.is_(None))
+            .order_by(Commission.number.desc())).all():
+        existing[commission.kind] = _members(s, commission.id)
+    return existing
+
+
+def _check_seen(s, ctx: Context, plan: FormPlan) -> None:
+    """Refuse (ChangedMeanwhile) when the exam's commissions are no longer
+    what the plan was made from."""
+    from eksamen_tui.services.concurrency import last_change, lock, refuse
+
+    lock(s, Exam, plan.exam_id)  # PostgreSQL: one form import per exam at a time
+    if plan.seen is None:
+        return
+    current = _existing_members(s, plan.exam_id, plan.part_id)
+    if current == plan.seen:
+        return
+    ids = s.exec(select(Commission.id).where(Commission.exam_id == plan.exam_id)).all()
+    by, at = last_change(s, "commission", list(ids))
+    raise refuse(f"Kommisjonen for {plan.exam_label}", "endret etter at skjemaet ble lest", current=current,
+                 by=by, at=at, today=ctx.today())
 
 
 def create_commission(s, ctx: Context, exam_id: int, kind: CommissionKind, part_id: int | None = None) -> Commission:
@@ -217,6 +244,7 @@ def apply_form_import(ctx: Context, plan: FormPlan) -> dict[str, int]:
     """Write one checked form in one transaction; returns counts."""
     counts = {"new": 0, "changed": 0, "removed": 0}
     with ctx.write() as s:
+        _check_seen(s, ctx, plan)
         for kind, people in ((CommissionKind.ORDINARY, plan.form.ordinary), (CommissionKind.APPEAL, plan.form.appeal)):
             if not people and kind == CommissionKind.APPEAL:
                 continue
