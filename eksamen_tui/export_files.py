@@ -101,10 +101,10 @@ def numbered(path: Path, number: int) -> Path:
     return path if number == 1 else path.with_name(f"{path.stem} ({number}){path.suffix}")
 
 
-def write_private(path: str | os.PathLike, write: Callable[[Path], None]) -> Path:
+def write_private(path: str | os.PathLike, write: Callable[[Path], None], *, add_counter: bool = True) -> Path:
     """Write a private file atomically at `path`, or at ``path (2)`` and so on
-    when the name is taken. `write` gets the temporary file's path. Returns
-    the path actually written."""
+    when the name is taken (with add_counter=False a taken name is refused).
+    `write` gets the temporary file's path. Returns the path actually written."""
     path = Path(path)
     if path.name in ("", ".", ".."):
         raise ExportError(f"{path} er ikke et filnavn")
@@ -122,19 +122,19 @@ def write_private(path: str | os.PathLike, write: Callable[[Path], None]) -> Pat
         os.chmod(temporary, FILE_MODE)
         with open(temporary, "rb") as written:
             os.fsync(written.fileno())  # the data is on disk before the name points at it
-        return _move_into_place(temporary, path)
+        return _move_into_place(temporary, path, MAX_COUNTER if add_counter else 1)
     except OSError as error:
         raise ExportError(f"kan ikke skrive {path}: {_reason(error)}") from None
     finally:
         temporary.unlink(missing_ok=True)
 
 
-def _move_into_place(temporary: Path, path: Path) -> Path:
+def _move_into_place(temporary: Path, path: Path, max_counter: int = MAX_COUNTER) -> Path:
     """Give the finished file its name without replacing an existing one.
 
     A hard link fails atomically when the name exists (rename would replace
     it); where links are not supported, fall back to os.replace after a check."""
-    for number in range(1, MAX_COUNTER + 1):
+    for number in range(1, max_counter + 1):
         target = numbered(path, number)
         try:
             os.link(temporary, target)
@@ -148,7 +148,9 @@ def _move_into_place(temporary: Path, path: Path) -> Path:
                 continue
             os.replace(temporary, target)
             return target
-    raise ExportError(f"{path} finnes allerede (også med nummer opp til {MAX_COUNTER})")
+    if max_counter == 1:
+        raise ExportError(f"{path} finnes allerede; velg et nytt filnavn")
+    raise ExportError(f"{path} finnes allerede (også med nummer opp til {max_counter})")
 
 
 def save_workbook(workbook, path: str | os.PathLike) -> Path:

@@ -127,8 +127,9 @@ def test_cli_import_of_a_broken_file_exits_nonzero_and_leaves_the_file_byte_for_
     before = db_fingerprint(ctx)
     out = subprocess.run([sys.executable, "-m", "eksamen_tui", "--db", db, "import", "candidates", str(path)],
                          capture_output=True, text=True)
-    assert out.returncode == 1
+    assert out.returncode == 2  # an input error
     assert "rad 7, kolonne D" in out.stdout and "ingenting er importert" in out.stderr
+    assert len(out.stderr.splitlines()) == 1 and "rad 7, kolonne D" in out.stderr
     assert db_fingerprint(ctx) == before
     good = xlsx(tmp_path / "good.xlsx", good_rows(3))
     out = subprocess.run([sys.executable, "-m", "eksamen_tui", "--db", db, "import", "candidates", str(good)],

@@ -202,7 +202,8 @@ def test_cli_export_and_import(ctx, exam, tmp_path):
     assert (tmp_path / "TDT4100_Skoleeksamen_2026-12-10_kommisjonsskjema.xlsx").exists()
     out = subprocess.run([sys.executable, "-m", "eksamen_tui", "--db", db, "import", "commission",
                           str(FOLDER / "appeal_no_external.xlsx")], capture_output=True, text=True)
-    assert out.returncode == 1 and "minst én ekstern" in out.stdout
+    assert out.returncode == 2 and "minst én ekstern" in out.stdout  # an input error
+    assert len(out.stderr.splitlines()) == 1 and "appeal_no_external.xlsx" in out.stderr
 
 
 def test_examiner_directory_counts_papers(ctx, exam):

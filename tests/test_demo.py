@@ -37,11 +37,39 @@ def test_demo_database_is_deterministic(tmp_path):
 
 
 def test_demo_refuses_to_overwrite_a_database(tmp_path):
+    from eksamen_tui.domain.errors import DomainError
+
     path = tmp_path / "demo.db"
     write_demo_database(path, today=date(2026, 11, 23))
+    before = _dump(path)
+    for target in (path, tmp_path):  # an existing file, a folder
+        try:
+            write_demo_database(target, today=date(2026, 11, 23))
+        except DomainError as error:
+            assert "finnes allerede" in str(error)
+        else:
+            raise AssertionError("an existing database was overwritten")
+    assert _dump(path) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["demo.db"]  # no temporary file left behind
+
+
+def test_demo_is_written_atomically_and_private(tmp_path, monkeypatch):
+    """A demo that fails halfway leaves nothing under the target's name."""
+    import os
+    import stat
+
+    from eksamen_tui.services import demo
+
+    def broken(self):
+        raise RuntimeError("killed halfway")
+
+    monkeypatch.setattr(demo.DemoBuilder, "build", broken)
     try:
-        write_demo_database(path, today=date(2026, 11, 23))
-    except FileExistsError as error:
-        assert "finnes allerede" in str(error)
-    else:
-        raise AssertionError("an existing database was overwritten")
+        write_demo_database(tmp_path / "demo.db", today=date(2026, 11, 23))
+    except RuntimeError:
+        pass
+    assert list(tmp_path.iterdir()) == []
+    monkeypatch.undo()
+    write_demo_database(tmp_path / "demo.db", today=date(2026, 11, 23))
+    assert [p.name for p in tmp_path.iterdir()] == ["demo.db"]
+    assert stat.S_IMODE(os.stat(tmp_path / "demo.db").st_mode) == 0o600

@@ -182,11 +182,11 @@ def test_cli_commission_import_prints_warnings_and_skipped_files(ctx, tmp_path):
 
 def test_the_samples_import_cleanly_into_a_fresh_demo_database(tmp_path):
     """What the README tells a new user to do."""
-    from eksamen_tui.services.demo import SAMPLES_DIR
+    from eksamen_tui.services.demo import samples_dir
 
     db = tmp_path / "demo.db"
     assert cli("--today", "2026-11-23", "demo", str(db)).returncode == 0
-    samples = sorted(SAMPLES_DIR.iterdir())
+    samples = sorted(samples_dir().iterdir(), key=lambda p: p.name)
     assert {p.suffix for p in samples} == {".xlsx", ".csv"}
     outputs = {}
     for sample in samples:

@@ -1,24 +1,68 @@
-"""Online backup of the SQLite database (safe while counters are writing)."""
+"""Online backup of the SQLite database (safe while counters are writing).
+
+The copy is made in a hidden temporary file in the target folder and gets
+its name only when complete (atomic); an existing file is never replaced,
+and the database itself is refused as its own target."""
 from __future__ import annotations
 
 import os
 import sqlite3
 from pathlib import Path
+from urllib.parse import quote
+
+from eksamen_tui.domain.errors import ValidationError
+
+
+def backup_database(db: str | None, destination: Path) -> Path:
+    """Back up the database --db (or $EKSAMEN_DB, or the default) names."""
+    from eksamen_tui.db.engine import is_url, resolve_db_target
+
+    source = resolve_db_target(db)
+    if is_url(source):
+        raise ValidationError("backup gjelder SQLite-filer; bruk databasens egne verktøy for en server", field="db")
+    source_path = Path(source).expanduser()
+    if not source_path.is_file():
+        what = "er en mappe, ikke en database" if source_path.is_dir() else "finnes ikke"
+        raise ValidationError(f"databasen {source_path} {what}", field="db")
+    return backup_sqlite(source_path, destination)
 
 
 def backup_sqlite(source: Path, destination: Path) -> Path:
-    destination = destination.expanduser()
+    """Copy `source` to `destination` (a new file, or a folder to put
+    `source`'s name in); returns the path written."""
+    from eksamen_tui.export_files import write_private
+
+    destination = Path(destination).expanduser()
+    if str(destination).strip() == "":
+        raise ValidationError("oppgi en fil eller mappe for sikkerhetskopien", field="path")
     if destination.is_dir():
         destination = destination / source.name
-    destination.parent.mkdir(parents=True, exist_ok=True)
-    fd = os.open(destination, os.O_CREAT | os.O_WRONLY, 0o600)
-    os.close(fd)
-    src = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
-    dst = sqlite3.connect(destination)
-    try:
-        with dst:
+    if _same_file(source, destination):
+        raise ValidationError(f"{destination} er selve databasen; en sikkerhetskopi må ligge i en annen fil",
+                              field="path")
+    if destination.exists() or destination.is_symlink():
+        raise ValidationError(f"{destination} finnes allerede; sikkerhetskopien overskriver aldri – velg et nytt navn",
+                              field="path")
+
+    def copy(temporary: Path) -> None:
+        src = sqlite3.connect(f"file:{quote(str(source.resolve()))}?mode=ro", uri=True)
+        dst = sqlite3.connect(temporary)
+        try:
             src.backup(dst, pages=1024)
-    finally:
-        src.close()
-        dst.close()
-    return destination
+            dst.execute("PRAGMA journal_mode=DELETE")  # one self-contained file
+        except sqlite3.DatabaseError as error:
+            raise ValidationError(f"{source} kan ikke kopieres som SQLite-database: {error}", field="db") from None
+        finally:
+            src.close()
+            dst.close()
+
+    return write_private(destination, copy, add_counter=False)
+
+
+def _same_file(source: Path, destination: Path) -> bool:
+    if destination.resolve() == source.resolve():
+        return True
+    try:
+        return os.path.samefile(source, destination)
+    except OSError:
+        return False

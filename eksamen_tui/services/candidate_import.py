@@ -328,25 +328,6 @@ def apply_import(ctx: Context, plan: ImportPlan) -> ImportResult:
     return ImportResult(len(plan.new_registrations), len(plan.new_students), plan.unchanged)
 
 
-def cli_import_candidates(args) -> int:
-    from eksamen_tui.cli import fail, open_cli_context
-
-    ctx = open_cli_context(args)
-    try:
-        plan = plan_import(ctx, Path(args.file))
-    except FileProblems as problems:
-        for problem in problems.problems:
-            print(f"FEIL: {problem}")
-        return fail(f"{len(problems.problems)} feil; ingenting er importert")
-    for warning in plan.warnings:
-        print(f"Advarsel: {warning}")
-    result = apply_import(ctx, plan)
-    for summary in plan.per_exam.values():
-        print(f"{summary.label}: {summary.new} nye, {summary.unchanged} fantes fra før")
-    print(f"Importert {result.registrations} oppmeldinger og {result.students} nye studenter fra {plan.file}")
-    return 0
-
-
 def write_sample_candidate_lists(ctx: Context, folder: Path, course_code: str, exam_date: date, count: int = 12) -> list[Path]:
     """Sample import files (xlsx and csv) with new students for an exam in the
     database: what the demo's data/samples/ files are made from. The

@@ -3,11 +3,17 @@
 The same `today` always gives the same database: exams are laid out around
 `today` (some past, graded and published, some this week, some ahead with
 papers missing) so that every desk has something to do. Courses come from
-`data/demo_courses.csv`.
+`data/demo_courses.csv`, read from the package (eksamen_tui.resources).
+
+The file is written atomically: the database is built in a hidden temporary
+file beside the target and gets its name only when complete, so a killed
+demo leaves nothing half-written under the target's name; an existing file
+is never replaced.
 """
 from __future__ import annotations
 
 import csv
+import io
 import json
 import random
 from datetime import date, datetime, time, timedelta
@@ -37,8 +43,6 @@ from eksamen_tui.domain.profiles import get_profile
 from eksamen_tui.domain.scales import failing_grade
 from eksamen_tui.domain.vocabulary import CommissionKind, GradeSource, GradeStatus
 
-DATA_DIR = Path(__file__).resolve().parents[2] / "data"
-COURSES_FILE = DATA_DIR / "demo_courses.csv"
 SEED = 20261123
 
 FIRST_NAMES = (
@@ -61,9 +65,10 @@ ROOMS = ("Storhall Idrettsbygget", "R1", "R2", "S5", "F1", "KJL1", "Eksamenssal 
 CAMPUSES = ("Gløshaugen", "Dragvoll", "Kalvskinnet", "Gjøvik", "Ålesund")
 
 
-def read_demo_courses(path: Path = COURSES_FILE) -> list[dict]:
-    with open(path, encoding="utf-8", newline="") as handle:
-        return list(csv.DictReader(handle, delimiter=";"))
+def read_demo_courses() -> list[dict]:
+    from eksamen_tui.resources import read_text
+
+    return list(csv.DictReader(io.StringIO(read_text("demo_courses.csv"), newline=""), delimiter=";"))
 
 
 def fresh_demo_database(*, today: date) -> Path:
@@ -78,23 +83,43 @@ def fresh_demo_database(*, today: date) -> Path:
 
 
 def write_demo_database(path: Path, *, today: date) -> dict[str, int]:
-    """Write a fresh demo database to `path` (which must not exist as a
-    database already) and return row counts per table."""
-    path = Path(path)
-    if path.exists() and path.stat().st_size > 0:
-        raise FileExistsError(f"{path} finnes allerede; velg en ny fil")
+    """Write a fresh demo database to `path`, a new file (an existing one is
+    refused with ExportError, never replaced), atomically and private (0600).
+    Returns the row count per table."""
+    from eksamen_tui.export_files import ExportError, write_private
+
+    path = Path(path).expanduser()
+    if path.exists() or path.is_symlink():
+        what = "en mappe" if path.is_dir() else "en fil"
+        raise ExportError(f"{path} finnes allerede ({what}); demo skriver bare en ny fil – velg et annet navn")
+    counts: dict[str, int] = {}
+
+    def build(temporary: Path) -> None:
+        counts.update(_build_demo_database(temporary, today=today))
+
+    write_private(path, build, add_counter=False)
+    return counts
+
+
+def _build_demo_database(path: Path, *, today: date) -> dict[str, int]:
     engine = make_engine(path)
-    upgrade(engine)
-    rows = DemoBuilder(today).build()
-    with engine.begin() as conn:
-        for model in (Setting, Course, Exam, ExamPart, Student, Registration, Examiner,
-                      Commission, CommissionMember, PaperDelivery, Grade, Case):
-            batch = rows[model.__tablename__]
-            if batch:
-                # executemany needs the same keys in every row
-                keys = set().union(*batch)
-                conn.execute(insert(model.__table__), [{k: row.get(k) for k in keys} for row in batch])
-    engine.dispose()
+    try:
+        upgrade(engine)
+        rows = DemoBuilder(today).build()
+        with engine.begin() as conn:
+            for model in (Setting, Course, Exam, ExamPart, Student, Registration, Examiner,
+                          Commission, CommissionMember, PaperDelivery, Grade, Case):
+                batch = rows[model.__tablename__]
+                if batch:
+                    # executemany needs the same keys in every row
+                    keys = set().union(*batch)
+                    conn.execute(insert(model.__table__), [{k: row.get(k) for k in keys} for row in batch])
+        with engine.connect() as conn:  # one self-contained file: fold the WAL back in before the rename
+            conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+    finally:
+        engine.dispose()
+    for suffix in ("-wal", "-shm"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
     return {name: len(batch) for name, batch in rows.items() if batch}
 
 
@@ -359,10 +384,16 @@ def failing_grade_for(scale: str) -> str:
 
 
 REFERENCE_TODAY = date(2026, 11, 23)
-SAMPLES_DIR = DATA_DIR / "samples"
 
 
-def write_demo_samples(folder: Path = SAMPLES_DIR, *, today: date = REFERENCE_TODAY) -> list[Path]:
+def samples_dir():
+    """The shipped sample import files (data/samples), made by write_demo_samples."""
+    from eksamen_tui.resources import data_file
+
+    return data_file("samples")
+
+
+def write_demo_samples(folder: Path, *, today: date = REFERENCE_TODAY) -> list[Path]:
     """Sample import files matching the demo database built for `today`
     (the committed ones in data/samples/ match REFERENCE_TODAY): a candidate
     list for the first upcoming written school exam."""

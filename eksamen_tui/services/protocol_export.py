@@ -110,30 +110,21 @@ def export_protocol(ctx: Context, exam_id: int, path: Path | None = None) -> Pat
     return save_workbook(workbook, path)
 
 
-def cli_export_protocol(args) -> int:
-    from eksamen_tui.cli import fail, open_cli_context
-    from eksamen_tui.domain.errors import DomainError
-    from eksamen_tui.export_files import out_argument
+def protocol_exam(ctx: Context, course_code: str, exam_date=None) -> int:
+    """The one exam a protocol is asked for by course code (and date);
+    ValidationError when there is none or several."""
+    from eksamen_tui.domain.errors import ValidationError
 
-    try:
-        out = out_argument(args.out)
-    except DomainError as error:
-        return fail(str(error), 2)
-    ctx = open_cli_context(args)
+    code = course_code.strip().upper()
     with ctx.read() as s:
-        query = select(Exam).join(Course, Course.id == Exam.course_id).where(Course.code == args.course_code.upper())
-        if args.date:
-            query = query.where(Exam.exam_date == args.date)
+        query = select(Exam.id, Exam.exam_date).join(Course, Course.id == Exam.course_id).where(Course.code == code)
+        if exam_date:
+            query = query.where(Exam.exam_date == exam_date)
         exams = s.exec(query.order_by(Exam.exam_date)).all()
     if not exams:
-        what = f"{args.course_code.upper()}" + (f" {args.date:%d.%m.%Y}" if args.date else "")
-        return fail(f"fant ingen eksamen for {what}")
+        what = code + (f" {exam_date:%d.%m.%Y}" if exam_date else "")
+        raise ValidationError(f"fant ingen eksamen for {what}", field="course_code")
     if len(exams) > 1:
-        dates = ", ".join(e.exam_date.isoformat() for e in exams)
-        return fail(f"{args.course_code.upper()} har flere eksamener ({dates}); velg med --date")
-    try:
-        path = export_protocol(ctx, exams[0].id, out)
-    except DomainError as error:
-        return fail(str(error))
-    print(f"Protokoll skrevet til {path}")
-    return 0
+        dates = ", ".join(day.isoformat() for _, day in exams)
+        raise ValidationError(f"{code} har flere eksamener ({dates}); velg med --date", field="date")
+    return exams[0][0]
