@@ -103,9 +103,9 @@ def refuse_unless_ours(conn: Connection, where: str) -> str:
 
 def upgrade(engine: Engine) -> list[str]:
     """Bring the schema to the newest revision; returns the revisions applied."""
-    from eksamen_tui.db.engine import describe_target
-
-    where = describe_target(engine)
+    # (engine.describe_target, inlined: engine imports this module, so importing it back would be a cycle)
+    url = engine.url
+    where = url.database if url.get_backend_name() == "sqlite" else url.render_as_string(hide_password=True)
     head = head_revision()
     applied: list[str] = []
     with engine.connect() as conn:

@@ -114,12 +114,17 @@ def _build_demo_database(path: Path, *, today: date) -> dict[str, int]:
                     # executemany needs the same keys in every row
                     keys = set().union(*batch)
                     conn.execute(insert(model.__table__), [{k: row.get(k) for k in keys} for row in batch])
-        with engine.connect() as conn:  # one self-contained file: fold the WAL back in before the rename
-            conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
     finally:
         engine.dispose()
-    for suffix in ("-wal", "-shm"):
-        Path(f"{path}{suffix}").unlink(missing_ok=True)
+    # one self-contained file before the rename: fold the WAL back in (the
+    # app switches to WAL again when it opens the database)
+    import sqlite3
+
+    conn = sqlite3.connect(path, isolation_level=None)
+    try:
+        conn.execute("PRAGMA journal_mode=DELETE")
+    finally:
+        conn.close()
     return {name: len(batch) for name, batch in rows.items() if batch}
 
 
