@@ -16,20 +16,10 @@ from textual.binding import Binding
 from textual.message import Message
 from textual.screen import Screen
 
+from eksamen_tui.desks import DESKS  # (re-exported: eksamen_tui.app.DESKS)
+
 if TYPE_CHECKING:
     from eksamen_tui.services.context import Context
-
-# mode name -> (bokmål title, key, "module:Class" in the screens package)
-DESKS: dict[str, tuple[str, str, str]] = {
-    "dashboard": ("Oversikt", "f2", "screens.dashboard:DashboardScreen"),
-    "papers": ("Eksamensoppgaver", "f3", "screens.papers:PapersScreen"),
-    "attendance": ("Oppmøte", "f4", "screens.attendance:AttendanceScreen"),
-    "grades": ("Karakterer", "f5", "screens.grades:GradesScreen"),
-    "appeals": ("Begrunnelse og klage", "f6", "screens.appeals:AppealsScreen"),
-    "commissions": ("Kommisjonsskjema", "f7", "screens.commissions:CommissionsScreen"),
-    "student": ("Student", "f8", "screens.student:StudentScreen"),
-    "audit_log": ("Endringslogg", "f9", "screens.audit_log:AuditLogScreen"),
-}
 
 
 # Short names in the footer, so every desk key fits on one line.

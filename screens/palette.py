@@ -76,7 +76,7 @@ def desk_commands(app) -> list[DeskCommand]:
     """Every desk's own actions (from its bindings, with the key in effect)."""
     import importlib
 
-    from eksamen_tui.app import DESKS
+    from eksamen_tui.desks import DESKS
     from screens.help import key_label
 
     keymap = getattr(getattr(app, "keymap_result", None), "keymap", None) or {}
@@ -110,7 +110,7 @@ class DeskActions(Provider):
         self.app.run_desk_action(command.desk, command.action, command.description)  # type: ignore[attr-defined]
 
     def _desk_switches(self):
-        from eksamen_tui.app import DESKS
+        from eksamen_tui.desks import DESKS
 
         for desk, (title, key, _) in DESKS.items():
             yield (f"Gå til: {title}", f"Åpne {title.lower()} – tast {key.upper()}",
