@@ -34,7 +34,7 @@ __all__ = ["build_parser", "main", "run_command"]
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from eksamen_tui.cli import database, deadlines, exports, imports
+    from eksamen_tui.cli import database, deadlines, exports, imports, settings
 
     parser = Parser(prog=PROG, description="Eksamenskontorets skrankeverktøy.")
     parser.add_argument("--db", help="databasefil eller SQLAlchemy-URL (ellers $EKSAMEN_DB)")
@@ -42,7 +42,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--demo", action="store_true", help="åpne appen på en fersk demodatabase")
     parser.add_argument("--today", type=iso_date, help="lat som om dagens dato er ÅÅÅÅ-MM-DD (demo og tester)")
     sub = parser.add_subparsers(dest="command", parser_class=Parser)
-    for module in (database, deadlines, imports, exports):
+    for module in (database, deadlines, imports, exports, settings):
         module.register(sub)
     return parser
 
