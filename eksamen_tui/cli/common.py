@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 from datetime import date
+from pathlib import Path
 
 EXIT_OK = 0
 EXIT_INTERNAL = 1
@@ -34,10 +35,23 @@ def iso_date(text: str) -> date:
 
 def open_cli_context(args: argparse.Namespace):
     """The service context for a command (honours --db, --clerk, --today)."""
+    from eksamen_tui.domain.errors import ValidationError
     from eksamen_tui.services.context import open_context
 
+    if args.db is not None and not args.db.strip():  # '' would silently mean the default database
+        raise ValidationError("--db er tom: oppgi en databasefil eller en URL", field="db")
     today = (lambda: args.today) if getattr(args, "today", None) else None
     return open_context(args.db, clerk=args.clerk, today=today)
+
+
+def path_argument(text: str, what: str) -> Path:
+    """A file or folder named on the command line; an empty one is an error
+    (``Path('')`` would silently mean the current folder)."""
+    from eksamen_tui.domain.errors import ValidationError
+
+    if not text.strip():
+        raise ValidationError(f"{what} er tom: oppgi en fil eller mappe", field=what)
+    return Path(text).expanduser()
 
 
 def one_line(text: object) -> str:

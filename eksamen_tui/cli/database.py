@@ -5,7 +5,7 @@ import argparse
 from datetime import date
 from pathlib import Path
 
-from eksamen_tui.cli.common import say
+from eksamen_tui.cli.common import path_argument, say
 
 
 def register(sub) -> None:
@@ -21,7 +21,7 @@ def register(sub) -> None:
 def cmd_backup(args: argparse.Namespace) -> int:
     from eksamen_tui.db.backup import backup_database
 
-    written = backup_database(args.db, Path(args.path))
+    written = backup_database(args.db, path_argument(args.path, "PATH"))
     say(f"Sikkerhetskopi skrevet til {written}")
     return 0
 
@@ -29,7 +29,7 @@ def cmd_backup(args: argparse.Namespace) -> int:
 def cmd_demo(args: argparse.Namespace) -> int:
     from eksamen_tui.services.demo import write_demo_database
 
-    path = Path(args.path).expanduser()
+    path = path_argument(args.path, "PATH")
     stats = write_demo_database(path, today=args.today or date.today())
     say(f"Demodatabase skrevet til {path}: " + ", ".join(f"{v} {k}" for k, v in stats.items()))
     return 0

@@ -2,9 +2,7 @@
 from __future__ import annotations
 
 import argparse
-from pathlib import Path
-
-from eksamen_tui.cli.common import EXIT_INPUT, complain, open_cli_context, say
+from eksamen_tui.cli.common import EXIT_INPUT, complain, open_cli_context, path_argument, say
 
 
 def register(sub) -> None:
@@ -23,8 +21,9 @@ def register(sub) -> None:
 def cmd_import_candidates(args: argparse.Namespace) -> int:
     from eksamen_tui.services.candidate_import import apply_import, plan_import
 
+    path = path_argument(args.file, "FILE")
     ctx = open_cli_context(args)
-    plan = plan_import(ctx, Path(args.file))  # FileProblems: reported by the error boundary
+    plan = plan_import(ctx, path)  # FileProblems: reported by the error boundary
     for warning in plan.warnings:
         say(f"Advarsel: {warning}")
     result = apply_import(ctx, plan)
@@ -38,7 +37,7 @@ def cmd_import_commission(args: argparse.Namespace) -> int:
     from eksamen_tui.domain.errors import ValidationError
     from eksamen_tui.services.commission_forms import import_path
 
-    target = Path(args.path)
+    target = path_argument(args.path, "PATH")
     if not target.exists():
         raise ValidationError(f"finner ikke {target}", field="path")
     ctx = open_cli_context(args)

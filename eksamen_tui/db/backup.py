@@ -24,7 +24,31 @@ def backup_database(db: str | None, destination: Path) -> Path:
     if not source_path.is_file():
         what = "er en mappe, ikke en database" if source_path.is_dir() else "finnes ikke"
         raise ValidationError(f"databasen {source_path} {what}", field="db")
+    _refuse_unless_ours(source_path)
     return backup_sqlite(source_path, destination)
+
+
+def _refuse_unless_ours(path: Path) -> None:
+    """Only an eksamen-tui database is backed up (read-only look, nothing written)."""
+    from sqlalchemy import create_engine
+    from sqlalchemy.exc import SQLAlchemyError
+    from sqlalchemy.pool import NullPool
+
+    from eksamen_tui.db.errors import DatabaseRefused
+    from eksamen_tui.db.migrations import refuse_unless_ours
+
+    probe = create_engine(f"sqlite:///file:{quote(str(path.resolve()))}?mode=ro&uri=true", poolclass=NullPool)
+    try:
+        with probe.connect() as conn:
+            refuse_unless_ours(conn, str(path))
+    except DatabaseRefused:
+        raise
+    except SQLAlchemyError as error:
+        reason = str(getattr(error, "orig", None) or error).splitlines()[0][:120]
+        raise ValidationError(f"{path} er ikke en eksamen-tui-database ({reason}); ingen kopi er tatt",
+                              field="db") from None
+    finally:
+        probe.dispose()
 
 
 def backup_sqlite(source: Path, destination: Path) -> Path:
@@ -32,9 +56,9 @@ def backup_sqlite(source: Path, destination: Path) -> Path:
     `source`'s name in); returns the path written."""
     from eksamen_tui.export_files import write_private
 
-    destination = Path(destination).expanduser()
-    if str(destination).strip() == "":
+    if not str(destination).strip() or str(destination) == ".":
         raise ValidationError("oppgi en fil eller mappe for sikkerhetskopien", field="path")
+    destination = Path(destination).expanduser()
     if destination.is_dir():
         destination = destination / source.name
     if _same_file(source, destination):

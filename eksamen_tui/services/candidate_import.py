@@ -105,6 +105,9 @@ def plan_import(ctx: Context, path: Path, progress: Callable[[int, int], None] |
     if "name" not in table.columns and not {"last_name", "first_name"} <= set(table.columns):
         raise FileProblems([Problem(path.name, "mangler kolonnen «Navn» (eller «Etternavn» og «Fornavn»)",
                                     sheet=sheet.name, row=table.header_row)])
+    if not table.rows:
+        raise FileProblems([Problem(path.name, "ingen kandidater under overskriftsraden", sheet=sheet.name,
+                                    row=table.header_row)])
     errors: list[Problem] = []
     plan = ImportPlan(file=path.name, rows_read=len(table.rows), warnings=list(table.warnings))
     slash_order, slash_problem = slash_date_order(table.cell(cells, "exam_date") for _, cells in table.rows)
