@@ -12,4 +12,6 @@ DESKS: dict[str, tuple[str, str, str]] = {
     "commissions": ("Kommisjonsskjema", "f7", "screens.commissions:CommissionsScreen"),
     "student": ("Student", "f8", "screens.student:StudentScreen"),
     "audit_log": ("Endringslogg", "f9", "screens.audit_log:AuditLogScreen"),
+    "settings": ("Innstillinger", "f12", "screens.settings:SettingsScreen"),
+    "audit_log": ("Endringslogg", "f9", "screens.audit_log:AuditLogScreen"),
 }
