@@ -176,3 +176,18 @@ def test_ten_thousand_rows_import_in_one_go(ctx, tmp_path):
     assert apply_import(ctx, plan_import(ctx, path)).registrations == 10_000
     with ctx.read() as s:
         assert len(s.exec(select(Registration.id)).all()) == 10_000
+
+
+def test_two_counters_importing_the_same_list_at_once_one_is_refused_in_words(ctx, exam, tmp_path):
+    """Both planned before either wrote (two processes at the same moment):
+    the second write is refused as a whole, in words, not an IntegrityError."""
+    from eksamen_tui.domain.errors import ChangedMeanwhile
+
+    path = xlsx(tmp_path / "list.xlsx", good_rows(3))
+    first, second = plan_import(ctx, path), plan_import(ctx, path)
+    assert apply_import(ctx, first).registrations == 3
+    before = db_fingerprint(ctx)
+    with pytest.raises(ChangedMeanwhile) as refused:
+        apply_import(ctx, second)
+    assert "en annen skranke importerte de samme kandidatene" in str(refused.value)
+    assert db_fingerprint(ctx) == before

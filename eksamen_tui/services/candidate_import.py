@@ -308,8 +308,14 @@ class ImportResult:
 
 
 def apply_import(ctx: Context, plan: ImportPlan) -> ImportResult:
-    """Write a checked plan in one transaction (bulk inserts) with audit rows."""
-    with ctx.write() as s:
+    """Write a checked plan in one transaction (bulk inserts) with audit rows.
+    Another counter importing the same rows at the same moment makes this
+    one a refusal in words (ChangedMeanwhile), never half an import."""
+    from eksamen_tui.services.concurrency import integrity_as_refusal
+
+    refusal = (f"{plan.file}: en annen skranke importerte de samme kandidatene samtidig; "
+               "ingenting er importert herfra – les inn filen på nytt")
+    with integrity_as_refusal(refusal), ctx.write() as s:
         if plan.new_students:
             s.execute(insert(Student.__table__),
                       [{"student_number": n, "name": name} for n, name in plan.new_students.items()])
