@@ -104,7 +104,9 @@ class SettingsScreen(DeskScreen):
             field = FormField("value", line.label, options=[("ja", "ja"), ("nei", "nei")],
                               value="ja" if line.value else "nei", required=True)
         else:
-            field = FormField("value", line.label, value=str(line.value), placeholder="et heltall", required=True)
+            field = FormField("value", line.label, value="" if line.value is None else str(line.value),
+                              placeholder="et heltall" + (" (tom: ingen egen regel)" if line.optional else ""),
+                              required=not line.optional)
         dialog = FormDialog(f"Endre innstilling: {key}", [field], lambda values: set_value(self.ctx, key, values["value"]),
                             text=f"Profilens verdi: {_shown(line.default)}")
         self.app.push_screen(dialog, lambda settings: self._saved(settings, line.label))

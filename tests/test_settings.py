@@ -47,6 +47,12 @@ def test_profile_offsets_and_closed_days_are_saved_audited_and_used(ctx, tmp_pat
     again = open_context(str(ctx.engine.url.database), clerk="x")
     assert again.rules.profile.grading_days_after == 25 and "12-27" in again.rules.profile.local_closed_days
     assert again.rules.grading(date(2026, 12, 10)) == date(2027, 1, 4)
+    assert after.line("publication_days_after").value == 21  # NHH's own rule; NTNU has none
+    line = svc.set_value(ctx, "publication_days_after", " ingen ").line("publication_days_after")
+    assert line.value is None and line.shown == "–" and line.changed
+    assert svc.set_value(ctx, "publication_days_after", "14").line("publication_days_after").value == 14
+    svc.set_value(ctx, "control_by_other_clerk", "nei")
+    assert ctx.rules.profile.control_by_other_clerk is False
     svc.reset_value(ctx, "grading_days_after")
     svc.remove_closed_day(ctx, "12-27")
     after = svc.institution_settings(ctx)

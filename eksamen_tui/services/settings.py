@@ -59,13 +59,14 @@ SETTING_LABELS: dict[str, str] = {
     "grading_add_movable_holidays": "Bevegelige helligdager legges til sensurfristen (ja/nei)",
     "grading_christmas_extra_days": "Ekstra sensurdager over jul",
     "thesis_grading_months": "Sensurfrist for masteroppgave (måneder)",
-    "publication_days_after": "Kunngjøring av sensur (dager etter eksamen)",
+    "publication_days_after": "Kunngjøring av sensur (dager etter eksamen; tom: på sensurfristen)",
     "explanation_request_days_after_publication": "Be om begrunnelse (dager etter kunngjøring)",
     "explanation_given_days_after_request": "Begrunnelse gitt (dager etter forespørsel)",
     "appeal_days_after": "Klagefrist (dager etter kunngjøring)",
     "appeal_send_days_after_publication": "Klager sendt klagekommisjon (dager etter kunngjøring)",
     "appeal_grading_days_after_sent": "Klagesensur (dager etter sendt)",
     "max_attempts": "Største antall forsøk",
+    "control_by_other_clerk": "Kontroll av en karakter gjøres av en annen saksbehandler (ja/nei)",
     "ordinary_commission_requires_external": "Ordinær kommisjon krever ekstern sensor (ja/nei)",
     "paper_copies_margin": "Ekstra papirkopier av oppgaven",
     "student_number_length": "Sifre i et studentnummer",
@@ -74,15 +75,17 @@ CLOSED_DAYS_KEY = "local_closed_days"
 SETTINGS_ENTITY = "setting"  # audit rows: entity "setting", entity_id 0, field = the setting's key
 TRUE_WORDS = {"ja", "j", "sann", "true", "1", "yes", "på"}
 FALSE_WORDS = {"nei", "n", "usann", "false", "0", "no", "av"}
+NONE_WORDS = {"", "ingen", "-", "–", "tom"}  # an optional setting without a value of its own
 
 
 @dataclass(frozen=True)
 class SettingLine:
     key: str
     label: str
-    value: int | bool
-    default: int | bool  # the chosen profile's own value
+    value: int | bool | None
+    default: int | bool | None  # the chosen profile's own value
     is_flag: bool
+    optional: bool = False  # may be empty (None)
 
     @property
     def changed(self) -> bool:
@@ -105,7 +108,9 @@ class InstitutionSettings:
         return next(line for line in self.lines if line.key == key)
 
 
-def show_value(value: int | bool) -> str:
+def show_value(value: int | bool | None) -> str:
+    if value is None:
+        return "–"
     if isinstance(value, bool):
         return "ja" if value else "nei"
     return str(value)
@@ -236,9 +241,12 @@ def _default_profile(name: str):
 def _view(name: str, overrides: dict) -> InstitutionSettings:
     from eksamen_tui.domain.profiles import get_profile
 
+    from eksamen_tui.domain.profiles import OPTIONAL_SETTINGS
+
     base = get_profile(name)
     profile = base.with_overrides(overrides) if overrides else base
-    lines = [SettingLine(key, label, getattr(profile, key), getattr(base, key), isinstance(getattr(base, key), bool))
+    lines = [SettingLine(key, label, getattr(profile, key), getattr(base, key), isinstance(getattr(base, key), bool),
+                         key in OPTIONAL_SETTINGS)
              for key, label in SETTING_LABELS.items()]
     return InstitutionSettings(profile.name, profile.title, lines, tuple(profile.local_closed_days),
                                tuple(base.local_closed_days))
@@ -258,11 +266,13 @@ def _known_key(key: object) -> str:
     return text
 
 
-def _parse_value(key: str, text: object) -> int | bool:
+def _parse_value(key: str, text: object) -> int | bool | None:
     from eksamen_tui.domain.errors import ValidationError
     from eksamen_tui.domain.parsing import parse_number, shown
-    from eksamen_tui.domain.profiles import MAX_SETTING, Profile
+    from eksamen_tui.domain.profiles import MAX_SETTING, OPTIONAL_SETTINGS, Profile
 
+    if key in OPTIONAL_SETTINGS and str(text if text is not None else "").strip().casefold() in NONE_WORDS:
+        return None
     default = getattr(Profile(name="x", title="x"), key)
     if isinstance(default, bool):
         word = str(text).strip().casefold()
