@@ -13,5 +13,4 @@ DESKS: dict[str, tuple[str, str, str]] = {
     "student": ("Student", "f8", "screens.student:StudentScreen"),
     "audit_log": ("Endringslogg", "f9", "screens.audit_log:AuditLogScreen"),
     "settings": ("Innstillinger", "f12", "screens.settings:SettingsScreen"),
-    "audit_log": ("Endringslogg", "f9", "screens.audit_log:AuditLogScreen"),
 }

@@ -1,4 +1,4 @@
-"""The settings screen (F8, and from the command palette): the same
+"""The settings screen (F12, and from the command palette): the same
 settings as `eksamen-tui settings`, validated and audited."""
 from datetime import date
 
@@ -11,7 +11,7 @@ from tests.screen_text import screen_text
 
 
 async def _open(app, pilot):
-    await pilot.press("f8")
+    await pilot.press("f12")
     await pilot.pause()
     assert type(app.screen).__name__ == "SettingsScreen"
     table = app.screen.query_one("#settings", DataTable)
@@ -86,7 +86,7 @@ async def test_settings_are_in_the_palette_and_the_footer(ctx):
         await pilot.press("enter")
         await pilot.pause(0.2)
         assert app.current_mode == "settings"
-        assert "f8" in app.screen.active_bindings and "p" in app.screen.active_bindings
+        assert "f12" in app.screen.active_bindings and "p" in app.screen.active_bindings
         await pilot.press("f2")
         await pilot.pause()
         await pilot.press("f1")  # the help lists the key from every desk
