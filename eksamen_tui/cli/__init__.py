@@ -27,10 +27,11 @@ from eksamen_tui.cli.common import (
     complain,
     iso_date,
     one_line,
+    open_cli_context,
     say,
 )
 
-__all__ = ["build_parser", "main", "run_command"]
+__all__ = ["build_parser", "main", "open_cli_context", "run_command"]
 
 
 def build_parser() -> argparse.ArgumentParser:
