@@ -172,7 +172,7 @@ def _sqlite_begin(conn) -> None:
 def _sqlite_pragmas(dbapi_connection, _record) -> None:
     dbapi_connection.isolation_level = None  # no implicit transactions (see _sqlite_begin)
     cursor = dbapi_connection.cursor()
-    cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_SECONDS * 1000}")
+    cursor.execute(f"PRAGMA busy_timeout={int(BUSY_TIMEOUT_SECONDS * 1000)}")
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.execute("PRAGMA foreign_keys=ON")
@@ -203,7 +203,7 @@ def _postgres_settings(dbapi_connection, _record) -> None:
     dbapi_connection.autocommit = True
     with dbapi_connection.cursor() as cursor:
         # a row lock held by another counter is waited for, within limits
-        cursor.execute(f"SET lock_timeout = '{BUSY_TIMEOUT_SECONDS}s'")
+        cursor.execute(f"SET lock_timeout = '{int(BUSY_TIMEOUT_SECONDS * 1000)}ms'")
     dbapi_connection.autocommit = autocommit
 
 

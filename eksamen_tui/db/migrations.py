@@ -29,8 +29,8 @@ SCRIPT_LOCATION = "eksamen_tui.db:alembic"
 MARKER_TABLE = "eksamen_tui_marker"
 BASELINE = "0001"
 LEGACY_TABLES = {"schema_version", "course", "exam", "registration", "grade", "auditentry"}
-# any 64-bit constant shared by every eksamen-tui process ("eksamen" in ASCII)
-ADVISORY_LOCK_KEY = 0x656B73616D656E
+# pg_advisory_xact_lock(key, hashtext(schema)): one lock per eksamen-tui schema ("eks" in ASCII)
+ADVISORY_LOCK_KEY = 0x656B73
 
 
 def _config(connection: Connection | None = None, applied: list | None = None):
@@ -115,7 +115,8 @@ def upgrade(engine: Engine) -> list[str]:
         try:
             with conn.begin():  # BEGIN IMMEDIATE on SQLite: the write lock, waited for
                 if conn.dialect.name == "postgresql":
-                    conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": ADVISORY_LOCK_KEY})
+                    conn.execute(text("SELECT pg_advisory_xact_lock(:key, hashtext(coalesce(current_schema(), '')))"),
+                                 {"key": ADVISORY_LOCK_KEY})
                 kind = refuse_unless_ours(conn, where)
                 if kind == "ours" and current_revision(conn) == head:
                     return []

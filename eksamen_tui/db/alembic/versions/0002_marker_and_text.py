@@ -53,9 +53,14 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("application"),
     )
     op.execute("INSERT INTO eksamen_tui_marker (application) VALUES ('eksamen-tui')")
-    if op.get_bind().dialect.name == "sqlite":
+    dialect = op.get_bind().dialect.name
+    if dialect == "sqlite":
         return
     for table, columns in _LIMITED.items():
+        if dialect == "postgresql":  # one statement per table (VARCHAR -> TEXT rewrites nothing)
+            changes = ", ".join(f'ALTER COLUMN "{column}" TYPE TEXT' for column, _, _ in columns)
+            op.execute(f'ALTER TABLE "{table}" {changes}')
+            continue
         for column, length, nullable in columns:
             op.alter_column(table, column, type_=sa.Text(), existing_type=sa.String(length=length),
                             existing_nullable=nullable)
