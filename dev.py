@@ -2,7 +2,11 @@
 """One-command set-up for a fresh machine (only Python 3.11+ needed).
 
     python3 dev.py demo      open the app on a fresh demo database
-    python3 dev.py test      run the whole test suite
+    python3 dev.py test      run the whole test suite on SQLite, then on
+                             PostgreSQL when a server is reachable
+                             ($EKSAMEN_TEST_DB, default postgresql+psycopg://
+                             postgres@127.0.0.1:5432/test); with CI=true an
+                             unreachable PostgreSQL is a failure
     python3 dev.py bench     run the benchmark scripts (small scale)
     python3 dev.py run ...   run `eksamen-tui ...` inside the project venv
 
@@ -44,6 +48,49 @@ def ensure_venv() -> None:
     STAMP.write_text(wanted)
 
 
+DEFAULT_TEST_DB = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+
+
+def _postgres_unreachable(url: str) -> str | None:
+    """None when the test server answers, else why not (one line)."""
+    probe = (
+        "import sys\n"
+        "from tests.backend import server_reachable\n"
+        "reason = server_reachable(sys.argv[1])\n"
+        "print(reason or '', end='')\n"
+    )
+    out = subprocess.run([str(PYTHON), "-c", probe, url], cwd=ROOT, capture_output=True, text=True)
+    if out.returncode != 0:
+        return (out.stderr.strip().splitlines() or ["probe failed"])[-1]
+    return out.stdout.strip() or None
+
+
+def run_tests(rest: list[str]) -> int:
+    """The suite on SQLite, then on PostgreSQL when reachable; says which ran."""
+    ci = os.environ.get("CI", "").lower() in ("1", "true", "yes")
+    url = os.environ.get("EKSAMEN_TEST_DB") or DEFAULT_TEST_DB
+    pytest = [str(PYTHON), "-m", "pytest", "-n", "auto", "-q", *rest]
+    env = {key: value for key, value in os.environ.items() if key != "EKSAMEN_TEST_DB"}
+    print("== tests on SQLite ==", flush=True)
+    results = {"SQLite": subprocess.call(pytest, cwd=ROOT, env=env)}
+    reason = _postgres_unreachable(url)
+    shown = url.split("@")[-1]
+    if reason is None:
+        print(f"== tests on PostgreSQL ({shown}) ==", flush=True)
+        results["PostgreSQL"] = subprocess.call(pytest, cwd=ROOT, env={**env, "EKSAMEN_TEST_DB": url})
+    else:
+        print(f"PostgreSQL at {shown} is not reachable ({reason}).", flush=True)
+    print("== summary ==")
+    for backend, code in results.items():
+        print(f"  {backend}: {'passed' if code == 0 else f'FAILED (pytest exit {code})'}")
+    if reason is not None:
+        if ci:
+            print("  PostgreSQL: NOT RUN — a failure with CI=true (start the server, or set EKSAMEN_TEST_DB)")
+            return 1
+        print("  PostgreSQL: not run (server unreachable) — only SQLite was tested")
+    return max(results.values())
+
+
 def main(argv: list[str]) -> int:
     command = argv[0] if argv else "demo"
     rest = argv[1:]
@@ -51,7 +98,7 @@ def main(argv: list[str]) -> int:
     if command == "demo":
         cmd = [str(PYTHON), "-m", "eksamen_tui", "--demo", *rest]
     elif command == "test":
-        cmd = [str(PYTHON), "-m", "pytest", "-n", "auto", "-q", *rest]
+        return run_tests(rest)
     elif command == "bench":
         cmd = [str(PYTHON), "-m", "bench", *rest]
     elif command == "run":

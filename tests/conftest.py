@@ -1,11 +1,25 @@
 import pytest
 
+from tests import backend
 from tests.factories import TODAY, make_context
 
 
 def pytest_configure(config):
     config.addinivalue_line("markers", "sqlite_only: the test is about SQLite files (runs on SQLite only)")
-    config.addinivalue_line("markers", "postgres_only: the test needs a PostgreSQL server")
+    config.addinivalue_line("markers", "postgres_only: the test needs a PostgreSQL server (EKSAMEN_TEST_DB)")
+
+
+def pytest_report_header(config):
+    where = backend.TEST_DB.split("@")[-1] if backend.ON_POSTGRES else "a file per test"
+    return f"eksamen-tui test database: {backend.BACKEND} ({where})"
+
+
+def pytest_collection_modifyitems(config, items):
+    skip = pytest.mark.skip(reason=f"not for {backend.BACKEND} (marker)")
+    unwanted = "sqlite_only" if backend.ON_POSTGRES else "postgres_only"
+    for item in items:
+        if unwanted in item.keywords:
+            item.add_marker(skip)
 
 
 @pytest.fixture
@@ -20,9 +34,9 @@ def today():
 
 
 @pytest.fixture(autouse=True)
-def _isolated_env(tmp_path, monkeypatch):
+def _isolated_env(tmp_path, monkeypatch, _test_database):
     """Point every data path at tmp_path through the same overrides users have."""
-    monkeypatch.setenv("EKSAMEN_DB", str(tmp_path / "env.db"))
+    monkeypatch.setenv("EKSAMEN_DB", backend.db_target(tmp_path, "env.db"))
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg-data"))
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg-cache"))
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "xdg-config"))
@@ -30,10 +44,27 @@ def _isolated_env(tmp_path, monkeypatch):
     monkeypatch.setenv("EKSAMEN_EXPORT_DIR", str(tmp_path / "exports"))
 
 
+@pytest.fixture(scope="session")
+def _postgres_session():
+    """On PostgreSQL: this process's schema is dropped when the run ends."""
+    yield
+    if backend.ON_POSTGRES:
+        from eksamen_tui.db.engine import dispose_all
+
+        dispose_all()
+        backend.drop_worker_schema()
+
+
 @pytest.fixture(autouse=True)
-def _dispose_engines():
-    """Close the pooled connections of every engine a test opened."""
+def _test_database(_postgres_session):
+    """Each test starts on an empty database and leaves no connection open:
+    SQLite files live in tmp_path; on PostgreSQL the worker schema is
+    emptied before the test and the test's other schemas dropped after it."""
+    if backend.ON_POSTGRES:
+        backend.empty_worker_schema()
     yield
     from eksamen_tui.db.engine import dispose_all
 
     dispose_all()
+    if backend.ON_POSTGRES:
+        backend.drop_test_schemas()

@@ -12,7 +12,9 @@ TODAY = date(2026, 11, 23)
 
 
 def make_context(tmp_path: Path, *, today: date = TODAY, clerk: str = "testbruker") -> Context:
-    ctx = open_context(str(tmp_path / "test.db"), clerk=clerk, today=lambda: today)
+    from tests.backend import db_target
+
+    ctx = open_context(db_target(tmp_path), clerk=clerk, today=lambda: today)
     ctx.clock = lambda: datetime.combine(today, time(10, 0))
     return ctx
 

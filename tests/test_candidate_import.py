@@ -1,5 +1,4 @@
 """Candidate-list import: tolerant reading, all-or-nothing, precise errors."""
-import hashlib
 import subprocess
 import sys
 from datetime import date
@@ -82,20 +81,9 @@ def test_reimport_is_idempotent(ctx, exam, tmp_path):
 
 def db_fingerprint(ctx) -> str:
     """A hash of every row of every table (the database's full content)."""
-    import sqlite3
+    from tests.backend import db_fingerprint
 
-    ctx.engine.dispose()
-    path = ctx.engine.url.database
-    conn = sqlite3.connect(path)
-    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-    digest = hashlib.sha256()
-    for (table,) in conn.execute("SELECT name FROM sqlite_master WHERE type='table' ORDER BY name"):
-        for row in conn.execute(f'SELECT * FROM "{table}" ORDER BY 1'):
-            digest.update(repr(row).encode())
-    conn.close()
-    with open(path, "rb") as handle:
-        digest.update(handle.read())
-    return digest.hexdigest()
+    return db_fingerprint(ctx.engine, include_file=True)
 
 
 @pytest.mark.parametrize("bad_row, column, words", [
@@ -123,7 +111,9 @@ def test_one_bad_row_changes_nothing_and_names_row_and_column(ctx, exam, tmp_pat
 
 def test_cli_import_of_a_broken_file_exits_nonzero_and_leaves_the_file_byte_for_byte(ctx, exam, tmp_path):
     path = xlsx(tmp_path / "broken.xlsx", good_rows(3) + [["TDT4100", "10.12.2026", "700010", 201, "Dup", "bokmål"]])
-    db = ctx.engine.url.database
+    from tests.backend import db_arg
+
+    db = db_arg(ctx)
     before = db_fingerprint(ctx)
     out = subprocess.run([sys.executable, "-m", "eksamen_tui", "--db", db, "import", "candidates", str(path)],
                          capture_output=True, text=True)

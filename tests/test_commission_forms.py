@@ -1,8 +1,7 @@
 """Commission forms: round trip through a form filled in by hand, the
 corpus of broken and foreign files, exports without formulas."""
-import hashlib
+import os
 import shutil
-import sqlite3
 from datetime import date
 from pathlib import Path
 
@@ -98,14 +97,9 @@ def test_blank_form_filled_by_hand_imports_exactly_what_was_typed(ctx, exam, tmp
 
 
 def fingerprint(ctx) -> str:
-    ctx.engine.dispose()
-    conn = sqlite3.connect(ctx.engine.url.database)
-    digest = hashlib.sha256()
-    for (table,) in conn.execute("SELECT name FROM sqlite_master WHERE type='table' ORDER BY name"):
-        for row in conn.execute(f'SELECT * FROM "{table}" ORDER BY 1'):
-            digest.update(repr(row).encode())
-    conn.close()
-    return digest.hexdigest()
+    from tests.backend import db_fingerprint
+
+    return db_fingerprint(ctx.engine)
 
 
 def test_corpus_has_at_least_fifteen_files():
@@ -128,7 +122,7 @@ def test_each_broken_file_gives_its_error_and_changes_nothing(ctx, exam, name):
 
 
 def _good_form(ctx, exam) -> Path:
-    folder = Path(ctx.engine.url.database).parent / "good"
+    folder = Path(os.environ["EKSAMEN_EXPORT_DIR"]).parent / "good"
     from tests.make_commission_corpus import APPEAL, HEADER, ORDINARY
     from eksamen_tui.excel.commission_form import write_form
 
@@ -193,7 +187,9 @@ def test_cli_export_and_import(ctx, exam, tmp_path):
     import subprocess
     import sys
 
-    db = ctx.engine.url.database
+    from tests.backend import db_arg
+
+    db = db_arg(ctx)
     ctx.engine.dispose()
     out = subprocess.run([sys.executable, "-m", "eksamen_tui", "--db", db, "export", "commission", "TDT4100",
                           "--blank", "--out", str(tmp_path)], capture_output=True, text=True)

@@ -148,7 +148,9 @@ def _cli(capsys, *args: str) -> tuple[int, str, str]:
 def test_cli_refuses_an_empty_out_and_prints_what_it_wrote(ctx, tmp_path, monkeypatch, capsys):
     add_exam(ctx, code="DAT200", exam_date=date(2026, 10, 27))
     add_exam(ctx, code="DAT200", exam_date=date(2026, 12, 2))
-    db = ctx.engine.url.database
+    from tests.backend import db_arg
+
+    db = db_arg(ctx)
     ctx.engine.dispose()
     monkeypatch.setenv("HOME", str(tmp_path / "home"))
     monkeypatch.chdir(tmp_path)

@@ -6,7 +6,6 @@ import pty
 import re
 import select
 import signal
-import sqlite3
 import sys
 import time
 from datetime import date
@@ -57,7 +56,9 @@ class Terminal:
 def test_sigkill_mid_entry_loses_no_grade_shown_as_entered(ctx, tmp_path):
     exam = add_exam(ctx, code="TDT4120", exam_date=date(2026, 11, 12), candidates=40, first_candidate=301)
     mark_unmarked_attended(ctx, exam.id)
-    db = ctx.engine.url.database
+    from tests.backend import db_arg
+
+    db = db_arg(ctx)
     ctx.engine.dispose()
     env = {**os.environ, "TERM": "xterm-256color", "COLUMNS": "140", "LINES": "40"}
     argv = [sys.executable, "-m", "eksamen_tui", "--db", db, "--today", "2026-11-23", "--clerk", "krasj"]
@@ -80,11 +81,13 @@ def test_sigkill_mid_entry_loses_no_grade_shown_as_entered(ctx, tmp_path):
         term.type("abc")  # more keys in flight when the process dies
     finally:
         term.kill()
-    conn = sqlite3.connect(db)
-    stored = dict(conn.execute(
-        "SELECT r.candidate_number, g.value FROM grade g JOIN registration r ON r.id = g.registration_id "
-        "WHERE g.is_current = 1").fetchall())
-    conn.close()
+    from sqlalchemy import text
+
+    with ctx.engine.connect() as conn:
+        stored = dict(conn.execute(text(
+            "SELECT r.candidate_number, g.value FROM grade g JOIN registration r ON r.id = g.registration_id "
+            "WHERE g.is_current")).all())
+    ctx.engine.dispose()
     for number, value in shown:
         assert stored.get(number) == value, f"grade for {number} shown as entered but lost"
     # and the app starts again on the same database with the grades there

@@ -13,6 +13,7 @@ import pytest
 
 from eksamen_tui.excel.tabular import FileProblems, open_workbook, parse_date, slash_date_order
 from eksamen_tui.services import commission_forms
+from tests.backend import db_target
 from tests.factories import add_exam
 from tests.sheet_corpus import BY_NAME, EXAM_DAY, bomb_rows, bomb_shared_strings, build_case
 
@@ -156,7 +157,7 @@ def cli(*args):
 def test_cli_prints_each_warning_as_advarsel_and_exits_0(ctx, tmp_path):
     add_exam(ctx, code="TDT4100", exam_date=EXAM_DAY)
     path = build_case(BY_NAME["hidden_row.xlsx"], tmp_path)
-    out = cli("--db", str(tmp_path / "test.db"), "--today", "2026-11-23", "import", "candidates", str(path))
+    out = cli("--db", db_target(tmp_path), "--today", "2026-11-23", "import", "candidates", str(path))
     assert out.returncode == 0, out.stderr
     warnings = [line for line in out.stdout.splitlines() if line.startswith("Advarsel:")]
     assert warnings == ["Advarsel: hidden_row.xlsx, ark «Kandidater»: skjult rad 7 er hoppet over "
@@ -170,7 +171,7 @@ def test_cli_commission_import_prints_warnings_and_skipped_files(ctx, tmp_path):
     folder.mkdir()
     build_case(BY_NAME["TDT4100_hidden_examiner_kommisjonsskjema.xlsx"], folder)
     (folder / "les meg.txt").write_text("notes")
-    out = cli("--db", str(tmp_path / "test.db"), "--today", "2026-11-23", "import", "commission", str(folder))
+    out = cli("--db", db_target(tmp_path), "--today", "2026-11-23", "import", "commission", str(folder))
     assert out.returncode == 0, out.stderr
     warnings = [line for line in out.stdout.splitlines() if line.startswith("Advarsel:")]
     assert warnings == [
