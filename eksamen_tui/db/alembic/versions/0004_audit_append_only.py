@@ -7,15 +7,15 @@ SQL cannot either (short of dropping the triggers, which is itself a schema
 change). A later batch-mode rebuild of `auditentry` on SQLite must create
 the triggers again.
 
-Revision ID: 0003
-Revises: 0002
+Revision ID: 0004
+Revises: 0003
 """
 from __future__ import annotations
 
 from alembic import op
 
-revision = "0003"
-down_revision = "0002"
+revision = "0004"
+down_revision = "0003"
 branch_labels = None
 depends_on = None
 
