@@ -340,15 +340,36 @@ dokumentasjon innen fristen.
                                       title=f"kandidat {number}, {self.sub_title}"))
 
     def action_overdue(self) -> None:
+        """Valid absences without documentation after the deadline, on every
+        exam: Enter opens the exam here with the cursor on the candidate."""
         from eksamen_tui.services.attendance import missing_documentation
-        from screens.dialogs import TextDialog
+        from screens.action_list import ActionListDialog
 
-        text = Text()
-        for item in missing_documentation(self.ctx):
-            text.append(f"{item.course_code:<10} {item.exam_date:%d.%m.%Y}  kand. {item.candidate_number:<6} "
-                        f"{item.student_number}  {item.name:<28} frist {item.deadline:%d.%m.%Y}\n")
-        self.app.push_screen(TextDialog("Gyldig fravær uten dokumentasjon etter fristen",
-                                        text if text.plain else "Ingen."))
+        rows = [(f"{item.exam_id}:{item.candidate_number}",
+                 (item.course_code, f"{item.exam_date:%d.%m.%Y}", str(item.candidate_number), item.student_number,
+                  item.name, f"{item.deadline:%d.%m.%Y}"))
+                for item in missing_documentation(self.ctx)]
+
+        def chosen(key: str | None) -> None:
+            if key:
+                exam_id, number = (int(part) for part in key.split(":"))
+                self.open_candidate(exam_id, number)
+
+        self.app.push_screen(ActionListDialog(
+            "Gyldig fravær uten dokumentasjon etter fristen",
+            ("Emne", "Eksamen", "Kand.nr", "Studentnr", "Navn", "Frist"), rows,
+            hint="Enter åpner eksamenen på kandidaten (D registrerer dokumentasjonen) · Esc lukker"), chosen)
+
+    def open_candidate(self, exam_id: int, candidate_number: int) -> None:
+        """Open `exam_id` with the cursor on the candidate."""
+        self.open_exam(exam_id)
+        registration_id = self._by_number.get(candidate_number)
+        if registration_id is None:
+            return
+        table = self.query_one("#roster", EntryTable)
+        table.ensure_row(str(registration_id))
+        table.move_cursor(row=table.get_row_index(str(registration_id)))
+        self._say(f"Kandidat {candidate_number}: gyldig fravær uten dokumentasjon – D registrerer at den er mottatt i dag")
 
     def action_export(self) -> None:
         from eksamen_tui.services.attendance import export_attendance

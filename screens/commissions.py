@@ -6,12 +6,12 @@ from __future__ import annotations
 from pathlib import Path
 
 from rich.text import Text
-from textual import work
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import DataTable, Footer, Header, Label, ProgressBar, Static
+from textual.widgets import DataTable, Footer, Header, Input, Label, ProgressBar, Static
 
 from eksamen_tui.domain.vocabulary import CommissionKind
 from screens.base import DeskScreen, count_text
@@ -115,7 +115,9 @@ I importerer et utfylt skjema eller en hel mappe (hver fil for seg, alt eller
 ingenting); du ser hva som blir nytt, endret og fjernet før noe lagres.
 B lager tomme, forhåndsutfylte skjema for alle eksamenene i listen;
 F lager utfylt skjema for eksamenen markøren står på. D viser
-sensoroversikten (hvem sensurerer hva, antall besvarelser for honorar);
+sensoroversikten (hvem sensurerer hva, antall besvarelser for honorar, hele
+e-postadressen); / søker i den (navn, e-post, arbeidsgiver, emnekode). En person
+som er registrert to ganger, både som intern og ekstern, er merket i «Merknad».
 X eksporterer den.
 """
     BINDINGS = [
@@ -131,6 +133,8 @@ X eksporterer den.
                 tooltip="Sensoroversikten som .xlsx (for honorarskjema)"),
         Binding("h", "history", "Historikk", id="commissions.history",
                 tooltip="Endringsloggen for eksamenens kommisjoner"),
+        Binding("slash", "search_directory", "Søk sensor", id="commissions.search_directory",
+                tooltip="Søk i sensoroversikten (navn, e-post, arbeidsgiver, emne)"),
     ]
 
     def __init__(self) -> None:
@@ -141,6 +145,8 @@ X eksporterer den.
         yield Header()
         yield Static("", id="commission-summary", classes="status-line")
         yield EntryTable(id="exams", cursor_type="row", zebra_stripes=True)
+        yield Input(placeholder="Søk i sensoroversikten: navn, e-post, arbeidsgiver, emnekode …",
+                    id="directory-search")
         yield DataTable(id="directory", cursor_type="row", zebra_stripes=True)
         yield ProgressBar(total=1, show_eta=False, id="export-progress")
         yield Static("", id="message")
@@ -152,10 +158,15 @@ X eksporterer den.
                                   ("Status", "status", 32)):
             exams.add_column(label, key=key, width=width)
         directory = self.query_one("#directory", DataTable)
-        for label, key, width in (("Navn", "name", 26), ("E-post", "email", 30), ("Arbeidsgiver", "employer", 18),
-                                  ("Type", "type", 8), ("Besvarelser", "papers", 11), ("Eksamener", "exams", 60)):
+        # e-mail addresses in full (the column is as wide as the longest)
+        for label, key, width in (("Navn", "name", 26), ("E-post", "email", None), ("Arbeidsgiver", "employer", 18),
+                                  ("Type", "type", 8), ("Besvarelser", "papers", 11), ("Merknad", "flag", None),
+                                  ("Eksamener", "exams", 60)):
             directory.add_column(label, key=key, width=width)
         directory.display = False
+        self.query_one("#directory-search").display = False
+        self._directory: list = []
+        self._directory_flags: dict[int, str] = {}
         self.query_one("#export-progress").display = False
         super().on_mount()
 
@@ -172,8 +183,9 @@ X eksporterer den.
     @work(thread=True, exclusive=True, group="directory")
     def load_directory(self) -> None:
         from eksamen_tui.services.commission_forms import examiner_directory
+        from eksamen_tui.services.examiner_search import double_registrations
 
-        self.app.call_from_thread(self._show_directory, examiner_directory(self.ctx))
+        self.app.call_from_thread(self._show_directory, examiner_directory(self.ctx), double_registrations(self.ctx))
 
     def _show(self, overview) -> None:
         self._exam_ids = [row.exam_id for row in overview]
@@ -216,17 +228,48 @@ X eksporterer den.
             return
         directory = self.query_one("#directory", DataTable)
         directory.display, table.display = False, True
+        self.query_one("#directory-search").display = False
         table.ensure_row(str(exam_id))
         table.move_cursor(row=table.get_row_index(str(exam_id)))
         table.focus()
         self.show_opened_exam(label, "F lager utfylt skjema, I importerer et utfylt skjema.")
 
-    def _show_directory(self, directory) -> None:
+    def _show_directory(self, directory, flags=None) -> None:
+        self._directory, self._directory_flags = directory, flags or {}
+        self._fill_directory()
+
+    def _fill_directory(self) -> None:
+        """The directory lines matching the search field; people registered
+        twice as internal and external are flagged in words."""
+        from eksamen_tui.services.examiner_search import search_directory
+
         directory_table = self.query_one("#directory", DataTable)
         directory_table.clear()
-        for line in directory:
+        text = self.query_one("#directory-search", Input).value
+        shown = search_directory(self._directory, text)
+        for line in shown:
+            flag = self._directory_flags.get(line.examiner_id, "")
             directory_table.add_row(line.name, line.email, line.employer, "ekstern" if line.is_external else "intern",
-                                    str(line.papers), ", ".join(line.exams), key=str(line.examiner_id))
+                                    str(line.papers), Text(flag, style="bold red") if flag else "",
+                                    ", ".join(line.exams), key=str(line.examiner_id))
+        flagged = sum(1 for line in self._directory if line.examiner_id in self._directory_flags)
+        self._say(f"Sensoroversikt: {len(shown)} av {len(self._directory)} sensorer"
+                  + (f" · {flagged} registrert to ganger som både intern og ekstern" if flagged else ""),
+                  error=bool(flagged))
+
+    @on(Input.Changed, "#directory-search")
+    def _directory_search(self, _event) -> None:
+        self._fill_directory()
+
+    @on(Input.Submitted, "#directory-search")
+    def _directory_search_done(self, event) -> None:
+        event.stop()
+        self.query_one("#directory", DataTable).focus()
+
+    def action_search_directory(self) -> None:
+        if not self.query_one("#directory", DataTable).display:
+            self.action_toggle_directory()
+        self.query_one("#directory-search", Input).focus()
 
     def _export_folder(self) -> Path:
         from eksamen_tui.services.context import export_dir
@@ -287,6 +330,7 @@ X eksporterer den.
         directory = self.query_one("#directory", DataTable)
         exams = self.query_one("#exams", DataTable)
         directory.display, exams.display = not directory.display, directory.display
+        self.query_one("#directory-search").display = directory.display
         if directory.display:
             self.load_directory()  # loaded when asked for: it spans a year of exams
         (directory if directory.display else exams).focus()

@@ -232,6 +232,9 @@ Pultene nås med F3–F9 fra hvor som helst; F2 kommer tilbake hit. H viser endr
         line = self._lines.get(int(event.row_key.value)) if hasattr(self, "_lines") else None
         if line is None:
             return
+        if self._card_filter is not None:  # a list behind a count: its own desk
+            self.app.open_desk(CARD_DESKS[self._card_filter[0]], line.exam_id)  # type: ignore[attr-defined]
+            return
         leads = self._leads(line)
         if not leads:
             self.notify(f"{line.course_code} {short_date(line.exam_date)}: ingenting å gjøre nå", timeout=4)
@@ -256,6 +259,10 @@ Pultene nås med F3–F9 fra hvor som helst; F2 kommer tilbake hit. H viser endr
         leads = self._leads(line)
         todo = ("Enter → " + leads[0].text + (f"   (også: {', '.join(lead.text for lead in leads[1:])})"
                                               if leads[1:] else "")) if leads else "Ingenting å gjøre nå."
+        if self._card_filter is not None:
+            from eksamen_tui.services.dashboard_leads import DESK_NAMES
+
+            todo = f"Enter → {DESK_NAMES[CARD_DESKS[self._card_filter[0]]]} (listen bak tallet {self._card_filter[2]})"
         self.query_one("#exam-detail", Static).update(
             Text(f"{line.course_code} {line.course_name} – {line.exam_form} {short_date(line.exam_date)}{late}\n", style="bold")
             + Text("  ·  ".join(parts)) + Text("\n" + todo, style="bold red" if leads and leads[0].overdue else "")
@@ -294,6 +301,8 @@ Pultene nås med F3–F9 fra hvor som helst; F2 kommer tilbake hit. H viser endr
 
 CARD_TITLES = {"papers": "Eksamensoppgaver", "attendance": "Oppmøte", "grades": "Sensur",
                "cases": "Begrunnelse og klage", "commissions": "Kommisjoner"}
+CARD_DESKS = {"papers": "papers", "attendance": "attendance", "grades": "grades", "cases": "appeals",
+              "commissions": "commissions"}
 NOT_EXAMS = {"entered", "expected"}  # counts of grades, not of exams: nothing to filter by
 # The period each card counts: the windows of the desks' count services
 # (papers.paper_counts, attendance.attendance_summary, grades.grading_summary,
