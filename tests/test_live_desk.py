@@ -25,26 +25,33 @@ import sys
 from eksamen_tui.services.context import open_context
 from eksamen_tui.services import attendance, grades
 ctx = open_context(sys.argv[1], clerk="kari")
-exam_id = int(sys.argv[2])
-for number, value in ((101, "A"), (102, "B"), (103, "C")):
-    grades.enter_grade(ctx, exam_id, number, value, seen=None)
-other_exam = int(sys.argv[3])
-attendance.set_state(ctx, other_exam, 201, "no_show", seen="registered")
+exam_id, other_exam, phases = int(sys.argv[2]), int(sys.argv[3]), sys.argv[4]
+if "grades" in phases:
+    for number, value in ((101, "A"), (102, "B"), (103, "C")):
+        grades.enter_grade(ctx, exam_id, number, value, seen=None)
+if "attendance" in phases:
+    attendance.set_state(ctx, other_exam, 201, "no_show", seen="registered")
 """
 
 
-def _other_counter(ctx, *args) -> subprocess.CompletedProcess:
+async def _other_counter(ctx, exam_id, other_id, phases="grades,attendance"):
+    """Another counter: a real process writing while the app keeps running
+    (and polling) in this event loop."""
     url = ctx.engine.url
     target = str(url.database) if url.get_backend_name() == "sqlite" else url.render_as_string(hide_password=False)
-    return subprocess.run([sys.executable, "-c", OTHER_COUNTER, target, *map(str, args)],
-                          capture_output=True, text=True, timeout=60)
+    process = await asyncio.create_subprocess_exec(
+        sys.executable, "-c", OTHER_COUNTER, target, str(exam_id), str(other_id), phases,
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    _, stderr = await asyncio.wait_for(process.communicate(), timeout=60)
+    return subprocess.CompletedProcess([], process.returncode, "", stderr.decode())
 
 
-async def _shown_within(app, pilot, texts, seconds=2.0) -> float:
+async def _shown_within(app, pilot, texts, seconds=2.0, row=None) -> float:
+    """Seconds until every text is on screen (in the row of candidate `row`)."""
     start = time.monotonic()
     while time.monotonic() - start < seconds:
         await pilot.pause(0.1)
-        text = screen_text(app)
+        text = screen_text(app) if row is None else _row_text(app, row)
         if all(t in text for t in texts):
             return time.monotonic() - start
     raise AssertionError(f"not shown within {seconds} s: {texts}\n{screen_text(app)}")
@@ -63,9 +70,10 @@ async def test_grade_desk_shows_another_counters_grades_within_2_seconds(ctx):
         await open_exam_on_desk(app, pilot, "f5", "TMA4240")
         await pilot.press("down", "down", "down", "down")  # the cursor on 105
         await pilot.press("1", "0")  # a number half typed
-        done = _other_counter(ctx, exam.id, other.id)
+        done = await _other_counter(ctx, exam.id, other.id)
         assert done.returncode == 0, done.stderr
         await _shown_within(app, pilot, ["3 / 10"])
+        await _shown_within(app, pilot, ["C"], row=103)
         assert "A" in _row_text(app, 101) and "B" in _row_text(app, 102) and "C" in _row_text(app, 103)
         assert "Kandidatnummer: 10" in screen_text(app)  # the typed number survived
         table = app.screen.query_one("#protocol")
@@ -93,7 +101,7 @@ async def test_a_stale_desk_refuses_names_the_other_clerk_and_shows_their_value(
         app.screen.CHANGE_POLL_SECONDS = 3600  # this desk does not look before the key
         for timer in app.screen._timers:
             timer.stop()
-        done = _other_counter(ctx, exam.id, other.id)
+        done = await _other_counter(ctx, exam.id, other.id)
         assert done.returncode == 0, done.stderr
         await pilot.press("f")  # 101, shown empty here, is A in the database
         await pilot.pause()
@@ -109,14 +117,17 @@ async def test_a_stale_desk_refuses_names_the_other_clerk_and_shows_their_value(
                 Registration.exam_id == exam.id, Registration.candidate_number == 101)).all() == ["A"]
 
 
-async def test_attendance_desk_and_dashboard_follow_another_counter(ctx):
+async def test_dashboard_and_attendance_desk_follow_another_counter(ctx):
     exam = add_exam(ctx, code="TMA4240", exam_date=DAY, candidates=10, first_candidate=101)
     other = add_exam(ctx, code="TDT4100", exam_date=DAY, candidates=3, first_candidate=201)
     mark_unmarked_attended(ctx, exam.id)
     app = EksamenApp(ctx=ctx)
     async with app.run_test(size=(150, 45)) as pilot:
-        await open_exam_on_desk(app, pilot, "f4", "TDT4100")
-        done = _other_counter(ctx, exam.id, other.id)
+        await _shown_within(app, pilot, ["Karakterer ført: 0"], seconds=10)  # the dashboard, loaded
+        done = await _other_counter(ctx, exam.id, other.id, "grades")
         assert done.returncode == 0, done.stderr
-        await _shown_within(app, pilot, ["ikke møtt"])
-        assert "ikke møtt" in _row_text(app, 201)
+        await _shown_within(app, pilot, ["Karakterer ført: 3"])  # the card follows, no key pressed
+        await open_exam_on_desk(app, pilot, "f4", "TDT4100")
+        done = await _other_counter(ctx, exam.id, other.id, "attendance")
+        assert done.returncode == 0, done.stderr
+        await _shown_within(app, pilot, ["ikke møtt"], row=201)
