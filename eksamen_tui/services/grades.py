@@ -243,9 +243,11 @@ def _exam_scale(conn, exam_id: int, part_id: int | None) -> tuple[GradeScale, bo
     return GradeScale(scale), bool(parts)
 
 
-def _changed_grade(ctx: Context, bind, number: int, registration_id: int, part_id: int | None, grade):
+def _changed_grade(ctx: Context, bind, number: int, registration_id: int, part_id: int | None, grade, *,
+                   blind: bool = False):
     """The refusal for a grade that is no longer what the desk showed:
-    who set the stored value (or emptied it) and when."""
+    who set the stored value (or emptied it) and when. `blind` (control
+    entry): the values are not named, the first entry stays hidden."""
     if grade is None:
         ids = bind.execute(select(_GRADE.c.id).where(
             _GRADE.c.registration_id == registration_id,
@@ -262,9 +264,12 @@ def _changed_grade(ctx: Context, bind, number: int, registration_id: int, part_i
     if grade.status in (GradeStatus.CONTROLLED, GradeStatus.MISMATCH) and getattr(grade, "controlled_by", None):
         what = (f"kontrollert ({grade.value})" if grade.status == GradeStatus.CONTROLLED
                 else f"kontrollført med avvik ({grade.value} / {grade.control_value})")
+        if blind:
+            what = "kontrollert" if grade.status == GradeStatus.CONTROLLED else "kontrollført med avvik"
         return refuse(f"Kandidat {number}", what, current=grade.value, by=grade.controlled_by,
                       at=grade.controlled_at, today=ctx.today(), registration_id=registration_id)
-    return refuse(f"Kandidat {number}", f"satt til {grade.value}", current=grade.value, by=grade.entered_by or None,
+    what = "endret" if blind else f"satt til {grade.value}"
+    return refuse(f"Kandidat {number}", what, current=grade.value, by=grade.entered_by or None,
                   at=grade.entered_at, today=ctx.today(), registration_id=registration_id)
 
 
@@ -416,14 +421,14 @@ def control_grade(ctx: Context, exam_id: int, candidate: str | int, value: str, 
         control_value = normalize_grade(value, _scale(s, exam, part_id))
         grade = _current_grades_for(s, reg.id, part_id)
         if grade is None and is_checked(seen) and seen is not None:
-            raise _changed_grade(ctx, s, reg.candidate_number, reg.id, part_id, None)
+            raise _changed_grade(ctx, s, reg.candidate_number, reg.id, part_id, None, blind=True)
         if grade is None:
             raise DomainError(f"Kandidat {reg.candidate_number} har ingen karakter å kontrollere")
         if grade.source == GradeSource.COMPUTED:
             raise DomainError(f"Kandidat {reg.candidate_number}: samlet karakter er beregnet og kontrolleres via delene")
         if grade.status == GradeStatus.CONTROLLED or (
                 is_checked(seen) and (grade.value != seen or grade.status != seen_status)):
-            raise _changed_grade(ctx, s, reg.candidate_number, reg.id, part_id, grade)
+            raise _changed_grade(ctx, s, reg.candidate_number, reg.id, part_id, grade, blind=True)
         if grade.status == GradeStatus.MISMATCH and seen_status != GradeStatus.MISMATCH:
             raise DomainError(f"Kandidat {reg.candidate_number} har allerede et avvik; løs det med L")
         check_four_eyes(ctx, grade.entered_by, reg.candidate_number)
