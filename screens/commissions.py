@@ -178,7 +178,27 @@ X eksporterer den.
     def load(self) -> None:
         from eksamen_tui.services.commission_forms import commission_overview
 
+        self.note_changes_seen()
         self.app.call_from_thread(self._show, commission_overview(self.ctx))
+
+    # other counters' changes (polled by DeskScreen): the list follows, the cursor stays
+    def changes_scope(self):
+        return "commissions" if self._loaded else None
+
+    def fetch_changes(self, scope, changed):
+        from eksamen_tui.services.commission_forms import commission_overview
+
+        if not (changed.keys() & {"commission", "examiner", "exam"}):
+            return None
+        return commission_overview(self.ctx)
+
+    def show_changes(self, scope, overview) -> None:
+        table = self.query_one("#exams", EntryTable)
+        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value if table.row_count else None
+        self._show(overview)
+        if key is not None and int(key) in self._exam_ids:
+            table.ensure_row(key)
+            table.move_cursor(row=table.get_row_index(key), scroll=False)
 
     @work(thread=True, exclusive=True, group="directory")
     def load_directory(self) -> None:

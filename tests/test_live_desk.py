@@ -131,3 +131,32 @@ async def test_dashboard_and_attendance_desk_follow_another_counter(ctx):
         done = await _other_counter(ctx, exam.id, other.id, "attendance")
         assert done.returncode == 0, done.stderr
         await _shown_within(app, pilot, ["ikke møtt"], row=201)
+
+
+FORM_COUNTER = """
+import sys
+from pathlib import Path
+from eksamen_tui.services.context import open_context
+from eksamen_tui.services.commission_forms import import_path
+ctx = open_context(sys.argv[1], clerk="kari")
+assert all(result.ok for result in import_path(ctx, Path(sys.argv[2])))
+"""
+
+
+async def test_commission_desk_follows_a_form_imported_at_another_counter(ctx):
+    from tests.test_commission_forms import _good_form
+
+    exam = add_exam(ctx, code="TDT4100", exam_date=date(2026, 12, 10), candidates=5)
+    form = _good_form(ctx, exam)
+    app = EksamenApp(ctx=ctx)
+    async with app.run_test(size=(150, 45)) as pilot:
+        await pilot.press("f7")
+        await _shown_within(app, pilot, ["skjema mangler"], seconds=10)
+        url = ctx.engine.url
+        target = str(url.database) if url.get_backend_name() == "sqlite" else url.render_as_string(hide_password=False)
+        process = await asyncio.create_subprocess_exec(sys.executable, "-c", FORM_COUNTER, target, str(form),
+                                                       stderr=subprocess.PIPE)
+        _, stderr = await asyncio.wait_for(process.communicate(), timeout=60)
+        assert process.returncode == 0, stderr.decode()
+        await _shown_within(app, pilot, ["komplett"])
+        assert "skjema mangler" not in screen_text(app)
