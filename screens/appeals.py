@@ -14,7 +14,7 @@ from textual.widgets import Button, DataTable, Footer, Header, Input, Label, Opt
 from textual.widgets.option_list import Option
 
 from eksamen_tui.domain.parsing import parse_day
-from screens.base import DeskScreen, count_text
+from screens.base import REFUSED, DeskScreen, ReportsWorkerFailures, call_service, count_text
 from screens.grade_keys import LETTER_KEYS, grade_for_key
 
 TYPE_FILTERS = [None, "explanation", "grade_appeal", "formal_appeal"]
@@ -25,7 +25,7 @@ VIEWS = {"open": "åpne", "overdue": "over frist", "all": "alle"}
 OUTCOME_WORDS = {"up": "opp", "down": "ned", "unchanged": "uendret", "upheld": "medhold", "rejected": "ikke medhold"}
 
 
-class NewCaseDialog(ModalScreen[int | None]):
+class NewCaseDialog(ReportsWorkerFailures, ModalScreen[int | None]):
     """Register a case; dismisses with the new case id."""
 
     DEFAULT_CSS = """
@@ -74,7 +74,7 @@ class NewCaseDialog(ModalScreen[int | None]):
     def _search(self, event: Input.Changed) -> None:
         self._find(event.value)
 
-    @work(thread=True, exclusive=True, group="case-search")
+    @work(thread=True, exclusive=True, group="case-search", exit_on_error=False)
     def _find(self, text: str) -> None:
         from eksamen_tui.services.appeals import find_registrations
 
@@ -120,8 +120,11 @@ class NewCaseDialog(ModalScreen[int | None]):
             event.stop()
             event.prevent_default()
 
+    def _say(self, message: str, *, error: bool = False) -> None:
+        """The dialog's message line (a failed search or registration)."""
+        self.query_one("#case-error", Static).update(message)
+
     def action_register(self) -> None:
-        from eksamen_tui.domain.errors import DomainError
         from eksamen_tui.services.appeals import register_case
 
         options = self.query_one("#case-matches", OptionList)
@@ -130,12 +133,16 @@ class NewCaseDialog(ModalScreen[int | None]):
             return
         registration_id = int(options.get_option_at_index(options.highlighted).id)
         case_type = self.query_one("#case-type", Select).value
-        try:
-            received = parse_day(self.query_one("#case-received", Input).value, self.app.ctx.today())
-            case = register_case(self.app.ctx, registration_id, case_type, received_on=received,
-                                 override_reason=self.query_one("#case-override", Input).value)
-        except DomainError as error:
-            self.query_one("#case-error", Static).update(str(error))
+        received_text = self.query_one("#case-received", Input).value
+        override_reason = self.query_one("#case-override", Input).value
+
+        def register():
+            received = parse_day(received_text, self.app.ctx.today())
+            return register_case(self.app.ctx, registration_id, case_type, received_on=received,
+                                 override_reason=override_reason)
+
+        case = call_service(self, register)
+        if case is REFUSED:
             return
         self.dismiss(case.id)
 
@@ -262,7 +269,7 @@ eksport til klagekommisjonen (bare kandidatnummer).
         if self.ready and self._ready_done:
             self.load()
 
-    @work(thread=True, exclusive=True, group="cases")
+    @work(thread=True, exclusive=True, group="cases", exit_on_error=False)
     def load(self, select_case: int | None = None) -> None:
         from eksamen_tui.services.appeals import case_list
 
@@ -372,20 +379,22 @@ eksport til klagekommisjonen (bare kandidatnummer).
         self.load()
 
     def _run(self, call, success: str) -> None:
-        from eksamen_tui.domain.errors import DomainError
+        from eksamen_tui.domain.errors import ChangedMeanwhile
 
         row = self._current()
         if row is None:
             self._say("Velg en sak i listen først", error=True)
             return
         try:
-            message = call(row) or success
-        except DomainError as error:
+            message = call(row)
+        except ChangedMeanwhile as error:
             self._say(str(error), error=True)
-            if type(error).__name__ == "ChangedMeanwhile":  # show the case as it is now
-                self.load(select_case=row.case.id)
+            self.load(select_case=row.case.id)  # show the case as it is now
             return
-        self._say(message)
+        except Exception as error:  # noqa: BLE001 - a rule's refusal as it is, anything else logged
+            self.report_failure(error, where="saksbehandling")
+            return
+        self._say(message or success)
         self.load(select_case=row.case.id)
 
     def action_explanation_given(self) -> None:
@@ -432,7 +441,10 @@ eksport til klagekommisjonen (bare kandidatnummer).
             self._say("Velg en sak i listen først", error=True)
             return
         exam_id, label = row.exam_id, f"{row.course_code} eksamen {row.exam_date:%d.%m.%Y}"
-        refusal, count = send_refusal(self.ctx, exam_id)
+        answer = self._call(send_refusal, self.ctx, exam_id)
+        if answer is REFUSED:
+            return
+        refusal, count = answer
         if refusal:  # why not, before any question
             self._say(f"{label}: {refusal}", error=True)
             return
@@ -489,7 +501,10 @@ eksport til klagekommisjonen (bare kandidatnummer).
             self._say(f"Sak {row.case.id} venter ikke på en videre vurdering", error=True)
             return
         case_id = row.case.id
-        scale = protocol_info(self.ctx, row.exam_id).scale
+        info = self._call(protocol_info, self.ctx, row.exam_id)
+        if info is REFUSED:
+            return
+        scale = info.scale
 
         def submit(values: dict):
             record_further_assessment(self.ctx, case_id, values["grade"], seen=row.status)
@@ -621,4 +636,8 @@ eksport til klagekommisjonen (bare kandidatnummer).
     def action_blind_export(self) -> None:
         from eksamen_tui.services.appeals import blind_export
 
-        self._run(lambda row: f"Blind eksport lagret: {blind_export(self.ctx, row.exam_id)}", "")
+        row = self._current()
+        if row is None:
+            self._say("Velg en sak i listen først", error=True)
+            return
+        self.run_export("blind eksport", blind_export, self.ctx, row.exam_id)

@@ -121,10 +121,12 @@ dokumentasjon innen fristen.
         from eksamen_tui.services.attendance import exam_roster
         from eksamen_tui.services.exams import exam_choice
 
+        loaded = self._call(lambda: (exam_choice(self.ctx, exam_id), exam_roster(self.ctx, exam_id)))
+        if loaded is REFUSED:  # the desk stays as it was
+            return
+        choice, rows = loaded
         self.exam_id = exam_id
         self.note_changes_seen()
-        choice = exam_choice(self.ctx, exam_id)
-        rows = exam_roster(self.ctx, exam_id)
         self._rows = {row.registration_id: row for row in rows}
         self._by_number = {row.candidate_number: row.registration_id for row in rows}
         self._undo.clear()
@@ -282,22 +284,18 @@ dokumentasjon innen fristen.
         self._say(f"{count_text(len(changes), 'umerket kandidat', 'umerkede kandidater')} satt til møtt")
 
     def action_undo(self) -> None:
-        from eksamen_tui.domain.errors import DomainError
         from eksamen_tui.services.attendance import DocumentationChange, undo_change, undo_documentation
 
         if not self._undo:
             self._say("Ingenting å angre")
             return
         changes = self._undo.pop()
-        try:
-            for change in reversed(changes):
-                if isinstance(change, DocumentationChange):
-                    self._apply_documentation(undo_documentation(self.ctx, self.exam_id, change))
-                    continue
-                self._apply_change(undo_change(self.ctx, self.exam_id, change))
-        except DomainError as error:
-            self._say(str(error), error=True)
-            return
+        for change in reversed(changes):
+            documentation = isinstance(change, DocumentationChange)
+            undone = self._call(undo_documentation if documentation else undo_change, self.ctx, self.exam_id, change)
+            if undone is REFUSED:
+                return
+            (self._apply_documentation if documentation else self._apply_change)(undone)
         if len(changes) == 1:
             table = self.query_one("#roster", DataTable)
             table.move_cursor(row=table.get_row_index(str(changes[0].registration_id)))
@@ -345,10 +343,13 @@ dokumentasjon innen fristen.
         from eksamen_tui.services.attendance import missing_documentation
         from screens.action_list import ActionListDialog
 
+        items = self._call(missing_documentation, self.ctx)
+        if items is REFUSED:
+            return
         rows = [(f"{item.exam_id}:{item.candidate_number}",
                  (item.course_code, f"{item.exam_date:%d.%m.%Y}", str(item.candidate_number), item.student_number,
                   item.name, f"{item.deadline:%d.%m.%Y}"))
-                for item in missing_documentation(self.ctx)]
+                for item in items]
 
         def chosen(key: str | None) -> None:
             if key:
@@ -363,6 +364,8 @@ dokumentasjon innen fristen.
     def open_candidate(self, exam_id: int, candidate_number: int) -> None:
         """Open `exam_id` with the cursor on the candidate."""
         self.open_exam(exam_id)
+        if self.exam_id != exam_id:  # it could not be opened (the line says why)
+            return
         registration_id = self._by_number.get(candidate_number)
         if registration_id is None:
             return
@@ -374,8 +377,8 @@ dokumentasjon innen fristen.
     def action_export(self) -> None:
         from eksamen_tui.services.attendance import export_attendance
 
-        path = export_attendance(self.ctx, self.exam_id)
-        self._say(f"Oppmøtelisten er lagret: {path}")
+        self.run_export("oppmøteliste", export_attendance, self.ctx, self.exam_id,
+                        done=lambda path: f"Oppmøtelisten er lagret: {path}")
 
     def action_change_exam(self) -> None:
         picker = self.query_one("#picker")

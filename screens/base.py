@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 from rich.text import Text
 from textual.screen import Screen
 from textual.widgets import Static
+from textual.worker import WorkerState
 
 if TYPE_CHECKING:
     from eksamen_tui.services.context import Context
@@ -24,6 +25,10 @@ class DeskScreen(Screen):
     """Base for desks. `HELP` is bokmål text shown above the key list on F1."""
 
     HELP: str = ""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self._exports: dict = {}  # running export worker -> (what, done)
 
     @property
     def ctx(self) -> "Context":
@@ -190,8 +195,10 @@ class DeskScreen(Screen):
         """Call a service; if a rule refuses (DomainError), say why on the
         message line and return REFUSED (nothing was changed). When another
         counter changed the value meanwhile (ChangedMeanwhile), the desk
-        also fetches the stored values at once."""
-        from eksamen_tui.domain.errors import ChangedMeanwhile, DomainError
+        also fetches the stored values at once. Anything else is an internal
+        error: its report goes to the log, the line names the file, and the
+        desk stays open (REFUSED)."""
+        from eksamen_tui.domain.errors import ChangedMeanwhile
 
         try:
             return service(*args, **kwargs)
@@ -199,9 +206,100 @@ class DeskScreen(Screen):
             self._say(str(error), error=True)
             self.check_changes_now()
             return REFUSED
-        except DomainError as error:
-            self._say(str(error), error=True)
+        except Exception as error:  # noqa: BLE001 - the one place failures end up
+            self.report_failure(error, where=_service_name(service))
             return REFUSED
+
+    # --- failures are reported, never fatal -----------------------------------------
+    def report_failure(self, error: BaseException, *, where: str = "") -> None:
+        report_failure(self, error, where=where)
+
+    def on_worker_state_changed(self, event) -> None:
+        """Every desk worker runs with exit_on_error=False and ends here."""
+        handle_worker_state(self, event)
+        exports = self._exports
+        if event.worker in exports and event.state in _FINISHED:
+            what, done = exports.pop(event.worker)
+            self._export_finished(what, done, event.worker)
+
+    # --- exports run in a worker, with an indicator ---------------------------
+    def run_export(self, what: str, service, *args, done=None, **kwargs) -> None:
+        """Write an export in a worker thread: the message line says what is
+        being made while an indicator runs; then where it was saved (or why
+        not). `done(result)` may give the final message."""
+        from textual.widgets import LoadingIndicator
+
+        self._say(f"Lager {what} …")
+        if not self.query("#export-indicator"):
+            indicator = LoadingIndicator(id="export-indicator")
+            indicator.styles.height = 1
+            self.mount(indicator, before=self.query_one("#message"))
+        worker = self.run_worker(lambda: service(*args, **kwargs), thread=True, group="export",
+                                 name=f"eksport: {what}", exit_on_error=False)
+        self._exports[worker] = (what, done)
+
+    def _export_finished(self, what: str, done, worker) -> None:
+        if not self._exports:
+            for indicator in self.query("#export-indicator"):
+                indicator.remove()
+        if worker.state == WorkerState.SUCCESS:
+            self._say(done(worker.result) if done else f"{what[:1].upper()}{what[1:]} lagret: {worker.result}")
+
+
+_FINISHED = (WorkerState.SUCCESS, WorkerState.ERROR, WorkerState.CANCELLED)
+
+
+def _service_name(service) -> str:
+    return f"{getattr(service, '__module__', '?')}.{getattr(service, '__qualname__', repr(service))}"
+
+
+def failure_message(error: BaseException, *, where: str = "") -> str:
+    """The one line a clerk sees: a domain error as it is; anything else as
+    «intern feil – se logg PATH» with the traceback written to that file."""
+    from eksamen_tui.domain.errors import DomainError
+
+    if isinstance(error, DomainError):
+        return str(error)
+    from eksamen_tui.errorlog import internal_error_line
+
+    return internal_error_line(error, where=where)
+
+
+def report_failure(node, error: BaseException, *, where: str = "") -> None:
+    """Show `error` on the message line of the desk `node` belongs to (or as
+    a notification where there is none). Never raises."""
+    where = where or type(node).__name__
+    message = failure_message(error, where=f"{type(node).__name__}: {where}")
+    screen = node if isinstance(node, Screen) else getattr(node, "screen", None)
+    try:
+        screen._say(message, error=True)  # a desk's message line, or a dialog's own
+    except Exception:  # noqa: BLE001 - no screen, or one without a message line
+        node.app.notify(message, severity="error", timeout=30)
+
+
+def call_service(node, service, *args, **kwargs):
+    """`DeskScreen._call` for dialogs: the service's result, or REFUSED after
+    the failure is shown (a domain error as it is, anything else logged)."""
+    try:
+        return service(*args, **kwargs)
+    except Exception as error:  # noqa: BLE001 - the one place failures end up
+        report_failure(node, error, where=_service_name(service))
+        return REFUSED
+
+
+def handle_worker_state(node, event) -> None:
+    """For `on_worker_state_changed`: a worker that failed is reported on
+    the message line; the app goes on."""
+    if event.state == WorkerState.ERROR and event.worker.error is not None:
+        report_failure(node, event.worker.error, where=f"arbeid «{event.worker.name or event.worker.group}»")
+
+
+class ReportsWorkerFailures:
+    """Mixin for widgets and dialogs that run workers (exit_on_error=False):
+    a failed worker is reported on the desk's message line."""
+
+    def on_worker_state_changed(self, event) -> None:
+        handle_worker_state(self, event)
 
 
 class CandidateNumberTyping:
@@ -273,4 +371,5 @@ class CandidateNumberTyping:
     def _why_not_on_list(self, text: str) -> str:
         from eksamen_tui.services.attendance import why_not_listed
 
-        return why_not_listed(self.ctx, self.exam_id, text, self.LIST_NAME)
+        reason = self._call(why_not_listed, self.ctx, self.exam_id, text, self.LIST_NAME)
+        return f"Kandidat {text} er ikke på {self.LIST_NAME}" if reason is REFUSED else reason

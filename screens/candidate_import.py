@@ -12,8 +12,10 @@ from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, ProgressBar, Static
 
+from screens.base import REFUSED, ReportsWorkerFailures, call_service
 
-class CandidateImportScreen(ModalScreen[int]):
+
+class CandidateImportScreen(ReportsWorkerFailures, ModalScreen[int]):
     """Dismisses with the number of registrations imported (0 if cancelled)."""
 
     TITLE = "Importer kandidatliste"
@@ -60,7 +62,7 @@ trykker du Enter på «Importer» for å lagre.
         self.query_one("#import-progress", ProgressBar).update(total=100, progress=0)
         self._preview(path)
 
-    @work(thread=True, exclusive=True, group="import")
+    @work(thread=True, exclusive=True, group="import", exit_on_error=False)
     def _preview(self, path: Path) -> None:
         from eksamen_tui.excel.tabular import FileProblems
         from eksamen_tui.services.candidate_import import plan_import
@@ -104,11 +106,17 @@ trykker du Enter på «Importer» for å lagre.
             text.append("\nIngenting nytt å importere.")
         self.query_one("#import-preview-text", Static).update(text)
 
+    def _say(self, message: str, *, error: bool = False) -> None:
+        """The dialog's message line is its preview pane."""
+        self.query_one("#import-preview-text", Static).update(Text(message, style="bold red" if error else ""))
+
     def on_button_pressed(self, event: Button.Pressed) -> None:
         if event.button.id == "import-commit" and self._plan is not None:
             from eksamen_tui.services.candidate_import import apply_import
 
-            result = apply_import(self.app.ctx, self._plan)
+            result = call_service(self, apply_import, self.app.ctx, self._plan)
+            if result is REFUSED:
+                return
             self.app.notify(f"Importert {result.registrations} oppmeldinger ({result.students} nye studenter)")
             self.dismiss(result.registrations)
 

@@ -14,11 +14,11 @@ from textual.screen import ModalScreen
 from textual.widgets import DataTable, Footer, Header, Input, Label, ProgressBar, Static
 
 from eksamen_tui.domain.vocabulary import CommissionKind
-from screens.base import DeskScreen, count_text
+from screens.base import REFUSED, DeskScreen, ReportsWorkerFailures, call_service, count_text
 from screens.widgets.fast_table import EntryTable
 
 
-class FormImportDialog(ModalScreen[int]):
+class FormImportDialog(ReportsWorkerFailures, ModalScreen[int]):
     """Preview of a form import (a file or a folder): what is new, changed
     and removed per file, or every error with its cell. Enter imports the
     files without errors, each all-or-nothing; Esc cancels."""
@@ -38,6 +38,10 @@ class FormImportDialog(ModalScreen[int]):
         super().__init__()
         self.target = target
         self.plans = []
+        self.applied: int | None = None  # set once the import has run: the account is shown
+
+    def _say(self, message: str, *, error: bool = False) -> None:
+        self.query_one("#plan-text", Static).update(Text(message, style="bold red" if error else ""))
 
     def compose(self) -> ComposeResult:
         with Vertical():
@@ -49,7 +53,7 @@ class FormImportDialog(ModalScreen[int]):
     def on_mount(self) -> None:
         self._plan()
 
-    @work(thread=True, exclusive=True, group="form-plan")
+    @work(thread=True, exclusive=True, group="form-plan", exit_on_error=False)
     def _plan(self) -> None:
         from eksamen_tui.services.commission_forms import forms_in, plan_folder, skipped_in
 
@@ -93,14 +97,40 @@ class FormImportDialog(ModalScreen[int]):
         self.query_one("#plan-text", Static).update(text)
 
     def action_commit(self) -> None:
-        from eksamen_tui.services.commission_forms import apply_form_import
+        from eksamen_tui.services.commission_forms import apply_form_imports
 
-        for plan in self.plans:
-            apply_form_import(self.app.ctx, plan)
-        self.dismiss(len(self.plans))
+        if self.applied is not None:  # the account is on screen: Enter closes
+            self.dismiss(self.applied)
+            return
+        if not self.plans:
+            return
+        results = call_service(self, apply_form_imports, self.app.ctx, self.plans)
+        if results is REFUSED:
+            return
+        self.applied = sum(1 for result in results if result.applied)
+        if self.applied == len(results):
+            self.dismiss(self.applied)
+            return
+        self._show_results(results)
+
+    def _show_results(self, results) -> None:
+        """Each file's own result: what was stored, and what was not and why."""
+        from screens.base import failure_message
+
+        text = Text(f"{self.applied} av {len(results)} skjema importert (hver fil for seg):\n", style="bold")
+        for result in results:
+            if result.applied:
+                counts = result.counts
+                text.append(f"✓ {result.file} → {result.exam_label}: {counts['new']} nye, {counts['changed']} endret, "
+                            f"{counts['removed']} fjernet\n")
+            else:
+                reason = failure_message(result.error, where=f"import av {result.file}")
+                text.append(f"✗ {result.file}: ikke importert – {reason}\n", style="bold red")
+        text.append("\nEnter eller Esc lukker.", style="bold")
+        self.query_one("#plan-text", Static).update(text)
 
     def action_cancel(self) -> None:
-        self.dismiss(0)
+        self.dismiss(self.applied or 0)
 
 
 class CommissionsScreen(DeskScreen):
@@ -174,7 +204,7 @@ X eksporterer den.
         self.load()
         self.query_one("#exams", DataTable).focus()
 
-    @work(thread=True, exclusive=True, group="commissions")
+    @work(thread=True, exclusive=True, group="commissions", exit_on_error=False)
     def load(self) -> None:
         from eksamen_tui.services.commission_forms import commission_overview
 
@@ -200,7 +230,7 @@ X eksporterer den.
             table.ensure_row(key)
             table.move_cursor(row=table.get_row_index(key), scroll=False)
 
-    @work(thread=True, exclusive=True, group="directory")
+    @work(thread=True, exclusive=True, group="directory", exit_on_error=False)
     def load_directory(self) -> None:
         from eksamen_tui.services.commission_forms import examiner_directory
         from eksamen_tui.services.examiner_search import double_registrations
@@ -296,6 +326,10 @@ X eksporterer den.
 
         return Path(export_dir()) / "kommisjonsskjema"
 
+    def _folder_hint(self) -> str:
+        folder = self._call(self._export_folder)
+        return "" if folder is REFUSED else str(folder)
+
     def action_import_forms(self) -> None:
         from screens.dialogs import FieldError, PromptDialog
 
@@ -319,7 +353,7 @@ X eksporterer den.
             self.app.push_screen(FormImportDialog(target), done)
 
         self.app.push_screen(PromptDialog("Importer kommisjonsskjema", "Sti til en .xlsx-fil eller en mappe:",
-                                          value=str(self._export_folder()), label="Sti", check=check), chosen)
+                                          value=self._folder_hint(), label="Sti", check=check), chosen)
 
     def action_export_blank(self) -> None:
         self._export(self._exam_ids, blank=True)
@@ -331,7 +365,7 @@ X eksporterer den.
         key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
         self._export([int(key)], blank=False)
 
-    @work(thread=True, exclusive=True, group="commission-export")
+    @work(thread=True, exclusive=True, group="commission-export", exit_on_error=False)
     def _export(self, exam_ids: list[int], blank: bool) -> None:
         from eksamen_tui.services.commission_forms import export_forms
 
@@ -342,9 +376,11 @@ X eksporterer den.
         def progress(done: int, total: int) -> None:
             self.app.call_from_thread(bar.update, total=total, progress=done)
 
-        written = export_forms(self.ctx, exam_ids, folder, blank=blank, progress=progress)
+        try:
+            written = export_forms(self.ctx, exam_ids, folder, blank=blank, progress=progress)
+        finally:
+            self.app.call_from_thread(setattr, bar, "display", False)
         self.app.call_from_thread(self._say, f"{len(written)} skjema lagret i {folder}")
-        self.app.call_from_thread(setattr, bar, "display", False)
 
     def action_toggle_directory(self) -> None:
         directory = self.query_one("#directory", DataTable)
@@ -368,4 +404,5 @@ X eksporterer den.
     def action_export_directory(self) -> None:
         from eksamen_tui.services.commission_forms import export_directory
 
-        self._say(f"Sensoroversikten er lagret: {export_directory(self.ctx)}")
+        self.run_export("sensoroversikt", export_directory, self.ctx,
+                        done=lambda path: f"Sensoroversikten er lagret: {path}")

@@ -109,6 +109,10 @@ Pultene nås med F3–F9 fra hvor som helst; F2 kommer tilbake hit. H viser endr
         return (code, name, short_date(line.exam_date)[:9], str(line.candidates), deadline, *flags,
                 str(line.open_cases or ""))
 
+    def _say(self, message: str, *, error: bool = False) -> None:
+        """The overview's message line is its status line."""
+        self.query_one("#dashboard-status", Static).update(Text(message, style="bold red" if error else ""))
+
     def on_database_failed(self, message) -> None:
         self.query_one("#dashboard-status", Static).update(f"Databasen kunne ikke åpnes: {message.error}")
 
@@ -153,7 +157,7 @@ Pultene nås med F3–F9 fra hvor som helst; F2 kommer tilbake hit. H viser endr
             lines = exam_lines(self.ctx, exam_ids=exams_behind(self.ctx, chosen[0], chosen[1]))
         return lines, form_status(self.ctx, [(line.exam_id, line.exam_date) for line in lines])
 
-    @work(thread=True, exclusive=True, group="dashboard")
+    @work(thread=True, exclusive=True, group="dashboard", exit_on_error=False)
     def load(self) -> None:
         from eksamen_tui.services.dashboard import desk_counts, exam_lines
 

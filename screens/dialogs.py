@@ -201,6 +201,11 @@ class FormDialog(ModalScreen[T], Generic[T]):
         except DomainError as error:
             self.show_error(self._error_field, str(error))
             return
+        except Exception as error:  # noqa: BLE001 - logged; the dialog stays open with the line
+            from screens.base import failure_message
+
+            self.show_error(self._error_field, failure_message(error, where=f"skjema «{self._title}»"))
+            return
         self.dismiss(result)
 
     def action_cancel(self) -> None:

@@ -107,13 +107,18 @@ protokoll (.xlsx).
     def open_exam(self, exam_id: int, part_id: int | None = None) -> None:
         from eksamen_tui.services.grades import protocol, protocol_info
 
+        def load():
+            chosen = part_id
+            if chosen is None and (parts := protocol_info(self.ctx, exam_id).parts):
+                chosen = parts[0][0]
+            return chosen, protocol_info(self.ctx, exam_id, chosen), protocol(self.ctx, exam_id, chosen)
+
         self.note_changes_seen()
-        info = protocol_info(self.ctx, exam_id)
-        if part_id is None and info.parts:
-            part_id = info.parts[0][0]
+        loaded = self._call(load)
+        if loaded is REFUSED:  # the desk stays as it was
+            return
+        part_id, self.info, rows = loaded
         self.exam_id, self.part_id = exam_id, part_id
-        self.info = protocol_info(self.ctx, exam_id, part_id)
-        rows = protocol(self.ctx, exam_id, part_id)
         self._rows = {row.registration_id: row for row in rows}
         self._by_number = {row.candidate_number: row.registration_id for row in rows}
         self._undo.clear()
@@ -270,7 +275,6 @@ protokoll (.xlsx).
         self._show_progress()
 
     def action_grade(self, key: str) -> None:
-        from eksamen_tui.domain.errors import ChangedMeanwhile, DomainError
         from eksamen_tui.services.grades import control_grade, enter_grade
 
         value = grade_for_key(key)
@@ -281,31 +285,31 @@ protokoll (.xlsx).
         if row.status == ProtocolStatus.COMPUTED or (self.part_id is None and self.info.parts):
             self._say("Samlet karakter beregnes fra delene og kan ikke overskrives – bytt del med V", error=True)
             return
-        try:
+
+        def write():
             if self.control_mode:
                 result = control_grade(self.ctx, self.exam_id, row.candidate_number, value, self.part_id,
                                        seen=row.grade, seen_status=GradeStatus.MISMATCH
                                        if row.status == ProtocolStatus.MISMATCH else GradeStatus.PROVISIONAL)
-                new_row, computed = result.row, result.computed
                 message = (f"Kandidat {row.candidate_number}: kontrollert {value}" if result.matched
                            else f"Kandidat {row.candidate_number}: AVVIK – kontroll {value} er ulik første føring; "
                            "løs med L etter kontrollrunden")
-                self._undo.clear()  # control entries are corrected with L, not undone
-            else:
-                entry = enter_grade(self.ctx, self.exam_id, row.candidate_number, value, self.part_id,
-                                    seen=row.grade)
-                new_row, computed = entry.row, entry.computed
-                self._undo.append(entry)
-                message = f"Kandidat {row.candidate_number}: {value}"
-                if entry.old_value:
-                    message += f" (var {entry.old_value})"
-        except ChangedMeanwhile as error:  # another counter changed it: show theirs, write nothing
-            self._say(str(error), error=True)
-            self.check_changes_now()
+                return result.row, result.computed, message, None
+            entry = enter_grade(self.ctx, self.exam_id, row.candidate_number, value, self.part_id, seen=row.grade)
+            message = f"Kandidat {row.candidate_number}: {value}"
+            if entry.old_value:
+                message += f" (var {entry.old_value})"
+            return entry.row, entry.computed, message, entry
+
+        # a refusal (or another counter's change: theirs is shown) writes nothing
+        outcome = self._call(write)
+        if outcome is REFUSED:
             return
-        except DomainError as error:
-            self._say(str(error), error=True)
-            return
+        new_row, computed, message, entry = outcome
+        if entry is None:
+            self._undo.clear()  # control entries are corrected with L, not undone
+        else:
+            self._undo.append(entry)
         if computed is not None:
             message += f" · samlet karakter {computed.grade}"
         self._update_row(new_row)
@@ -371,10 +375,12 @@ protokoll (.xlsx).
     def _open_course_level(self) -> None:
         from eksamen_tui.services.grades import protocol, protocol_info
 
-        self.part_id = None
         self.note_changes_seen()
-        self.info = protocol_info(self.ctx, self.exam_id, None)
-        rows = protocol(self.ctx, self.exam_id, None)
+        loaded = self._call(lambda: (protocol_info(self.ctx, self.exam_id, None), protocol(self.ctx, self.exam_id, None)))
+        if loaded is REFUSED:
+            return
+        self.part_id = None
+        self.info, rows = loaded
         self._rows = {row.registration_id: row for row in rows}
         self._by_number = {row.candidate_number: row.registration_id for row in rows}
         self.query_one("#protocol", EntryTable).fill(
@@ -487,7 +493,9 @@ protokoll (.xlsx).
         from eksamen_tui.services.grades import publish_refusal
         from screens.dialogs import ConfirmDialog
 
-        refusal = publish_refusal(self.ctx, self.exam_id)
+        refusal = self._call(publish_refusal, self.ctx, self.exam_id)
+        if refusal is REFUSED:
+            return
         if refusal:  # why not, before any question
             self._say(refusal, error=True)
             return
@@ -509,16 +517,18 @@ protokoll (.xlsx).
         deadlines = self._call(publish, self.ctx, self.exam_id)
         if deadlines is REFUSED:
             return
-        self.info = protocol_info(self.ctx, self.exam_id, self.part_id)
-        self._show_info()
+        info = self._call(protocol_info, self.ctx, self.exam_id, self.part_id)
+        if info is not REFUSED:
+            self.info = info
+            self._show_info()
         self._say(f"Kunngjort. Frist for begrunnelse {deadlines['explanation_request']:%d.%m.%Y}, "
                   f"klagefrist {deadlines['appeal']:%d.%m.%Y}")
 
     def action_export(self) -> None:
         from eksamen_tui.services.protocol_export import export_protocol
 
-        path = export_protocol(self.ctx, self.exam_id)
-        self._say(f"Protokoll lagret: {path}")
+        self.run_export("protokoll", export_protocol, self.ctx, self.exam_id,
+                        done=lambda path: f"Protokoll lagret: {path}")
 
     def action_history(self) -> None:
         from eksamen_tui.services.audit_log import AuditFilter

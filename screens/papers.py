@@ -13,7 +13,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Checkbox, DataTable, Footer, Header, Input, Label, Select, Static
 
-from screens.base import DeskScreen, count_text
+from screens.base import REFUSED, DeskScreen, ReportsWorkerFailures, count_text
 from screens.widgets.exam_picker import ExamPicker
 
 def working_days(count: int) -> str:
@@ -28,7 +28,7 @@ STATE_TEXT = {
 }
 
 
-class ReceiptDialog(ModalScreen[None]):
+class ReceiptDialog(ReportsWorkerFailures, ModalScreen[None]):
     """The slip for the contact person; T/H save it as text or HTML."""
 
     DEFAULT_CSS = """
@@ -51,11 +51,21 @@ class ReceiptDialog(ModalScreen[None]):
             yield Static(Text("\n".join(self.lines)))
             yield Static("", id="receipt-saved")
 
+    def _say(self, message: str, *, error: bool = False) -> None:
+        saved = self.query_one("#receipt-saved", Static)
+        saved.loading = False
+        saved.update(Text(message, style="bold red" if error else ""))
+
     def action_save(self, fmt: str) -> None:
+        self.query_one("#receipt-saved", Static).loading = True  # the indicator while it is written
+        self._save(fmt)
+
+    @work(thread=True, exclusive=True, group="receipt-save", exit_on_error=False)
+    def _save(self, fmt: str) -> None:
         from eksamen_tui.services.papers import export_receipt
 
         path = export_receipt(self.app.ctx, self.exam_id, self.delivery_id, fmt)
-        self.query_one("#receipt-saved", Static).update(f"Lagret: {path}")
+        self.app.call_from_thread(self._say, f"Lagret: {path}")
 
     def action_close(self) -> None:
         self.dismiss(None)
@@ -149,7 +159,7 @@ mottaket. En sen levering registreres som sen, aldri avvist; en ny levering
         if self.ready and self._ready_done:
             self.load_overview()
 
-    @work(thread=True, exclusive=True, group="papers-overview")
+    @work(thread=True, exclusive=True, group="papers-overview", exit_on_error=False)
     def load_overview(self) -> None:
         from eksamen_tui.services.papers import paper_overview
 
@@ -184,8 +194,11 @@ mottaket. En sen levering registreres som sen, aldri avvist; en ny levering
 
         if exam_id != self.exam_id:
             self.query_one("#result", Static).display = False  # a result stays until the clerk moves on
+        context = self._call(paper_context, self.ctx, exam_id)
+        if context is REFUSED:  # the desk stays as it was
+            return
         self.exam_id = exam_id
-        self.context = context = paper_context(self.ctx, exam_id)
+        self.context = context
         info = Text(context.label + "\n", style="bold")
         info.append(f"Kl. {context.start_time or '–'} · {context.campus or '–'} · rom: {context.rooms or '–'} · "
                     f"{count_text(context.registered, 'kandidat', 'kandidater')}\n")
@@ -247,24 +260,23 @@ mottaket. En sen levering registreres som sen, aldri avvist; en ny levering
         box.toggle()
 
     def action_register(self) -> None:
-        from eksamen_tui.domain.errors import DomainError
         from eksamen_tui.domain.paper_checklist import CHECKLIST_ITEMS, missing_items
         from eksamen_tui.services.papers import paper_context, receipt_lines, register_delivery
 
         checklist = {key: self.query_one(f"#check-{key}", Checkbox).value for key in CHECKLIST_ITEMS}
         copies_text = self.query_one("#copies", Input).value.strip()  # the service parses it
-        try:
-            delivery = register_delivery(
-                self.ctx, self.exam_id, checklist=checklist,
-                delivered_by=self.query_one("#delivered-by", Input).value,
-                delivery_format=self.query_one("#format", Select).value,
-                copies=copies_text or None,
-                remark=self.query_one("#remark", Input).value,
-            )
-        except DomainError as error:
-            self._say(str(error), error=True)
+        delivery = self._call(
+            register_delivery, self.ctx, self.exam_id, checklist=checklist,
+            delivered_by=self.query_one("#delivered-by", Input).value,
+            delivery_format=self.query_one("#format", Select).value,
+            copies=copies_text or None,
+            remark=self.query_one("#remark", Input).value,
+        )
+        if delivery is REFUSED:
             return
-        context = paper_context(self.ctx, self.exam_id)
+        context = self._call(paper_context, self.ctx, self.exam_id)
+        if context is REFUSED:  # registered; the receipt can be shown again
+            return
         missing = missing_items(json.loads(delivery.checklist), context.needs)
         message = f"✔ Registrert {delivery.received_at:%d.%m.%Y %H:%M} av {delivery.delivered_by}"
         if delivery.is_late:
@@ -282,7 +294,9 @@ mottaket. En sen levering registreres som sen, aldri avvist; en ny levering
     def action_receipt(self) -> None:
         from eksamen_tui.services.papers import paper_context, receipt_lines
 
-        context = paper_context(self.ctx, self.exam_id)
+        context = self._call(paper_context, self.ctx, self.exam_id)
+        if context is REFUSED:
+            return
         if context.latest is None:
             self._say("Ingen levering registrert for denne eksamenen", error=True)
             return

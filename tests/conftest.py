@@ -42,6 +42,7 @@ def _isolated_env(tmp_path, monkeypatch, _test_database):
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "xdg-config"))
     monkeypatch.delenv("EKSAMEN_KEYMAP", raising=False)
     monkeypatch.setenv("EKSAMEN_EXPORT_DIR", str(tmp_path / "exports"))
+    monkeypatch.setenv("EKSAMEN_LOG_DIR", str(tmp_path / "logs"))
 
 
 @pytest.fixture(scope="session")

@@ -286,6 +286,37 @@ def apply_form_import(ctx: Context, plan: FormPlan) -> dict[str, int]:
     return counts
 
 
+@dataclass
+class FormImportResult:
+    """What importing one checked form did: its counts, or why nothing of
+    it was stored (`error`; the file's transaction was rolled back)."""
+
+    file: str
+    exam_label: str
+    counts: dict[str, int] | None
+    error: Exception | None = None
+
+    @property
+    def applied(self) -> bool:
+        return self.error is None
+
+
+def apply_form_imports(ctx: Context, plans: list[FormPlan]) -> list[FormImportResult]:
+    """Apply checked forms one by one, each in its own transaction. A form
+    that fails (a rule, another clerk, the database) is rolled back alone and
+    reported with its error; the forms before and after it stay applied, so
+    the result is an exact account of what was stored."""
+    results = []
+    for plan in plans:
+        try:
+            counts = apply_form_import(ctx, plan)
+        except Exception as error:  # noqa: BLE001 - reported per file, the batch goes on
+            results.append(FormImportResult(plan.file, plan.exam_label, None, error))
+        else:
+            results.append(FormImportResult(plan.file, plan.exam_label, counts))
+    return results
+
+
 def _examiner_for(s, ctx: Context, person: FormExaminer) -> Examiner:
     """The examiner by e-mail (else by exact name); created or updated."""
     examiner = s.exec(select(Examiner).where(Examiner.email == person.email)).first() if person.email else None

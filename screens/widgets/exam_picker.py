@@ -12,8 +12,10 @@ from textual.message import Message
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
+from screens.base import ReportsWorkerFailures
 
-class ExamPicker(Vertical):
+
+class ExamPicker(ReportsWorkerFailures, Vertical):
     """Posts ExamPicker.Picked(exam_id) when the clerk chooses an exam."""
 
     DEFAULT_CSS = """
@@ -53,7 +55,7 @@ class ExamPicker(Vertical):
         self._navigated = False
         self._search(event.value)
 
-    @work(thread=True, exclusive=True, group="exam-picker")
+    @work(thread=True, exclusive=True, group="exam-picker", exit_on_error=False)
     def _search(self, text: str) -> None:
         from eksamen_tui.services.exams import search_exams
 
