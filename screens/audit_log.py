@@ -13,7 +13,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.widgets import DataTable, Footer, Header, Input, Select, Static
 
-from screens.base import REFUSED, DeskScreen
+from screens.base import DeskScreen
 
 FILTER_INPUTS = ("f-course", "f-candidate", "f-student", "f-clerk", "f-from", "f-to")
 
@@ -139,7 +139,7 @@ X eksporterer den filtrerte loggen (.xlsx), C tømmer filteret, / går til filte
             return
         self.load()
 
-    @work(thread=True, exclusive=True, group="audit-log")
+    @work(thread=True, exclusive=True, group="audit-log", exit_on_error=False)
     def load(self) -> None:
         from eksamen_tui.services.audit_log import PAGE, audit_lines, count_lines
 
@@ -175,9 +175,8 @@ X eksporterer den filtrerte loggen (.xlsx), C tømmer filteret, / går til filte
     def action_export(self) -> None:
         from eksamen_tui.services.audit_log import export_log
 
-        path = self._call(export_log, self.ctx, self.audit_filter)
-        if path is not REFUSED:
-            self._say(f"Endringsloggen er lagret: {path}")
+        self.run_export("endringslogg", export_log, self.ctx, self.audit_filter,
+                        done=lambda path: f"Endringsloggen er lagret: {path}")
 
     def action_clear_filter(self) -> None:
         from eksamen_tui.services.audit_log import AuditFilter
