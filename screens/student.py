@@ -107,7 +107,7 @@ N en ny sak (begrunnelse eller klage), H endringsloggen for oppmeldingen.
         event.stop()
         self.search(event.value)
 
-    @work(thread=True, exclusive=True, group="student-search")
+    @work(thread=True, exclusive=True, group="student-search", exit_on_error=False)
     def search(self, text: str) -> None:
         from eksamen_tui.services.student import find_students
 
