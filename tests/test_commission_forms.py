@@ -212,3 +212,18 @@ def test_examiner_directory_counts_papers(ctx, exam):
     lines = {line.name: line for line in svc.examiner_directory(ctx)}
     assert lines["Kari Intern"].papers == 5 and lines["Per Ny"].papers == 0
     assert lines["Per Ny"].exams == ["TDT4100 10.12 (klage)"]
+
+
+def test_overview_judges_commissions_by_the_domain_rules(ctx):
+    """The status list applies the same rules as sending appeals: an appeal
+    commission with an examiner from the ordinary commission is not complete."""
+    from tests.test_appeals_service import commission
+
+    ok = add_exam(ctx, code="TDT4100", exam_date=date(2026, 12, 10))
+    reused = add_exam(ctx, code="TMA4100", exam_date=date(2026, 12, 11))
+    for exam, appeal in ((ok, [("Ny Intern", False), ("Ny Ekstern", True)]),
+                         (reused, [("Ordinær Intern", False), ("Ny Ekstern", True)])):
+        commission(ctx, exam, CommissionKind.ORDINARY, [("Ordinær Intern", False), ("Ordinær Ekstern", True)])
+        commission(ctx, exam, CommissionKind.APPEAL, appeal)
+    statuses = {row.course_code: row.status for row in svc.commission_overview(ctx)}
+    assert statuses == {"TDT4100": "komplett", "TMA4100": "klagekommisjon ufullstendig"}

@@ -63,7 +63,6 @@ COLUMNS = {
 TABLE_TITLES = {CommissionKind.ORDINARY: "Ordinær kommisjon", CommissionKind.APPEAL: "Klagekommisjon"}
 COLUMN_TITLES = ["Navn", "Rolle", "Intern/ekstern", "E-post", "Arbeidsgiver", "Honorar (intern)",
                  "Antall kandidater/grupper (ekstern, muntlig)"]
-COLUMN_ORDER = ["name", "role", "internal_external", "email", "employer", "paid", "candidate_count"]
 
 KIND_EXTERNAL = {"ekstern", "e", "ext", "external", "extern"}
 KIND_INTERNAL = {"intern", "i", "int", "internal"}

@@ -34,9 +34,6 @@ class Table:
     headers: dict[str, str] = field(default_factory=dict)  # canonical field -> the header as written
     warnings: list[Problem] = field(default_factory=list)
 
-    def column_name(self, index: int) -> str:
-        return column_letter(index) if not self.is_csv else f"{index + 1}"
-
     def cell(self, cells: list[Any], field_name: str) -> Any:
         index = self.columns.get(field_name)
         if index is None or index >= len(cells):

@@ -24,7 +24,9 @@ from eksamen_tui.domain.scales import GradeScale, normalize_grade
 from eksamen_tui.domain.vocabulary import CommissionKind, GradeSource, GradeStatus
 from eksamen_tui.services import audit
 from eksamen_tui.services.concurrency import UNCHECKED, is_checked, last_change, lock, refuse
+from eksamen_tui.services.context import Context
 from eksamen_tui.services.lookup import checked_id, require
+from eksamen_tui.services.queries import current_grade
 
 GRADE_APPEAL = CaseType.GRADE_APPEAL.value
 
@@ -66,7 +68,7 @@ class RegistrationChoice:
                 f"{self.student_number} {self.name} · {published}")
 
 
-def find_registrations(ctx, text: str, limit: int = 30) -> list[RegistrationChoice]:
+def find_registrations(ctx: Context, text: str, limit: int = 30) -> list[RegistrationChoice]:
     """By student number ("512345"), or course code and candidate number
     ("TDT4100 1234"); newest exams first."""
     words = text.split()
@@ -87,8 +89,7 @@ def find_registrations(ctx, text: str, limit: int = 30) -> list[RegistrationChoi
     with ctx.read() as s:
         rows = s.exec(query.order_by(Exam.exam_date.desc()).limit(limit)).all()
         grades = {g.registration_id: g.value for g in s.exec(select(Grade).where(
-            Grade.registration_id.in_([r.id for r, *_ in rows]), Grade.is_current == True,  # noqa: E712
-            Grade.part_id.is_(None))).all()}
+            Grade.registration_id.in_([r.id for r, *_ in rows]), current_grade())).all()}
     return [RegistrationChoice(reg.id, exam.id, course.code, exam.exam_form, exam.exam_date, reg.candidate_number,
                                student.student_number, student.name, exam.published_on, grades.get(reg.id))
             for reg, exam, course, student in rows]
@@ -102,11 +103,10 @@ def _is_number(word: str) -> bool:
 # --- registering a case --------------------------------------------------------
 
 def _current_grade(s: Session, registration_id: int) -> Grade | None:
-    return s.exec(select(Grade).where(Grade.registration_id == registration_id, Grade.is_current == True,  # noqa: E712
-                                      Grade.part_id.is_(None))).first()
+    return s.exec(select(Grade).where(Grade.registration_id == registration_id, current_grade())).first()
 
 
-def register_case(ctx, registration_id: int, case_type: str, *, received_on: date | None = None,
+def register_case(ctx: Context, registration_id: int, case_type: str, *, received_on: date | None = None,
                   override_reason: str = "") -> Case:
     """Register an explanation request or an appeal. The domain decides if
     it is in time; out of time only with an explicit override reason."""
@@ -155,7 +155,7 @@ def register_case(ctx, registration_id: int, case_type: str, *, received_on: dat
 
 # --- explanations ---------------------------------------------------------------
 
-def record_explanation_given(ctx, case_id: int, given_on: date, form: str, *, seen=UNCHECKED) -> Case:
+def record_explanation_given(ctx: Context, case_id: int, given_on: date, form: str, *, seen=UNCHECKED) -> Case:
     if form not in ("oral", "written"):
         raise DomainError("Begrunnelse gis muntlig eller skriftlig")
     with ctx.write() as s:
@@ -192,7 +192,7 @@ def _case(s: Session, case_id: int, kind: CaseType | None = None) -> Case:
 
 # --- appeals: commission, regrading, decision ------------------------------------
 
-def send_to_commission(ctx, exam_id: int, sent_on: date | None = None) -> list[Case]:
+def send_to_commission(ctx: Context, exam_id: int, sent_on: date | None = None) -> list[Case]:
     """Send the exam's open, unsent grade appeals to its appeal commission.
     Refused, naming the rule, when the commission breaks the rules."""
     sent_on = check_happened_on(sent_on or ctx.today(), what="datoen klagene ble sendt", today=ctx.today())
@@ -230,7 +230,7 @@ def _sendable(s: Session, exam_id: int):
     return appeal, cases
 
 
-def send_refusal(ctx, exam_id: int) -> tuple[str | None, int]:
+def send_refusal(ctx: Context, exam_id: int) -> tuple[str | None, int]:
     """Before asking the clerk: why the exam's appeals cannot be sent now
     (None if they can), and how many would be sent."""
     with ctx.read() as s:
@@ -248,7 +248,7 @@ class RegradeResult:
     waiting_for_further_assessment: bool
 
 
-def enter_new_grade(ctx, case_id: int, value: str, *, seen=UNCHECKED) -> RegradeResult:
+def enter_new_grade(ctx: Context, case_id: int, value: str, *, seen=UNCHECKED) -> RegradeResult:
     """The appeal commission's grade. Two or more steps from the original
     means a further assessment before the final grade is set."""
     with ctx.write() as s:
@@ -271,7 +271,7 @@ def enter_new_grade(ctx, case_id: int, value: str, *, seen=UNCHECKED) -> Regrade
         return RegradeResult(case, outcome.value, False)
 
 
-def record_further_assessment(ctx, case_id: int, final_value: str, *, seen=UNCHECKED) -> Case:
+def record_further_assessment(ctx: Context, case_id: int, final_value: str, *, seen=UNCHECKED) -> Case:
     """The further assessment's result becomes the final grade."""
     with ctx.write() as s:
         case = _case_for_write(ctx, s, case_id, CaseType.GRADE_APPEAL, seen)
@@ -286,7 +286,7 @@ def record_further_assessment(ctx, case_id: int, final_value: str, *, seen=UNCHE
         return case
 
 
-def _set_final_grade(ctx, s: Session, case: Case, reg: Registration, value: str) -> None:
+def _set_final_grade(ctx: Context, s: Session, case: Case, reg: Registration, value: str) -> None:
     """The appeal grade replaces the old one, which stays in history."""
     lock(s, Registration, reg.id)
     old = _current_grade(s, reg.id)
@@ -304,7 +304,7 @@ def _set_final_grade(ctx, s: Session, case: Case, reg: Registration, value: str)
                  note=f"klagesak {case.id}: {case.outcome}")
 
 
-def decide_formal_appeal(ctx, case_id: int, upheld: bool, note: str = "", *, seen=UNCHECKED) -> Case:
+def decide_formal_appeal(ctx: Context, case_id: int, upheld: bool, note: str = "", *, seen=UNCHECKED) -> Case:
     with ctx.write() as s:
         case = _case_for_write(ctx, s, case_id, CaseType.FORMAL_APPEAL, seen)
         case.decision_on = ctx.today()
@@ -314,7 +314,7 @@ def decide_formal_appeal(ctx, case_id: int, upheld: bool, note: str = "", *, see
         return case
 
 
-def close_case(ctx, case_id: int, decision_sent_on: date | None = None, *, seen=UNCHECKED) -> Case:
+def close_case(ctx: Context, case_id: int, decision_sent_on: date | None = None, *, seen=UNCHECKED) -> Case:
     """Record that the decision was sent, and close the case."""
     with ctx.write() as s:
         case = _case_for_write(ctx, s, case_id, None, seen)
@@ -344,7 +344,7 @@ REOPEN_REASONS = {
 }
 
 
-def reopen_case(ctx, case_id: int, reason_code: str, note: str = "", *, seen=UNCHECKED) -> Case:
+def reopen_case(ctx: Context, case_id: int, reason_code: str, note: str = "", *, seen=UNCHECKED) -> Case:
     """Open a closed case again, with a reason (audited). The decision and
     any new grade stand; what closing recorded (the date the decision or
     explanation was sent) is cleared, to be recorded again."""
@@ -401,7 +401,7 @@ def case_status(case: Case) -> str:
     return "mottatt, ikke sendt"
 
 
-def case_list(ctx, *, only_open: bool = True, only_overdue: bool = False, exam_id: int | None = None,
+def case_list(ctx: Context, *, only_open: bool = True, only_overdue: bool = False, exam_id: int | None = None,
               case_type: str | None = None) -> list[CaseRow]:
     today = ctx.today()
     query = (
@@ -431,13 +431,13 @@ def case_list(ctx, *, only_open: bool = True, only_overdue: bool = False, exam_i
     return result
 
 
-def case_counts(ctx) -> dict[str, int]:
+def case_counts(ctx: Context) -> dict[str, int]:
     """For the dashboard: open cases, and open cases past their deadline."""
     rows = case_list(ctx)
     return {"open": len(rows), "overdue": sum(1 for r in rows if r.overdue)}
 
 
-def blind_export(ctx, exam_id: int, path: Path | None = None) -> Path:
+def blind_export(ctx: Context, exam_id: int, path: Path | None = None) -> Path:
     """For the appeal commission: course, exam and the candidate numbers
     under appeal — nothing else about them (no grade, name, student
     number, explanation or reasons). A4 portrait; never overwrites."""

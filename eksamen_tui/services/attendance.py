@@ -22,6 +22,7 @@ from eksamen_tui.services import audit
 from eksamen_tui.services.concurrency import UNCHECKED, is_checked, last_change, lock, refuse, takes_row_locks
 from eksamen_tui.services.context import Context
 from eksamen_tui.services.lookup import checked_id, require
+from eksamen_tui.services.queries import gradeable, is_current
 
 STUDENT_NUMBER_DIGITS = 6
 
@@ -32,10 +33,7 @@ def gradeable_registrations(session: Session, exam_id: int) -> list[Registration
     return list(
         session.exec(
             select(Registration)
-            .where(
-                Registration.exam_id == exam_id,
-                Registration.attendance_state == AttendanceState.ATTENDED.value,
-            )
+            .where(Registration.exam_id == exam_id, gradeable())
             .order_by(Registration.candidate_number)
         ).all()
     )
@@ -71,7 +69,7 @@ def lock_candidate(session: Session, exam_id: int, candidate_text: str | int) ->
                                                Registration.candidate_number == number).with_for_update()).all()
 
 
-def changed_state(ctx, session: Session, reg: Registration):
+def changed_state(ctx: Context, session: Session, reg: Registration):
     """The refusal when a candidate's state is not what the desk showed."""
     last = session.exec(select(AttendanceChange).where(AttendanceChange.registration_id == reg.id)
                         .order_by(AttendanceChange.id.desc()).limit(1)).first()
@@ -198,7 +196,7 @@ def set_state(
         return _apply_state(ctx, s, exam, reg, new_state, reason=reason, on_date=on_date)
 
 
-def _apply_state(ctx, s, exam: Exam, reg: Registration, new_state: AttendanceState, *, reason: str,
+def _apply_state(ctx: Context, s: Session, exam: Exam, reg: Registration, new_state: AttendanceState, *, reason: str,
                  on_date: date | None) -> Change:
     old_state = AttendanceState(reg.attendance_state)
     old_withdrawn = reg.withdrawn_on
@@ -251,8 +249,8 @@ def _apply_state(ctx, s, exam: Exam, reg: Registration, new_state: AttendanceSta
                   reg.withdrawn_on, old_documentation, reg.documentation_received_on)
 
 
-def _retire_grades(ctx, s, registration_id: int, *, reason: str, source: GradeSource | None = None) -> int:
-    query = select(Grade).where(Grade.registration_id == registration_id, Grade.is_current == True)  # noqa: E712
+def _retire_grades(ctx: Context, s: Session, registration_id: int, *, reason: str, source: GradeSource | None = None) -> int:
+    query = select(Grade).where(Grade.registration_id == registration_id, is_current())
     if source:
         query = query.where(Grade.source == source)
     retired = 0

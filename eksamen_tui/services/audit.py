@@ -3,11 +3,14 @@ cases is written here in the same transaction as the change itself."""
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlmodel import Session, select
 
 from eksamen_tui.db.models import AuditEntry
+
+if TYPE_CHECKING:
+    from eksamen_tui.services.context import Context
 
 
 def _text(value: Any) -> str | None:
@@ -22,7 +25,7 @@ def _text(value: Any) -> str | None:
 
 def record(
     session: Session,
-    ctx,
+    ctx: Context,
     entity: str,
     entity_id: int,
     field: str,
@@ -48,7 +51,7 @@ def record(
     return entry
 
 
-def record_core(conn, ctx, entity: str, entity_id: int, field: str, old: Any, new: Any, *,
+def record_core(conn, ctx: Context, entity: str, entity_id: int, field: str, old: Any, new: Any, *,
                 reason_code: str | None = None, note: str = "") -> None:
     """`record` for hot paths that write through SQL Core on `conn`."""
     conn.execute(_INSERT, {

@@ -27,6 +27,7 @@ from eksamen_tui.excel.tabular import FileProblems, Problem
 from eksamen_tui.services import audit
 from eksamen_tui.services.context import Context
 from eksamen_tui.services.lookup import require
+from eksamen_tui.services.queries import of_part, present
 
 
 # --- export -----------------------------------------------------------------------
@@ -74,7 +75,7 @@ def export_forms(ctx: Context, exam_ids: list[int], folder: Path, *, blank: bool
                 if not blank:
                     found = {c.kind: c for c in s.exec(select(Commission).where(
                         Commission.exam_id == exam_id,
-                        Commission.part_id == part_id if part_id else Commission.part_id.is_(None))).all()}
+                        of_part(Commission.part_id, part_id))).all()}
                     ordinary = _members(s, found[CommissionKind.ORDINARY].id) if CommissionKind.ORDINARY in found else []
                     appeal = _members(s, found[CommissionKind.APPEAL].id) if CommissionKind.APPEAL in found else []
                 header = FormHeader(course.code, course.name, exam.semester, exam.exam_form, exam.exam_date, part_name)
@@ -229,7 +230,7 @@ def create_commission(s, ctx: Context, exam_id: int, kind: CommissionKind, part_
     """A new commission; a second appeal commission for the same exam is refused."""
     existing = s.exec(select(Commission).where(
         Commission.exam_id == exam_id, Commission.kind == kind,
-        Commission.part_id == part_id if part_id else Commission.part_id.is_(None))).all()
+        of_part(Commission.part_id, part_id))).all()
     if kind == CommissionKind.APPEAL and existing:
         raise DomainError("Eksamenen har allerede en klagekommisjon; en ny kan ikke opprettes (endre den som finnes)")
     commission = Commission(exam_id=exam_id, part_id=part_id, kind=kind, number=len(existing) + 1,
@@ -250,7 +251,7 @@ def apply_form_import(ctx: Context, plan: FormPlan) -> dict[str, int]:
                 continue
             commission = s.exec(select(Commission).where(
                 Commission.exam_id == plan.exam_id, Commission.kind == kind,
-                Commission.part_id == plan.part_id if plan.part_id else Commission.part_id.is_(None))
+                of_part(Commission.part_id, plan.part_id))
                 .order_by(Commission.number)).first()
             if commission is None:
                 commission = create_commission(s, ctx, plan.exam_id, kind, plan.part_id)
@@ -453,27 +454,26 @@ def commission_overview(ctx: Context, days_back: int = 7, days_ahead: int = 60) 
             Exam.exam_date >= today - timedelta(days=days_back),
             Exam.exam_date <= today + timedelta(days=days_ahead))).all()
         ids = [e.id for e, _ in exams]
-        members: dict[tuple[int, str], list[bool]] = {}
-        for exam_id, kind, external in s.exec(
-                select(Commission.exam_id, Commission.kind, Examiner.is_external)
+        members: dict[tuple[int, str], list[MemberInfo]] = {}
+        for exam_id, kind, examiner_id, name, external in s.exec(
+                select(Commission.exam_id, Commission.kind, Examiner.id, Examiner.name, Examiner.is_external)
                 .join(CommissionMember, CommissionMember.commission_id == Commission.id)
                 .join(Examiner, Examiner.id == CommissionMember.examiner_id)
-                .where(Commission.exam_id.in_(ids), Commission.part_id.is_(None))).all():
-            members.setdefault((exam_id, kind), []).append(external)
+                .where(Commission.exam_id.in_(ids), of_part(Commission.part_id, None))).all():
+            members.setdefault((exam_id, kind), []).append(MemberInfo(str(examiner_id), name, external))
     result = []
     for exam, course in exams:
         ordinary = members.get((exam.id, CommissionKind.ORDINARY), [])
         appeal = members.get((exam.id, CommissionKind.APPEAL), [])
-        ordinary_ok = not ordinary_commission_problems(
-            [MemberInfo(str(i), "", ext) for i, ext in enumerate(ordinary)],
-            requires_external=ctx.profile.ordinary_commission_requires_external)
+        # the domain's rules, the same ones the form import and sending appeals apply
         if not ordinary:
             status = "skjema mangler"
-        elif not ordinary_ok:
+        elif ordinary_commission_problems(ordinary,
+                                          requires_external=ctx.profile.ordinary_commission_requires_external):
             status = "ufullstendig"
         elif not appeal:
             status = "klagekommisjon mangler"
-        elif len(appeal) < 2 or not any(appeal):
+        elif appeal_commission_problems(appeal, ordinary):
             status = "klagekommisjon ufullstendig"
         else:
             status = "komplett"
@@ -517,7 +517,7 @@ def examiner_directory(ctx: Context, days_back: int = 365, days_ahead: int = 120
         for start in range(0, len(exam_ids), 5000):
             attended.update(s.exec(select(Registration.exam_id, func.count()).where(
                 Registration.exam_id.in_(exam_ids[start:start + 5000]),
-                Registration.attendance_state.in_(("attended", "withdrew_during", "blank")))
+                present())
                 .group_by(Registration.exam_id)).all())
     lines: dict[int, DirectoryLine] = {}
     for examiner, commission, exam, course in rows:

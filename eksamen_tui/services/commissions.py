@@ -6,12 +6,14 @@ from sqlmodel import Session, select
 from eksamen_tui.db.models import Commission, CommissionMember, Examiner
 from eksamen_tui.domain.commission_rules import MemberInfo
 from eksamen_tui.domain.vocabulary import CommissionKind
+from eksamen_tui.services.context import Context
+from eksamen_tui.services.queries import of_part
 
 
 def find_commission(session: Session, exam_id: int, kind: CommissionKind, part_id: int | None = None) -> Commission | None:
     """The exam's commission of `kind`, or None."""
     query = select(Commission).where(Commission.exam_id == exam_id, Commission.kind == kind)
-    query = query.where(Commission.part_id == part_id) if part_id is not None else query.where(Commission.part_id.is_(None))
+    query = query.where(of_part(Commission.part_id, part_id))
     return session.exec(query.order_by(Commission.number)).first()
 
 
@@ -25,7 +27,7 @@ def commission_members(session: Session, commission_id: int) -> list[MemberInfo]
     return [MemberInfo(key=str(e.id), name=e.name, is_external=e.is_external) for e in rows]
 
 
-def commission_counts(ctx, days_ahead: int = 30) -> dict[str, int]:
+def commission_counts(ctx: Context, days_ahead: int = 30) -> dict[str, int]:
     """For the dashboard: exams in the coming `days_ahead` days whose form
     deadline has passed without an ordinary commission, and exams without
     an appeal commission."""

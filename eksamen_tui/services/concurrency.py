@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from contextlib import contextmanager
 from datetime import date, datetime
-from typing import Iterator
+from typing import TYPE_CHECKING, Iterator
 
 from sqlalchemy import event, func, select
 from sqlalchemy.engine import Engine
@@ -25,6 +25,9 @@ from sqlalchemy.exc import IntegrityError
 from eksamen_tui.db.engine import read_engine
 from eksamen_tui.db.models import AuditEntry
 from eksamen_tui.domain.errors import ChangedMeanwhile, DomainError
+
+if TYPE_CHECKING:
+    from eksamen_tui.services.context import Context
 
 
 class _Unchecked:
@@ -152,7 +155,7 @@ WINDOW = 500
 _AUDIT = AuditEntry.__table__
 
 
-def change_marker(ctx) -> tuple[int, int]:
+def change_marker(ctx: Context) -> tuple[int, int]:
     """(newest audit id, audit rows in the window below it): changes when
     any counter commits a change. Two indexed reads."""
     with read_engine(ctx.engine).connect() as conn:
@@ -162,7 +165,7 @@ def change_marker(ctx) -> tuple[int, int]:
     return newest, count
 
 
-def changed_entities(ctx, since_id: int) -> dict[str, set[int]]:
+def changed_entities(ctx: Context, since_id: int) -> dict[str, set[int]]:
     """entity -> ids changed in audit rows after `since_id` - WINDOW."""
     result: dict[str, set[int]] = {}
     with read_engine(ctx.engine).connect() as conn:
@@ -172,7 +175,7 @@ def changed_entities(ctx, since_id: int) -> dict[str, set[int]]:
     return result
 
 
-def registrations_touched(ctx, exam_id: int, changed: dict[str, set[int]]) -> tuple[set[int], bool]:
+def registrations_touched(ctx: Context, exam_id: int, changed: dict[str, set[int]]) -> tuple[set[int], bool]:
     """Which registrations of `exam_id` the audited changes `changed` touch
     (their grades, state, cases), and whether the exam itself changed
     (published, candidates imported): then a desk reloads everything."""

@@ -22,7 +22,6 @@ from eksamen_tui.services import concurrency  # noqa: F401  (guard-index errors 
 
 PROFILE_KEY = "profile"
 OVERRIDES_KEY = "profile_overrides"
-INSTITUTION_KEY = "institution_name"
 
 
 def default_clerk() -> str:
@@ -68,16 +67,6 @@ def load_rules(session: Session) -> Rules:
     name = json.loads(values[PROFILE_KEY]) if PROFILE_KEY in values else DEFAULT_PROFILE
     overrides = json.loads(values[OVERRIDES_KEY]) if OVERRIDES_KEY in values else {}
     return Rules.for_profile(get_profile(name, overrides))
-
-
-def save_profile(session: Session, name: str, overrides: dict | None = None) -> Rules:
-    """Choose the institution profile (validated before anything is written)."""
-    rules = Rules.for_profile(get_profile(name, overrides))
-    for key, value in ((PROFILE_KEY, name), (OVERRIDES_KEY, overrides or {})):
-        row = session.get(Setting, key) or Setting(key=key)
-        row.value = json.dumps(value)
-        session.add(row)
-    return rules
 
 
 def open_context(

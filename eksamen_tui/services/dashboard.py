@@ -15,6 +15,7 @@ from eksamen_tui.domain.attendance import AttendanceState
 from eksamen_tui.domain.exam_forms import needs_paper
 from eksamen_tui.services.context import Context
 from eksamen_tui.services.papers import latest_deliveries
+from eksamen_tui.services.queries import gradeable, is_current
 
 # Short forms of the deadline names for the dashboard's narrow column.
 SHORT_LABELS = {
@@ -76,8 +77,8 @@ def exam_lines(ctx: Context, *, days_back: int = 30, days_ahead: int = 21, limit
             s.exec(
                 select(Registration.exam_id, func.count(func.distinct(Grade.registration_id)))
                 .join(Grade, Grade.registration_id == Registration.id)
-                .where(Registration.exam_id.in_(ids), Grade.is_current == True,  # noqa: E712
-                       Registration.attendance_state == AttendanceState.ATTENDED.value)
+                .where(Registration.exam_id.in_(ids), is_current(),
+                       gradeable())
                 .group_by(Registration.exam_id)
             ).all()
         )

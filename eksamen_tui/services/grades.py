@@ -12,7 +12,7 @@ from sqlmodel import Session, select
 
 from eksamen_tui.db.models import AuditEntry, Case, Course, Exam, ExamPart, Grade, Registration
 from eksamen_tui.domain.appeal_rules import CaseType
-from eksamen_tui.domain.attendance import AttendanceState
+from eksamen_tui.domain.attendance import AttendanceState, is_gradeable
 from eksamen_tui.domain.errors import DomainError
 from eksamen_tui.domain.grade_rules import compute_course_grade
 from eksamen_tui.domain.parsing import parse_number
@@ -33,6 +33,7 @@ from eksamen_tui.services.concurrency import (
 )
 from eksamen_tui.services.context import Context
 from eksamen_tui.services.lookup import checked_id, require
+from eksamen_tui.services.queries import current_grade, gradeable, of_part
 
 # Reason codes for changing a grade that is already controlled.
 CORRECTION_REASONS = {
@@ -96,16 +97,6 @@ def protocol_info(ctx: Context, exam_id: int, part_id: int | None = None) -> Pro
                         ctx.rules.grading(exam.exam_date, thesis=exam.is_thesis))
 
 
-def _current_grades(s: Session, exam_id: int, part_id: int | None) -> dict[int, Grade]:
-    query = (
-        select(Grade)
-        .join(Registration, Registration.id == Grade.registration_id)
-        .where(Registration.exam_id == exam_id, Grade.is_current == True)  # noqa: E712
-    )
-    query = query.where(Grade.part_id == part_id) if part_id else query.where(Grade.part_id.is_(None))
-    return {g.registration_id: g for g in s.exec(query).all()}
-
-
 def protocol(ctx: Context, exam_id: int, part_id: int | None = None,
              registration_ids: "set[int] | None" = None) -> list[ProtocolRow]:
     """The gradeable candidates (attended) in candidate-number order; with
@@ -116,7 +107,7 @@ def protocol(ctx: Context, exam_id: int, part_id: int | None = None,
     with ctx.read() as s:
         query = (select(Registration.id, Registration.candidate_number)
                  .where(Registration.exam_id == exam_id,
-                        Registration.attendance_state == AttendanceState.ATTENDED.value)
+                        gradeable())
                  .order_by(Registration.candidate_number))
         if registration_ids is not None:
             query = query.where(Registration.id.in_(list(registration_ids)[:5000]))
@@ -125,9 +116,8 @@ def protocol(ctx: Context, exam_id: int, part_id: int | None = None,
         query = (
             select(Grade.registration_id, Grade.value, Grade.status, Grade.source, Grade.control_value)
             .join(Registration, Registration.id == Grade.registration_id)
-            .where(Registration.exam_id == exam_id, Grade.is_current == True)  # noqa: E712
+            .where(Registration.exam_id == exam_id, current_grade(part_id))
         )
-        query = query.where(Grade.part_id == part_id) if part_id else query.where(Grade.part_id.is_(None))
         if registration_ids is not None:
             query = query.where(Grade.registration_id.in_([reg_id for reg_id, _ in regs]))
         grades = {row.registration_id: row for row in s.exec(query).all()}
@@ -167,7 +157,7 @@ class Entry:
 def _gradeable(s: Session, exam_id: int, candidate: str | int) -> Registration:
     reg = find_registration(s, exam_id, candidate)
     state = AttendanceState(reg.attendance_state)
-    if state != AttendanceState.ATTENDED:
+    if not is_gradeable(state):
         raise DomainError(f"Kandidat {reg.candidate_number} er registrert som «{state.label}» og kan ikke få karakter")
     return reg
 
@@ -193,8 +183,8 @@ def _entry_facts_query(with_part: bool):
                _CASE.c.closed_on.is_(None))
         .exists()
     )
-    grade_join = (_GRADE.c.registration_id == _REG.c.id) & (_GRADE.c.is_current == True)  # noqa: E712
-    grade_join &= (_GRADE.c.part_id == bindparam("part_id")) if with_part else _GRADE.c.part_id.is_(None)
+    grade_join = (_GRADE.c.registration_id == _REG.c.id) & current_grade(
+        bindparam("part_id") if with_part else None, _GRADE.c)
     return (
         select(_REG.c.id, _REG.c.attendance_state, open_appeal.label("blocked"),
                _GRADE.c.id.label("grade_id"), _GRADE.c.value, _GRADE.c.status, _GRADE.c.entered_by,
@@ -251,7 +241,7 @@ def _changed_grade(ctx: Context, bind, number: int, registration_id: int, part_i
     if grade is None:
         ids = bind.execute(select(_GRADE.c.id).where(
             _GRADE.c.registration_id == registration_id,
-            _GRADE.c.part_id == part_id if part_id else _GRADE.c.part_id.is_(None))).scalars().all()
+            of_part(_GRADE.c.part_id, part_id))).scalars().all()
         by, at = last_change(bind, "grade", ids) if ids else (None, None)
         if by is None:  # the row was removed (an undone first entry): its audit row names the candidate
             t = AuditEntry.__table__
@@ -288,7 +278,7 @@ def enter_grade(ctx: Context, exam_id: int, candidate: str | int, value: str, pa
         if takes_row_locks(conn):  # PostgreSQL: one writer per candidate at a time
             conn.execute(_LOCK_CANDIDATE, {"exam_id": exam_id, "number": number})
         facts = _entry_facts(conn, exam_id, number, part_id)
-        if facts is None or facts.attendance_state != AttendanceState.ATTENDED.value:
+        if facts is None or not is_gradeable(AttendanceState(facts.attendance_state)):
             with Session(bind=conn) as s:
                 _gradeable(s, exam_id, candidate)  # raises the precise message
         if part_id is None and has_parts:
@@ -331,8 +321,7 @@ def enter_grade(ctx: Context, exam_id: int, candidate: str | int, value: str, pa
 
 
 def _current_grades_for(s: Session, registration_id: int, part_id: int | None) -> Grade | None:
-    query = select(Grade).where(Grade.registration_id == registration_id, Grade.is_current == True)  # noqa: E712
-    query = query.where(Grade.part_id == part_id) if part_id else query.where(Grade.part_id.is_(None))
+    query = select(Grade).where(Grade.registration_id == registration_id, current_grade(part_id))
     return s.exec(query).first()
 
 
@@ -627,13 +616,13 @@ def grading_summary(ctx: Context) -> dict[str, int]:
         ids = [e.id for e in exams]
         expected = dict(s.exec(
             select(Registration.exam_id, func.count()).where(
-                Registration.exam_id.in_(ids), Registration.attendance_state == AttendanceState.ATTENDED.value)
+                Registration.exam_id.in_(ids), gradeable())
             .group_by(Registration.exam_id)).all()) if ids else {}
         entered = dict(s.exec(
             select(Registration.exam_id, func.count(func.distinct(Grade.registration_id)))
             .join(Grade, Grade.registration_id == Registration.id)
-            .where(Registration.exam_id.in_(ids), Grade.is_current == True, Grade.part_id.is_(None),  # noqa: E712
-                   Registration.attendance_state == AttendanceState.ATTENDED.value)
+            .where(Registration.exam_id.in_(ids), current_grade(),
+                   gradeable())
             .group_by(Registration.exam_id)).all()) if ids else {}
     late = sum(1 for e in exams if entered.get(e.id, 0) < expected.get(e.id, 0)
                and ctx.rules.grading(e.exam_date, thesis=e.is_thesis) < today)

@@ -17,6 +17,7 @@ from eksamen_tui.services.context import Context, export_dir
 from eksamen_tui.export_files import export_name, export_target, save_workbook
 from eksamen_tui.services.grades import CORRECTION_REASONS, protocol
 from eksamen_tui.services.lookup import require
+from eksamen_tui.services.queries import of_part
 
 STATUS_TEXT = {
     ProtocolStatus.EMPTY: "", ProtocolStatus.ENTERED: "ikke kontrollert", ProtocolStatus.CONTROLLED: "",
@@ -42,7 +43,7 @@ def grade_changes(ctx: Context, exam_id: int, part_id: int | None = None) -> dic
                AuditEntry.reason_code.in_(list(CHANGE_REASONS)), Registration.exam_id == exam_id)
         .order_by(AuditEntry.id)
     )
-    query = query.where(Grade.part_id == part_id) if part_id else query.where(Grade.part_id.is_(None))
+    query = query.where(of_part(Grade.part_id, part_id))
     changes: dict[int, list[str]] = defaultdict(list)
     with ctx.read() as s:
         for registration_id, old, new, code in s.exec(query).all():

@@ -25,6 +25,7 @@ from eksamen_tui.services.appeals import case_status
 from eksamen_tui.services.attendance import attempt_counted
 from eksamen_tui.services.context import Context
 from eksamen_tui.services.lookup import require
+from eksamen_tui.services.queries import current_grade
 from eksamen_tui.services.text_search import escape_like, fold_text, folded
 
 CASE_LABELS = {"explanation": "begrunnelse", "grade_appeal": "klage på karakter",
@@ -140,7 +141,7 @@ def student_picture(ctx: Context, student_id: int) -> StudentPicture:
         ).all()
         ids = [reg.id for reg, _, _ in rows]
         grades = {g.registration_id: g.value for g in s.exec(select(Grade).where(
-            Grade.registration_id.in_(ids), Grade.is_current == True, Grade.part_id.is_(None))).all()}  # noqa: E712
+            Grade.registration_id.in_(ids), current_grade())).all()}
         cases: dict[int, list[Case]] = defaultdict(list)
         for case in s.exec(select(Case).where(Case.registration_id.in_(ids)).order_by(Case.id)).all():
             cases[case.registration_id].append(case)
