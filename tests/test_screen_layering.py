@@ -51,3 +51,34 @@ def test_the_check_catches_what_it_claims(tmp_path):
     tree = ast.parse("def f(self):\n    from sqlmodel import select\n    import eksamen_tui.db.models\n")
     names = [name for _, name in _imported(tree)]
     assert "sqlmodel" in names and "eksamen_tui.db.models" in names
+
+
+def test_services_hand_screens_plain_values():
+    """A service function a screen can call (it takes the context, no
+    session) returns values, never a stored row with a session behind it."""
+    import importlib
+    import inspect
+    import pkgutil
+    import re
+
+    from sqlmodel import SQLModel
+
+    import eksamen_tui.db.models as models
+    import eksamen_tui.services as services
+
+    tables = {name for name, cls in inspect.getmembers(models, inspect.isclass)
+              if issubclass(cls, SQLModel) and getattr(cls, "__table__", None) is not None}
+    assert {"Case", "PaperDelivery", "Grade"} <= tables
+    leaking = []
+    for info in pkgutil.iter_modules(services.__path__):
+        module = importlib.import_module(f"eksamen_tui.services.{info.name}")
+        for name, function in inspect.getmembers(module, inspect.isfunction):
+            if function.__module__ != module.__name__ or name.startswith("_"):
+                continue
+            parameters = inspect.signature(function).parameters
+            if "ctx" not in parameters or {"s", "session", "conn"} & set(parameters):
+                continue
+            returned = str(inspect.signature(function).return_annotation)
+            if any(re.search(rf"\b{table}\b", returned) for table in tables):
+                leaking.append(f"{module.__name__}.{name} -> {returned}")
+    assert leaking == []

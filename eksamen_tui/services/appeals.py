@@ -100,6 +100,36 @@ def _is_number(word: str) -> bool:
     return len(word) <= MAX_DIGITS and all(is_digit_key(character) for character in word)
 
 
+@dataclass(frozen=True)
+class CaseView:
+    """A case as the desks see it: plain values, no database session behind
+    it (the fields of the stored Case)."""
+
+    id: int
+    registration_id: int
+    case_type: str
+    received_on: date
+    in_time: bool
+    override_reason: str
+    deadline: date | None
+    commission_id: int | None
+    sent_to_commission_on: date | None
+    original_grade: str | None
+    new_grade: str | None
+    outcome: str | None
+    needs_further_assessment: bool
+    further_assessment_on: date | None
+    explanation_given_on: date | None
+    explanation_form: str | None
+    decision_on: date | None
+    decision_sent_on: date | None
+    closed_on: date | None
+
+    @classmethod
+    def of(cls, case: Case) -> "CaseView":
+        return cls(**{name: getattr(case, name) for name in cls.__dataclass_fields__})
+
+
 # --- registering a case --------------------------------------------------------
 
 def _current_grade(s: Session, registration_id: int) -> Grade | None:
@@ -107,7 +137,7 @@ def _current_grade(s: Session, registration_id: int) -> Grade | None:
 
 
 def register_case(ctx: Context, registration_id: int, case_type: str, *, received_on: date | None = None,
-                  override_reason: str = "") -> Case:
+                  override_reason: str = "") -> CaseView:
     """Register an explanation request or an appeal. The domain decides if
     it is in time; out of time only with an explicit override reason."""
     kind = CaseType.parse(case_type)
@@ -150,12 +180,12 @@ def register_case(ctx: Context, registration_id: int, case_type: str, *, receive
                      reason_code="override" if not timeliness.in_time else kind.value,
                      note=f"kandidat {reg.candidate_number}: {timeliness.describe(received_on)}"
                           + (f"; overstyrt: {override_reason}" if not timeliness.in_time else ""))
-        return case
+        return CaseView.of(case)
 
 
 # --- explanations ---------------------------------------------------------------
 
-def record_explanation_given(ctx: Context, case_id: int, given_on: date, form: str, *, seen=UNCHECKED) -> Case:
+def record_explanation_given(ctx: Context, case_id: int, given_on: date, form: str, *, seen=UNCHECKED) -> CaseView:
     if form not in ("oral", "written"):
         raise DomainError("Begrunnelse gis muntlig eller skriftlig")
     with ctx.write() as s:
@@ -166,7 +196,7 @@ def record_explanation_given(ctx: Context, case_id: int, given_on: date, form: s
         case.explanation_given_on, case.explanation_form, case.closed_on = given_on, form, given_on
         s.add(case)
         audit.record(s, ctx, "case", case.id, "explanation_given_on", None, given_on, reason_code=form)
-        return case
+        return CaseView.of(case)
 
 
 def _case_for_write(ctx, s: Session, case_id: int, kind: CaseType | None = None, seen=UNCHECKED) -> Case:
@@ -192,7 +222,7 @@ def _case(s: Session, case_id: int, kind: CaseType | None = None) -> Case:
 
 # --- appeals: commission, regrading, decision ------------------------------------
 
-def send_to_commission(ctx: Context, exam_id: int, sent_on: date | None = None) -> list[Case]:
+def send_to_commission(ctx: Context, exam_id: int, sent_on: date | None = None) -> list[CaseView]:
     """Send the exam's open, unsent grade appeals to its appeal commission.
     Refused, naming the rule, when the commission breaks the rules."""
     sent_on = check_happened_on(sent_on or ctx.today(), what="datoen klagene ble sendt", today=ctx.today())
@@ -205,7 +235,7 @@ def send_to_commission(ctx: Context, exam_id: int, sent_on: date | None = None) 
             s.add(case)
             audit.record(s, ctx, "case", case.id, "sent_to_commission_on", None, sent_on,
                          note=f"klagekommisjon {appeal.id}, frist ny sensur {deadline:%d.%m.%Y}")
-        return list(cases)
+        return [CaseView.of(case) for case in cases]
 
 
 def _sendable(s: Session, exam_id: int):
@@ -243,7 +273,7 @@ def send_refusal(ctx: Context, exam_id: int) -> tuple[str | None, int]:
 
 @dataclass
 class RegradeResult:
-    case: Case
+    case: CaseView
     outcome: str
     waiting_for_further_assessment: bool
 
@@ -266,12 +296,12 @@ def enter_new_grade(ctx: Context, case_id: int, value: str, *, seen=UNCHECKED) -
         if needs_further_assessment(case.original_grade, new):
             case.needs_further_assessment = True
             s.add(case)
-            return RegradeResult(case, outcome.value, True)
+            return RegradeResult(CaseView.of(case), outcome.value, True)
         _set_final_grade(ctx, s, case, reg, new)
-        return RegradeResult(case, outcome.value, False)
+        return RegradeResult(CaseView.of(case), outcome.value, False)
 
 
-def record_further_assessment(ctx: Context, case_id: int, final_value: str, *, seen=UNCHECKED) -> Case:
+def record_further_assessment(ctx: Context, case_id: int, final_value: str, *, seen=UNCHECKED) -> CaseView:
     """The further assessment's result becomes the final grade."""
     with ctx.write() as s:
         case = _case_for_write(ctx, s, case_id, CaseType.GRADE_APPEAL, seen)
@@ -283,7 +313,7 @@ def record_further_assessment(ctx: Context, case_id: int, final_value: str, *, s
         case.further_assessment_on = ctx.today()
         case.outcome = appeal_outcome(case.original_grade, final).value
         _set_final_grade(ctx, s, case, reg, final)
-        return case
+        return CaseView.of(case)
 
 
 def _set_final_grade(ctx: Context, s: Session, case: Case, reg: Registration, value: str) -> None:
@@ -304,17 +334,17 @@ def _set_final_grade(ctx: Context, s: Session, case: Case, reg: Registration, va
                  note=f"klagesak {case.id}: {case.outcome}")
 
 
-def decide_formal_appeal(ctx: Context, case_id: int, upheld: bool, note: str = "", *, seen=UNCHECKED) -> Case:
+def decide_formal_appeal(ctx: Context, case_id: int, upheld: bool, note: str = "", *, seen=UNCHECKED) -> CaseView:
     with ctx.write() as s:
         case = _case_for_write(ctx, s, case_id, CaseType.FORMAL_APPEAL, seen)
         case.decision_on = ctx.today()
         case.outcome = "upheld" if upheld else "rejected"
         s.add(case)
         audit.record(s, ctx, "case", case.id, "decision", None, case.outcome, note=note)
-        return case
+        return CaseView.of(case)
 
 
-def close_case(ctx: Context, case_id: int, decision_sent_on: date | None = None, *, seen=UNCHECKED) -> Case:
+def close_case(ctx: Context, case_id: int, decision_sent_on: date | None = None, *, seen=UNCHECKED) -> CaseView:
     """Record that the decision was sent, and close the case."""
     with ctx.write() as s:
         case = _case_for_write(ctx, s, case_id, None, seen)
@@ -332,7 +362,7 @@ def close_case(ctx: Context, case_id: int, decision_sent_on: date | None = None,
         s.add(case)
         audit.record(s, ctx, "case", case.id, "closed_on", None, case.closed_on,
                      note=f"vedtak sendt {case.decision_sent_on:%d.%m.%Y}")
-        return case
+        return CaseView.of(case)
 
 
 # Why a closed case is opened again.
@@ -344,7 +374,7 @@ REOPEN_REASONS = {
 }
 
 
-def reopen_case(ctx: Context, case_id: int, reason_code: str, note: str = "", *, seen=UNCHECKED) -> Case:
+def reopen_case(ctx: Context, case_id: int, reason_code: str, note: str = "", *, seen=UNCHECKED) -> CaseView:
     """Open a closed case again, with a reason (audited). The decision and
     any new grade stand; what closing recorded (the date the decision or
     explanation was sent) is cleared, to be recorded again."""
@@ -366,14 +396,14 @@ def reopen_case(ctx: Context, case_id: int, reason_code: str, note: str = "", *,
                 audit.record(s, ctx, "case", case.id, name, old, None, reason_code=f"reopen_{reason_code}",
                              note=note.strip() or REOPEN_REASONS[reason_code])
         s.add(case)
-        return case
+        return CaseView.of(case)
 
 
 # --- lists, counts, export ---------------------------------------------------------
 
 @dataclass
 class CaseRow:
-    case: Case
+    case: CaseView
     exam_id: int
     course_code: str
     exam_date: date
@@ -385,7 +415,7 @@ class CaseRow:
     due: date | None
 
 
-def case_status(case: Case) -> str:
+def case_status(case: Case | CaseView) -> str:
     if case.closed_on:
         return "lukket"
     if case.case_type == CaseType.EXPLANATION.value:
@@ -425,7 +455,7 @@ def case_list(ctx: Context, *, only_open: bool = True, only_overdue: bool = Fals
         overdue = due is not None and due < today
         if only_overdue and not overdue:
             continue
-        result.append(CaseRow(case, exam.id, course.code, exam.exam_date, reg.candidate_number,
+        result.append(CaseRow(CaseView.of(case), exam.id, course.code, exam.exam_date, reg.candidate_number,
                               student.student_number, student.name, case_status(case), overdue, due))
     result.sort(key=lambda r: (r.due or date.max, r.case.id))
     return result

@@ -398,12 +398,6 @@ def missing_documentation(ctx: Context, *, only_overdue: bool = True, days_back:
     return result
 
 
-def history(ctx: Context, registration_id: int) -> list[AttendanceChange]:
-    with ctx.read() as s:
-        return list(s.exec(select(AttendanceChange).where(AttendanceChange.registration_id == registration_id)
-                           .order_by(AttendanceChange.id)).all())
-
-
 def attendance_summary(ctx: Context) -> dict[str, int]:
     """For the dashboard: exams past whose attendance is not fully registered
     (and how many of them are past the registration deadline), and valid

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING
 
 from sqlmodel import select
@@ -22,6 +22,30 @@ DUE_SOON_WORKING_DAYS = 3
 MAX_COPIES_DIGITS = 5  # 99,999 copies: more is a typo
 
 
+@dataclass(frozen=True)
+class DeliveryView:
+    """A received paper as the desks see it: plain values, no session
+    behind it (the fields of the stored PaperDelivery)."""
+
+    id: int
+    exam_id: int
+    part_id: int | None
+    received_at: datetime
+    delivered_by: str
+    received_by: str
+    delivery_format: str
+    checklist: str  # JSON: item -> bool
+    checklist_complete: bool
+    copies: int
+    remark: str
+    is_late: bool
+    deadline: date | None
+
+    @classmethod
+    def of(cls, delivery: PaperDelivery) -> "DeliveryView":
+        return cls(**{name: getattr(delivery, name) for name in cls.__dataclass_fields__})
+
+
 @dataclass
 class PaperStatus:
     exam_id: int
@@ -31,7 +55,7 @@ class PaperStatus:
     exam_form: str
     deadline: date
     working_days_left: int  # negative: working days late
-    delivery: PaperDelivery | None
+    delivery: DeliveryView | None
 
     @property
     def state(self) -> str:
@@ -63,7 +87,7 @@ def paper_overview(ctx: Context, days: int = 14) -> list[PaperStatus]:
             exam_id=exam.id, course_code=course.code, course_name=course.name, exam_date=exam.exam_date,
             exam_form=exam.exam_form, deadline=deadline,
             working_days_left=ctx.rules.calendar.working_days_between(today, deadline),
-            delivery=latest.get(exam.id),
+            delivery=DeliveryView.of(latest[exam.id]) if exam.id in latest else None,
         ))
     result.sort(key=lambda p: (p.deadline, p.course_code))
     return result
@@ -115,11 +139,11 @@ class PaperContext:
     deadline: date
     working_days_left: int  # negative: working days late (today vs deadline)
     is_past: bool
-    deliveries: list[PaperDelivery]  # oldest first; the last one counts
+    deliveries: list[DeliveryView]  # oldest first; the last one counts
     default_copies: int
 
     @property
-    def latest(self) -> PaperDelivery | None:
+    def latest(self) -> DeliveryView | None:
         return self.deliveries[-1] if self.deliveries else None
 
     @property
@@ -137,8 +161,9 @@ def paper_context(ctx: Context, exam_id: int) -> PaperContext:
         course = s.get(Course, exam.course_id)
         registrations = s.exec(select(Registration.language_form, Registration.accommodations).where(
             Registration.exam_id == exam_id, Registration.attendance_state != "withdrawn")).all()
-        deliveries = list(s.exec(select(PaperDelivery).where(PaperDelivery.exam_id == exam_id)
-                                 .order_by(PaperDelivery.received_at, PaperDelivery.id)).all())
+        deliveries = [DeliveryView.of(delivery) for delivery in s.exec(
+            select(PaperDelivery).where(PaperDelivery.exam_id == exam_id)
+            .order_by(PaperDelivery.received_at, PaperDelivery.id)).all()]
     needs = derive_needs([r[0] for r in registrations], [r[1] for r in registrations])
     deadline = ctx.rules.paper_delivery(exam.exam_date)
     return PaperContext(
@@ -160,7 +185,7 @@ def register_delivery(
     delivery_format: str = "paper",
     copies: int | str | None = None,
     remark: str = "",
-) -> PaperDelivery:
+) -> DeliveryView:
     """Record a received paper (or a corrected re-delivery) in one
     transaction. Late is recorded as late, never refused; an incomplete
     checklist is recorded as incomplete."""
@@ -202,10 +227,11 @@ def register_delivery(
                      note=f"{context.course_code} {context.exam_date:%d.%m.%Y}"
                           + (" (for sent)" if delivery.is_late else "")
                           + (f"; mangler: {', '.join(missing)}" if missing else ""))
-    return delivery
+        view = DeliveryView.of(delivery)
+    return view
 
 
-def receipt_lines(context: PaperContext, delivery: PaperDelivery) -> list[str]:
+def receipt_lines(context: PaperContext, delivery: DeliveryView) -> list[str]:
     """The receipt slip for the contact person, as plain lines."""
     from eksamen_tui.domain.paper_checklist import CHECKLIST_ITEMS
 
