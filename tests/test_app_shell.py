@@ -6,7 +6,7 @@ import pytest
 from eksamen_tui.app import DESKS, EksamenApp
 from eksamen_tui.services.context import open_context
 from eksamen_tui.services.demo import write_demo_database
-from tests.screen_text import screen_text
+from tests.screen_text import screen_text, settle
 
 TODAY = date(2026, 11, 23)
 
@@ -24,15 +24,14 @@ def demo_ctx(demo_db):
 
 
 async def wait_for_dashboard(app, pilot):
+    """The dashboard's load worker starts once the database is announced;
+    `settle` waits for it (and its call_from_thread) deterministically."""
     from textual.widgets import DataTable
 
-    for _ in range(100):
-        await pilot.pause(0.05)
-        await app.workers.wait_for_complete()
-        table = app.screen.query_one("#exams", DataTable)
-        if table.row_count:
-            return table
-    raise AssertionError("dashboard never filled")
+    await settle(app, pilot)
+    table = app.screen.query_one("#exams", DataTable)
+    assert table.row_count, "dashboard never filled"
+    return table
 
 
 async def test_dashboard_shows_exams_with_deadlines_and_progress(demo_db):
@@ -93,7 +92,7 @@ async def test_command_palette_offers_the_desks(demo_db):
         await pilot.press("ctrl+p")
         await pilot.pause()
         await pilot.press(*"gå til oppmøte")
-        await pilot.pause(0.3)
+        await settle(app, pilot)  # the palette's search is a worker
         await pilot.press("enter")
-        await pilot.pause(0.2)
+        await settle(app, pilot)
         assert app.current_mode == "attendance"

@@ -8,7 +8,7 @@ from eksamen_tui.app import EksamenApp
 from eksamen_tui.keymap import keymap_path, load_keymap
 from eksamen_tui.services.context import open_context
 from eksamen_tui.services.demo import write_demo_database
-from tests.screen_text import screen_text
+from tests.screen_text import screen_text, settle
 
 TODAY = date(2026, 11, 23)
 
@@ -94,7 +94,7 @@ async def test_keymap_file_changes_a_binding_and_f1_shows_it(demo_db):
         await pilot.pause()
         assert app.keymap_result is not None and app.keymap_result.problems == []
         await pilot.press("f1")
-        await pilot.pause(0.2)
+        await settle(app, pilot)
         text = screen_text(app)
         assert "Ctrl+O" in text and "dashboard.refresh" in text
         assert "Egne taster fra" in text and len(app.keymap_result.keymap) == 2

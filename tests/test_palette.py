@@ -37,7 +37,7 @@ async def test_palette_in_bokmaal_without_textual_english(demo_db):
     async with app.run_test(size=(120, 30)) as pilot:
         await settle(app, pilot)
         await pilot.press("ctrl+p")
-        await pilot.pause(0.3)
+        await settle(app, pilot)
         text = screen_text(app)
         assert "Søk etter en handling" in text
         for english in ("Search for commands", "Quit", "Screenshot", "Theme", "Keys"):
