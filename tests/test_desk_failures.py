@@ -210,7 +210,7 @@ async def test_appeals_load_action_export(ctx, tmp_path, monkeypatch, kind):
             assert_reported(app, tmp_path, kind)
         await pilot.press("1")  # the list loads again once the service answers
         await settle(app, pilot)
-        assert "1 saker" in screen_text(app)
+        assert "· 1 sak" in screen_text(app)  # «1 sak» (count_text)
         with monkeypatch.context() as patch:
             breaking(patch, appeal_service, "enter_new_grade", kind)
             await pilot.press("b")
