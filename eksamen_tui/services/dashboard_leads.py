@@ -13,6 +13,7 @@ from sqlmodel import select
 from eksamen_tui.db.models import Commission, Exam, Grade, Registration
 from eksamen_tui.domain.attendance import AttendanceState
 from eksamen_tui.services.context import Context
+from eksamen_tui.services.queries import current_grade, gradeable
 
 # the desks an exam's items are on, most urgent kind first (issue order)
 DESK_ORDER = ("papers", "attendance", "grades", "appeals", "commissions")
@@ -100,13 +101,12 @@ def exams_behind(ctx: Context, card: str, key: str) -> list[int]:
                                               Exam.published_on.is_(None))).all()
             ids = [e.id for e in exams]
             expected = dict(s.exec(select(Registration.exam_id, func.count()).where(
-                Registration.exam_id.in_(ids), Registration.attendance_state == AttendanceState.ATTENDED.value)
+                Registration.exam_id.in_(ids), gradeable())
                 .group_by(Registration.exam_id)).all()) if ids else {}
             entered = dict(s.exec(
                 select(Registration.exam_id, func.count(func.distinct(Grade.registration_id)))
                 .join(Grade, Grade.registration_id == Registration.id)
-                .where(Registration.exam_id.in_(ids), Grade.is_current == True, Grade.part_id.is_(None),  # noqa: E712
-                       Registration.attendance_state == AttendanceState.ATTENDED.value)
+                .where(Registration.exam_id.in_(ids), current_grade(), gradeable())
                 .group_by(Registration.exam_id)).all()) if ids else {}
         if key == "exams_past_deadline":
             return [e.id for e in exams if entered.get(e.id, 0) < expected.get(e.id, 0)
