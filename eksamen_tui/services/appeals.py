@@ -199,7 +199,7 @@ def record_explanation_given(ctx: Context, case_id: int, given_on: date, form: s
         return CaseView.of(case)
 
 
-def _case_for_write(ctx, s: Session, case_id: int, kind: CaseType | None = None, seen=UNCHECKED) -> Case:
+def _case_for_write(ctx: Context, s: Session, case_id: int, kind: CaseType | None = None, seen=UNCHECKED) -> Case:
     """The case, locked for this write (PostgreSQL). `seen`: its status as
     the clerk's list showed it (`case_status`); when another counter moved
     the case on meanwhile, nothing is written and the refusal says who."""

@@ -203,7 +203,7 @@ def _existing_members(s, exam_id: int, part_id: int | None) -> dict:
     existing = {}
     for commission in s.exec(select(Commission).where(
             Commission.exam_id == exam_id,
-            Commission.part_id == part_id if part_id else Commission.part_id.is_(None))
+            of_part(Commission.part_id, part_id))
             .order_by(Commission.number.desc())).all():
         existing[commission.kind] = _members(s, commission.id)
     return existing
