@@ -4,8 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import TYPE_CHECKING
 
 from eksamen_tui.domain.deadlines import EXAM_DEADLINE_LABELS, PUBLICATION_DEADLINE_LABELS, Rules
+
+if TYPE_CHECKING:
+    from eksamen_tui.services.context import Context
 
 
 @dataclass(frozen=True)
@@ -123,14 +127,14 @@ def profile_choices() -> list[tuple[str, str]]:
     return [(name, profile.title) for name, profile in PROFILES.items()]
 
 
-def institution_settings(ctx) -> InstitutionSettings:
+def institution_settings(ctx: Context) -> InstitutionSettings:
     """What the database holds: the profile, every offset and the closed days."""
     with ctx.read() as s:
         name, overrides = _stored(s)
     return _view(name, overrides)
 
 
-def set_profile(ctx, name: str) -> InstitutionSettings:
+def set_profile(ctx: Context, name: str) -> InstitutionSettings:
     """Choose the institution profile; the office's own changes are kept."""
     from eksamen_tui.domain.profiles import get_profile
 
@@ -139,7 +143,7 @@ def set_profile(ctx, name: str) -> InstitutionSettings:
     return _change(ctx, lambda current, overrides: (wanted, overrides), "profile")
 
 
-def set_value(ctx, key: str, text: object) -> InstitutionSettings:
+def set_value(ctx: Context, key: str, text: object) -> InstitutionSettings:
     """Set one offset or rule from typed text (a number, or ja/nei)."""
     key = _known_key(key)
 
@@ -149,7 +153,7 @@ def set_value(ctx, key: str, text: object) -> InstitutionSettings:
     return _change(ctx, change, key)
 
 
-def reset_value(ctx, key: str) -> InstitutionSettings:
+def reset_value(ctx: Context, key: str) -> InstitutionSettings:
     """Back to the profile's own value."""
     key = key.strip() if isinstance(key, str) else key
     if key != CLOSED_DAYS_KEY:
@@ -157,7 +161,7 @@ def reset_value(ctx, key: str) -> InstitutionSettings:
     return _change(ctx, lambda name, overrides: (name, {k: v for k, v in overrides.items() if k != key}), key)
 
 
-def add_closed_day(ctx, text: str) -> InstitutionSettings:
+def add_closed_day(ctx: Context, text: str) -> InstitutionSettings:
     """A local closed day: MM-DD (every year), ÅÅÅÅ-MM-DD (one day), DD.MM,
     DD.MM.ÅÅÅÅ, or holy_saturday / whit_saturday."""
     entry = normalise_closed_day(text)
@@ -173,7 +177,7 @@ def add_closed_day(ctx, text: str) -> InstitutionSettings:
     return _change(ctx, change, CLOSED_DAYS_KEY)
 
 
-def remove_closed_day(ctx, text: str) -> InstitutionSettings:
+def remove_closed_day(ctx: Context, text: str) -> InstitutionSettings:
     entry = normalise_closed_day(text)
 
     def change(name, overrides):
@@ -285,7 +289,7 @@ def _parse_value(key: str, text: object) -> int | bool | None:
                         minimum=1 if key in ("max_attempts", "student_number_length") else 0)
 
 
-def _change(ctx, change, field: str) -> InstitutionSettings:
+def _change(ctx: Context, change, field: str) -> InstitutionSettings:
     """Apply `change(name, overrides) -> (name, overrides)` in one audited
     write; validated as a whole before anything is written; ctx.rules follows."""
     import json
