@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from contextlib import contextmanager
 from datetime import date, datetime
-from typing import TYPE_CHECKING, Iterator
+from typing import Iterator
 
 from sqlalchemy import event, func, select
 from sqlalchemy.engine import Engine
@@ -26,8 +26,8 @@ from eksamen_tui.db.engine import read_engine
 from eksamen_tui.db.models import AuditEntry
 from eksamen_tui.domain.errors import ChangedMeanwhile, DomainError
 
-if TYPE_CHECKING:
-    from eksamen_tui.services.context import Context
+# `Context` (services.context) is named in annotations only: context imports this
+# module, so importing it back, even for type checking, would make a cycle.
 
 
 class _Unchecked:
