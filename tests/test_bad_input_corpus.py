@@ -26,6 +26,10 @@ import pytest
 from tests.factories import add_exam, make_context
 from tests.sheet_corpus import bomb_columns, bomb_rows, bomb_shared_strings
 
+# The corpus pins its database by the SQLite file's bytes and dump, and many
+# cases are SQLite files of other programs: it is about SQLite files.
+pytestmark = pytest.mark.sqlite_only
+
 EXAM_DAY = "2026-12-10"
 AS_ROOT = hasattr(os, "geteuid") and os.geteuid() == 0
 
