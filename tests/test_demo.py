@@ -73,3 +73,14 @@ def test_demo_is_written_atomically_and_private(tmp_path, monkeypatch):
     write_demo_database(tmp_path / "demo.db", today=date(2026, 11, 23))
     assert [p.name for p in tmp_path.iterdir()] == ["demo.db"]
     assert stat.S_IMODE(os.stat(tmp_path / "demo.db").st_mode) == 0o600
+
+
+def test_the_demo_opens_on_a_fresh_machine_without_a_cache_folder(tmp_path, monkeypatch):
+    """`python3 dev.py demo` on a new machine: no ~/.cache/eksamen-tui yet."""
+    from eksamen_tui.services.demo import fresh_demo_database
+
+    cache = tmp_path / "no-cache-yet"
+    monkeypatch.setenv("XDG_CACHE_HOME", str(cache))
+    path = fresh_demo_database(today=date(2026, 11, 23))
+    assert path.parent == cache / "eksamen-tui"
+    assert path.stat().st_size > 0

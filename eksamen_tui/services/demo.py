@@ -76,6 +76,9 @@ def fresh_demo_database(*, today: date) -> Path:
     from platformdirs import user_cache_path
 
     path = user_cache_path("eksamen-tui", appauthor=False) / "demo.db"
+    # A fresh machine has no cache folder yet; the database layer refuses a
+    # missing folder (a typo must not create folders), so make ours here.
+    path.parent.mkdir(parents=True, mode=0o700, exist_ok=True)
     for suffix in ("", "-wal", "-shm"):
         Path(f"{path}{suffix}").unlink(missing_ok=True)
     write_demo_database(path, today=today)
