@@ -23,7 +23,8 @@ if TYPE_CHECKING:
 
 
 # Short names in the footer, so every desk key fits on one line.
-FOOTER_NAMES = {"papers": "Oppgaver", "appeals": "Klager", "commissions": "Kommisjoner", "audit_log": "Logg", "settings": "Oppsett"}
+FOOTER_NAMES = {"papers": "Oppgaver", "appeals": "Klager", "commissions": "Kommisjoner", "audit_log": "Logg",
+                "settings": "Oppsett", "after": "Etter eks."}
 
 
 def _screen_factory(target: str) -> Callable[[], Screen]:

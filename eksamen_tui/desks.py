@@ -12,5 +12,6 @@ DESKS: dict[str, tuple[str, str, str]] = {
     "commissions": ("Kommisjonsskjema", "f7", "screens.commissions:CommissionsScreen"),
     "student": ("Student", "f8", "screens.student:StudentScreen"),
     "audit_log": ("Endringslogg", "f9", "screens.audit_log:AuditLogScreen"),
+    "after": ("Etter eksamen", "f10", "screens.after_exam:AfterExamScreen"),
     "settings": ("Innstillinger", "f12", "screens.settings:SettingsScreen"),
 }

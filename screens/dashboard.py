@@ -51,7 +51,7 @@ Pultene nås med F3–F9 fra hvor som helst; F2 kommer tilbake hit. H viser endr
         with Horizontal(id="cards"):
             for key, title in (("papers", "Oppgaver"), ("attendance", "Oppmøte"),
                                ("grades", "Sensur"), ("cases", "Klager"),
-                               ("commissions", "Kommisjoner")):
+                               ("commissions", "Kommisjoner"), ("after", "Etter eksamen")):
                 with Vertical(classes="card", id=f"card-{key}"):
                     yield Static(title, classes="card-title")
                     yield Static(CARD_PERIODS[key], classes="card-period")
@@ -198,7 +198,7 @@ Pultene nås med F3–F9 fra hvor som helst; F2 kommer tilbake hit. H viser endr
         """Each count is an option: Enter (or a click) on it filters the
         table to the exams behind it. Counts that name no exams are plain."""
         order = {"papers": ("missing", "late", "due_soon", "received")}
-        for card in ("papers", "attendance", "grades", "cases", "commissions"):
+        for card in ("papers", "attendance", "grades", "cases", "commissions", "after"):
             keys = order.get(card) or tuple(counts[card])
             body = self.query_one(f"#card-{card}-body", OptionList)
             highlighted = body.highlighted
@@ -253,7 +253,8 @@ Pultene nås med F3–F9 fra hvor som helst; F2 kommer tilbake hit. H viser endr
             return
         from eksamen_tui.domain.deadlines import EXAM_DEADLINE_LABELS
 
-        deadlines = self.ctx.rules.exam_deadlines(line.exam_date)
+        deadlines = self.ctx.rules.exam_deadlines(
+            line.exam_date, grading_extended_to=line.grading_deadline if line.grading_extended else None)
         today = self.ctx.today()
         parts = []
         for key, day in sorted(deadlines.items(), key=lambda item: item[1]):
@@ -269,7 +270,11 @@ Pultene nås med F3–F9 fra hvor som helst; F2 kommer tilbake hit. H viser endr
             todo = f"Enter → {DESK_NAMES[CARD_DESKS[self._card_filter[0]]]} (listen bak tallet {self._card_filter[2]})"
         self.query_one("#exam-detail", Static).update(
             Text(f"{line.course_code} {line.course_name} – {line.exam_form} {short_date(line.exam_date)}{late}\n", style="bold")
-            + Text("  ·  ".join(parts)) + Text("\n" + todo, style="bold red" if leads and leads[0].overdue else "")
+            + Text("  ·  ".join(parts))
+            + (Text("\nSensurfristen er UTSATT", style="bold yellow") if line.grading_extended else Text(""))
+            + (Text(f"\nBesvarelser: {line.scripts}", style="bold red" if "besvarelser" in line.overdue else "")
+               if line.scripts else Text(""))
+            + Text("\n" + todo, style="bold red" if leads and leads[0].overdue else "")
         )
 
     def action_refresh(self) -> None:
@@ -304,15 +309,15 @@ Pultene nås med F3–F9 fra hvor som helst; F2 kommer tilbake hit. H viser endr
 
 
 CARD_TITLES = {"papers": "Eksamensoppgaver", "attendance": "Oppmøte", "grades": "Sensur",
-               "cases": "Begrunnelse og klage", "commissions": "Kommisjoner"}
+               "cases": "Begrunnelse og klage", "commissions": "Kommisjoner", "after": "Etter eksamen"}
 CARD_DESKS = {"papers": "papers", "attendance": "attendance", "grades": "grades", "cases": "appeals",
-              "commissions": "commissions"}
+              "commissions": "commissions", "after": "after"}
 NOT_EXAMS = {"entered", "expected"}  # counts of grades, not of exams: nothing to filter by
 # The period each card counts: the windows of the desks' count services
 # (papers.paper_counts, attendance.attendance_summary, grades.grading_summary,
 # appeals.case_counts, commissions.commission_counts).
 CARD_PERIODS = {"papers": "neste 14 dager", "attendance": "siste 120 dager", "grades": "siste 90 dager, ukunngjort",
-                "cases": "alle åpne saker", "commissions": "neste 30 dager"}
+                "cases": "alle åpne saker", "commissions": "neste 30 dager", "after": "siste år"}
 
 # Dashboard words for the desks' count keys.
 LABELS = {
@@ -322,6 +327,8 @@ LABELS = {
     "documentation_overdue": "Dok. fravær mangler",
     "entered": "Karakterer ført", "expected": "Forventet", "exams_past_deadline": "Over sensurfrist",
     "form_missing": "Skjema mangler", "form_missing_overdue": "Skjema over frist", "appeal_missing": "Klagekomm. mangler",
+    "scripts_missing": "Besv. mangler", "scripts_overdue": "Besv. for sent", "guidelines_missing": "Veil. mangler",
+    "fee_due": "Honorar å sende",
 }
 
 
@@ -331,7 +338,8 @@ def _label(key: str) -> str:
 
 def _compact(text: str) -> str:
     """A state in few letters for narrow tables: «!» stands for «frist ute»."""
-    return text.replace(" – frist ute", "!").replace("mottatt for sent", "for sent")
+    # an extended grading deadline is told on the exam's detail line instead
+    return text.replace(" – frist ute", "!").replace("mottatt for sent", "for sent").replace(" utsatt", "")
 
 
 def _flag(text: str, compact: bool = False) -> Text:

@@ -7,7 +7,7 @@ import pytest
 
 from eksamen_tui.domain.attendance import AttendanceState as S
 from eksamen_tui.domain.custody import (
-    Balance, Direction, Movement, Resolution, ScriptKind, balances, check_return, is_overdue, is_resolved,
+    Balance, Direction, Movement, Resolution, ScriptKind, balances, check_return, is_flagged, is_overdue, is_resolved,
     missing_in_words, return_deadline,
 )
 from eksamen_tui.domain.deadlines import EXAM_DEADLINE_LABELS, Rules
@@ -39,6 +39,12 @@ def test_counts_balance_per_examiner_and_kind():
     assert missing_in_words(result[(1, ScriptKind.ORIGINAL)]) == "alle 40 originaler er tilbake"
     assert missing_in_words(result[(2, ScriptKind.COPY)]) == "2 kopier mangler (40 utlevert, 38 tilbake)"
     assert missing_in_words(Balance(3, ScriptKind.ORIGINAL, 5, 4)) == "1 original mangler (5 utlevert, 4 tilbake)"
+    assert missing_in_words(Balance(3, ScriptKind.COPY, 5, 0)) == "5 kopier ute hos sensor (ingen tilbake ennå)"
+    # out and not yet due is not missing; fewer back than out, or nothing back by the due day, is
+    assert not is_flagged(Balance(3, ScriptKind.COPY, 5, 0), overdue=False)
+    assert is_flagged(Balance(3, ScriptKind.COPY, 5, 0), overdue=True)
+    assert is_flagged(Balance(3, ScriptKind.COPY, 5, 4), overdue=False)
+    assert not is_flagged(Balance(3, ScriptKind.COPY, 5, 4), overdue=False, resolved=True)
 
 
 def test_a_return_cannot_exceed_what_is_out():

@@ -268,6 +268,78 @@ class AuditEntry(SQLModel, table=True):
     note: str = Field(default="")
 
 
+class ScriptMovement(SQLModel, table=True):
+    """Answer scripts handed out to an examiner or returned to the office
+    (direction out | back; kind original | copy). Rows are added, never edited."""
+
+    __table_args__ = (Index("ix_scriptmovement_exam", "exam_id", "examiner_id"),)
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    exam_id: int = Field(foreign_key="exam.id")
+    examiner_id: int = Field(foreign_key="examiner.id")
+    kind: str = Field(default="original", max_length=10)
+    direction: str = Field(max_length=4)
+    count: int
+    on_date: date
+    at: NaiveDatetime
+    clerk: str = Field(max_length=80)  # handed out by / received by
+    note: str = Field(default="", max_length=200)
+
+
+class ScriptResolution(SQLModel, table=True):
+    """A shortfall of scripts accounted for with a reason (valid for that
+    shortfall only)."""
+
+    __table_args__ = (Index("ix_scriptresolution_exam", "exam_id"),)
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    exam_id: int = Field(foreign_key="exam.id")
+    examiner_id: int = Field(foreign_key="examiner.id")
+    kind: str = Field(default="original", max_length=10)
+    missing: int
+    reason: str = Field(max_length=200)
+    at: NaiveDatetime
+    clerk: str = Field(max_length=80)
+
+
+class GradingExtension(SQLModel, table=True):
+    """An approved extension of an exam's grading deadline; the latest counts."""
+
+    __table_args__ = (Index("ix_gradingextension_exam", "exam_id"),)
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    exam_id: int = Field(foreign_key="exam.id")
+    new_deadline: date
+    decision_reference: str = Field(max_length=120)
+    approved_by: str = Field(max_length=120)
+    at: NaiveDatetime
+    clerk: str = Field(max_length=80)
+
+
+class FeeForm(SQLModel, table=True):
+    """The fee form (honorarskjema) of one examiner for one exam."""
+
+    __table_args__ = (UniqueConstraint("exam_id", "examiner_id", name="uq_feeform_exam_examiner"),)
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    exam_id: int = Field(foreign_key="exam.id")
+    examiner_id: int = Field(foreign_key="examiner.id")
+    sent_on: Optional[date] = None
+    sent_by: Optional[str] = Field(default=None, max_length=80)
+    confirmed_on: Optional[date] = None
+    confirmed_by: Optional[str] = Field(default=None, max_length=80)
+
+
+class GuidelinesPublication(SQLModel, table=True):
+    """Grading guidelines (sensorveiledning) made available to the candidates."""
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    exam_id: int = Field(foreign_key="exam.id", unique=True)
+    published_on: date
+    at: NaiveDatetime
+    clerk: str = Field(max_length=80)
+
+
 def _text_columns() -> None:
     """Every string column is TEXT in the database (see alembic revision
     0002): the max_length values above document what the fields hold, and

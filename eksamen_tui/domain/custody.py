@@ -121,12 +121,15 @@ def scripts_in_words(count: int) -> str:
 
 
 def missing_in_words(balance: Balance) -> str:
-    """«2 originaler mangler (40 utlevert, 38 tilbake)» or «alle 40 kopier er tilbake»."""
+    """«2 originaler mangler (40 utlevert, 38 tilbake)», «40 kopier ute hos
+    sensor (ingen tilbake ennå)» or «alle 40 kopier er tilbake»."""
     kind = balance.kind
     if balance.out == 0:
         return f"ingen {kind.plural} utlevert"
     if balance.missing == 0:
         return f"alle {balance.out} {kind.plural if balance.out != 1 else kind.label} er tilbake"
+    if balance.back == 0:
+        return f"{balance.out} {kind.plural if balance.out != 1 else kind.label} ute hos sensor (ingen tilbake ennå)"
     noun = kind.label if balance.missing == 1 else kind.plural
     return f"{balance.missing} {noun} mangler ({balance.out} utlevert, {balance.back} tilbake)"
 
@@ -138,6 +141,15 @@ def return_deadline(kind: ScriptKind, grading_deadline: date, explanation_deadli
     if kind is ScriptKind.ORIGINAL:
         return grading_deadline
     return explanation_deadline
+
+
+def is_flagged(balance: Balance, overdue: bool, *, resolved: bool = False) -> bool:
+    """A shortfall to show as missing: the examiner returned fewer than they
+    got (a mismatch out vs back), or nothing came back by the day it was due.
+    Scripts out and not yet due are not missing."""
+    if resolved or balance.missing <= 0:
+        return False
+    return balance.back > 0 or overdue
 
 
 def is_overdue(balance: Balance, due: date | None, today: date, *, resolved: bool = False) -> bool:

@@ -41,6 +41,9 @@ class ExamLine:
     grades: str  # "40/52", "–"
     open_cases: int
     overdue: list[str] = field(default_factory=list)  # what is late, in words
+    grading_deadline: date | None = None  # the one in force
+    grading_extended: bool = False  # an approved extension moved it
+    scripts: str = ""  # answer-script custody in words ("" when none handed out)
 
 
 def exam_lines(ctx: Context, *, days_back: int = 30, days_ahead: int = 21, limit: int = 150,
@@ -83,6 +86,11 @@ def exam_lines(ctx: Context, *, days_back: int = 30, days_ahead: int = 21, limit
             ).all()
         )
         papers = {exam_id: d.is_late for exam_id, d in latest_deliveries(s, ids).items()}
+        from eksamen_tui.services.custody import custody_items_for
+        from eksamen_tui.services.extensions import extended_dates
+
+        extended = extended_dates(s, ids)
+        scripts = custody_items_for(ctx, s, [exam for exam, _ in exams], extended)
         cases: dict[int, int] = dict(
             s.exec(
                 select(Registration.exam_id, func.count())
@@ -96,9 +104,10 @@ def exam_lines(ctx: Context, *, days_back: int = 30, days_ahead: int = 21, limit
     for exam, course in exams:
         counts = states.get(exam.id, {})
         total = sum(counts.values())
-        key = (exam.exam_date, exam.is_thesis)
+        key = (exam.exam_date, exam.is_thesis, extended.get(exam.id))
         if key not in deadline_cache:  # many exams share a date
-            deadline_cache[key] = rules.exam_deadlines(exam.exam_date, thesis=exam.is_thesis)
+            deadline_cache[key] = rules.exam_deadlines(exam.exam_date, thesis=exam.is_thesis,
+                                                       grading_extended_to=extended.get(exam.id))
         deadlines = deadline_cache[key]
         upcoming = sorted((d, key) for key, d in deadlines.items() if d >= today)
         next_date, next_key = upcoming[0] if upcoming else (None, None)
@@ -136,6 +145,18 @@ def exam_lines(ctx: Context, *, days_back: int = 30, days_ahead: int = 21, limit
             if done < expected and deadlines["grading"] < today:
                 grades += " – frist ute"
                 overdue.append("sensur")
+            if exam.id in extended:
+                grades += " utsatt"  # the detail line gives the date
+        # answer scripts out and back
+        items = scripts.get(exam.id, [])
+        missing = [item for item in items if item.open_missing]
+        script_text = ""
+        if items:
+            out = sum(item.open_out for item in items if not item.flagged)
+            script_text = "; ".join(item.sentence() for item in missing) if missing else (
+                f"{out} ute hos sensorene, i tide" if out else "alle besvarelser gjort rede for")
+            if any(item.overdue for item in items):
+                overdue.append("besvarelser")
         lines.append(
             ExamLine(
                 exam_id=exam.id,
@@ -151,6 +172,9 @@ def exam_lines(ctx: Context, *, days_back: int = 30, days_ahead: int = 21, limit
                 grades=grades,
                 open_cases=cases.get(exam.id, 0),
                 overdue=overdue,
+                grading_deadline=deadlines["grading"],
+                grading_extended=exam.id in extended,
+                scripts=script_text,
             )
         )
     return lines
@@ -166,4 +190,35 @@ def desk_counts(ctx: Context) -> dict[str, dict]:
         "grades": grades.grading_summary(ctx),
         "cases": appeals.case_counts(ctx),
         "commissions": commissions.commission_counts(ctx),
+        "after": after_exam_counts(ctx),
     }
+
+
+def after_exam_counts(ctx: Context) -> dict[str, int]:
+    """The paper trail after the exam: scripts missing and overdue, grading
+    guidelines missing, fee forms to send."""
+    from eksamen_tui.services import custody, fees, guidelines
+
+    scripts = custody.custody_summary(ctx)
+    guide = guidelines.guidelines_counts(ctx)
+    return {
+        "scripts_missing": scripts["scripts_missing"],
+        "scripts_overdue": scripts["scripts_overdue"],
+        "guidelines_missing": guide["guidelines_not_delivered"] + guide["guidelines_not_published"],
+        "fee_due": fees.fee_counts(ctx)["fee_due"],
+    }
+
+
+def after_exams_behind(ctx: Context, key: str) -> list[int]:
+    """The exams behind one count on the «Etter eksamen» card."""
+    from eksamen_tui.services import custody, fees, guidelines
+
+    if key in ("scripts_missing", "scripts_overdue"):
+        items = custody.custody_items_by_exam(ctx)
+        wanted = (lambda item: item.open_missing) if key == "scripts_missing" else (lambda item: item.overdue)
+        return [exam_id for exam_id, rows in items.items() if any(wanted(item) for item in rows)]
+    if key == "guidelines_missing":
+        return guidelines.exams_missing_guidelines(ctx)
+    if key == "fee_due":
+        return list(dict.fromkeys(line.exam_id for line in fees.fee_list(ctx) if line.state.value == "due"))
+    return []

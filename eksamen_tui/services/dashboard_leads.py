@@ -16,9 +16,10 @@ from eksamen_tui.services.context import Context
 from eksamen_tui.services.queries import current_grade, gradeable
 
 # the desks an exam's items are on, most urgent kind first (issue order)
-DESK_ORDER = ("papers", "attendance", "grades", "appeals", "commissions")
+DESK_ORDER = ("papers", "attendance", "grades", "appeals", "commissions", "after")
 DESK_NAMES = {"papers": "F3 Eksamensoppgaver", "attendance": "F4 Oppmøte", "grades": "F5 Karakterer",
-              "appeals": "F6 Begrunnelse og klage", "commissions": "F7 Kommisjonsskjema"}
+              "appeals": "F6 Begrunnelse og klage", "commissions": "F7 Kommisjonsskjema",
+              "after": "F10 Etter eksamen"}
 
 
 @dataclass(frozen=True)
@@ -49,6 +50,8 @@ def leads_for(line, form_missing: bool, form_overdue: bool) -> list[Lead]:
         found.append(Lead("appeals", f"{line.open_cases} åpne saker", False))
     if form_missing:
         found.append(Lead("commissions", "kommisjonsskjema mangler", form_overdue))
+    if "mangler" in getattr(line, "scripts", ""):  # answer scripts not back: the «Etter eksamen» desk
+        found.append(Lead("after", "besvarelser mangler", "besvarelser" in line.overdue))
     return sorted(found, key=lambda lead: (not lead.overdue, DESK_ORDER.index(lead.desk)))
 
 
@@ -69,6 +72,10 @@ def exams_behind(ctx: Context, card: str, key: str) -> list[int]:
     """The exams behind one count on a dashboard card (same rules and period
     as the desk's service that counted it)."""
     today = ctx.today()
+    if card == "after":
+        from eksamen_tui.services.dashboard import after_exams_behind
+
+        return after_exams_behind(ctx, key)
     if card == "papers":
         from eksamen_tui.services.papers import paper_overview
 
@@ -108,9 +115,13 @@ def exams_behind(ctx: Context, card: str, key: str) -> list[int]:
                 .join(Grade, Grade.registration_id == Registration.id)
                 .where(Registration.exam_id.in_(ids), current_grade(), gradeable())
                 .group_by(Registration.exam_id)).all()) if ids else {}
+            from eksamen_tui.services.extensions import extended_dates
+
+            extended = extended_dates(s, ids) if ids else {}  # an approved extension moves the deadline
         if key == "exams_past_deadline":
             return [e.id for e in exams if entered.get(e.id, 0) < expected.get(e.id, 0)
-                    and ctx.rules.grading(e.exam_date, thesis=e.is_thesis) < today]
+                    and ctx.rules.effective_grading(e.exam_date, thesis=e.is_thesis,
+                                                    extended_to=extended.get(e.id)) < today]
         return [e.id for e in exams if expected.get(e.id, 0)]
     if card == "cases":
         from eksamen_tui.services.appeals import case_list

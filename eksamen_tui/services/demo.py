@@ -31,9 +31,14 @@ from eksamen_tui.db.models import (
     Exam,
     Examiner,
     ExamPart,
+    FeeForm,
+    GradingExtension,
+    GuidelinesPublication,
     Grade,
     PaperDelivery,
     Registration,
+    ScriptMovement,
+    ScriptResolution,
     Setting,
     Student,
 )
@@ -111,7 +116,7 @@ def _build_demo_database(path: Path, *, today: date) -> dict[str, int]:
         rows = DemoBuilder(today).build()
         with engine.begin() as conn:
             for model in (Setting, Course, Exam, ExamPart, Student, Registration, Examiner,
-                          Commission, CommissionMember, PaperDelivery, Grade, Case):
+                          Commission, CommissionMember, PaperDelivery, Grade, Case, *AFTER_EXAM_MODELS):
                 batch = rows[model.__tablename__]
                 if batch:
                     # executemany needs the same keys in every row
@@ -141,7 +146,7 @@ class DemoBuilder:
         self.rows: dict[str, list[dict]] = {
             model.__tablename__: []
             for model in (Setting, Course, Exam, ExamPart, Student, Registration, Examiner,
-                          Commission, CommissionMember, PaperDelivery, Grade, Case)
+                          Commission, CommissionMember, PaperDelivery, Grade, Case, *AFTER_EXAM_MODELS)
         }
 
     # --- helpers -----------------------------------------------------------
@@ -184,6 +189,7 @@ class DemoBuilder:
             size = self.random.choice((25, 40, 60, 80, 120, 150, 200, 260)) if course["exam_form"] not in ("Muntlig", "Praktisk") else self.random.randint(12, 30)
             self._exam(course_id, course, autumn_days[index], self._semester(), students, examiners, parts=parts, size=size)
         self._cases()
+        self._after_exam()
         return self.rows
 
     def _semester(self) -> str:
@@ -361,6 +367,80 @@ class DemoBuilder:
             is_late=received > deadline, deadline=deadline,
         )
 
+    def _after_exam(self) -> None:
+        """The paper trail after the exam (its own random stream, so the rest
+        of the demo stays as it was): scripts out and back per examiner, one
+        exam with originals missing after its grading deadline, one with
+        copies kept past the explanation deadline, one with the shortfall
+        resolved, an approved extension on a late exam, fee forms sent and
+        confirmed, and grading guidelines published."""
+        rng = random.Random(SEED + 18)
+        cal = self.rules.calendar
+        attended: dict[int, int] = {}
+        for reg in self.rows["registration"]:
+            if reg["attendance_state"] == AttendanceState.ATTENDED.value:
+                attended[reg["exam_id"]] = attended.get(reg["exam_id"], 0) + 1
+        members: dict[int, list[tuple[int, bool, bool]]] = {}
+        examiners = {e["id"]: e for e in self.rows["examiner"]}
+        commissions = {c["id"]: c for c in self.rows["commission"] if c["kind"] == "ordinary"}
+        for member in self.rows["commissionmember"]:
+            commission = commissions.get(member["commission_id"])
+            if commission is not None:
+                members.setdefault(commission["exam_id"], []).append(
+                    (member["examiner_id"], examiners[member["examiner_id"]]["is_external"], member["is_paid"]))
+        exams = sorted((e for e in self.rows["exam"] if e["exam_date"].month >= 8 and e["id"] in members
+                        and attended.get(e["id"]) and cal.add_working_days(e["exam_date"], 2) <= self.today),
+                       key=lambda e: (e["exam_date"], e["id"]))
+        missing_original = missing_copy = resolved = extended = None
+        for exam in exams:
+            count = attended[exam["id"]]
+            handed = cal.add_working_days(exam["exam_date"], 2)
+            grading = self.rules.grading(exam["exam_date"])
+            published = exam["published_on"]
+            explanation = self.rules.explanation_request(published) if published else None
+            if published is None and grading >= self.today and extended is None:
+                extended = exam["id"]  # the department could not make it: an approved extension
+                grading = cal.roll_forward(grading + timedelta(days=14))
+                self._add(GradingExtension, exam_id=exam["id"], new_deadline=grading,
+                          decision_reference=f"PR-{self.today.year}/{rng.randint(10, 99)}",
+                          approved_by="prorektor for utdanning", at=self._at(self.today - timedelta(days=2)),
+                          clerk="demo")
+            for examiner_id, external, paid in members[exam["id"]]:
+                kind = "original" if external else "copy"
+                self._add(ScriptMovement, exam_id=exam["id"], examiner_id=examiner_id, kind=kind, direction="out",
+                          count=count, on_date=handed, at=self._at(handed, 13), clerk="demo", note="")
+                due = grading if external else explanation
+                if due is None or due >= self.today and not (external and published):
+                    continue  # still with the examiner, in time
+                back = count
+                if external and published and missing_original is None:
+                    missing_original, back = exam["id"], count - 2  # two originals never came back
+                elif external and published and resolved is None:
+                    resolved, back = exam["id"], count - 1
+                    self._add(ScriptResolution, exam_id=exam["id"], examiner_id=examiner_id, kind=kind, missing=1,
+                              reason="kandidaten leverte blankt ark, registrert som besvarelse",
+                              at=self._at(min(self.today, (published or grading) + timedelta(days=1))), clerk="demo")
+                elif not external and missing_copy is None:
+                    missing_copy = exam["id"]
+                    continue  # the internal examiner still keeps the copies
+                if back:
+                    returned = min(self.today, (published or due) if external else cal.add_working_days(due, 1))
+                    self._add(ScriptMovement, exam_id=exam["id"], examiner_id=examiner_id, kind=kind,
+                              direction="back", count=back, on_date=returned, at=self._at(returned, 14),
+                              clerk="demo", note="")
+            if published:
+                if rng.random() < 0.85:
+                    self._add(GuidelinesPublication, exam_id=exam["id"], published_on=published,
+                              at=self._at(published, 8), clerk="demo")
+                for examiner_id, external, paid in members[exam["id"]]:
+                    if not (external or paid) or rng.random() < 0.4:
+                        continue  # not due a fee form, or not sent yet
+                    sent = min(self.today, cal.add_working_days(published, rng.randint(1, 5)))
+                    confirmed = min(self.today, cal.add_working_days(sent, rng.randint(1, 6))) \
+                        if rng.random() < 0.6 else None
+                    self._add(FeeForm, exam_id=exam["id"], examiner_id=examiner_id, sent_on=sent, sent_by="demo",
+                              confirmed_on=confirmed, confirmed_by="demo" if confirmed else None)
+
     def _cases(self) -> None:
         """An explanation and two grade appeals on the first published exam."""
         exams = {e["id"]: e for e in self.rows["exam"]}
@@ -383,6 +463,9 @@ class DemoBuilder:
                 self._add(Case, registration_id=grade["registration_id"], case_type="grade_appeal",
                           received_on=received, in_time=True, override_reason="", original_grade=grade["value"],
                           needs_further_assessment=False)
+
+
+AFTER_EXAM_MODELS = (ScriptMovement, ScriptResolution, GradingExtension, FeeForm, GuidelinesPublication)
 
 
 def failing_grade_for(scale: str) -> str:

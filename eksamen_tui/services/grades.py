@@ -76,7 +76,8 @@ class ProtocolInfo:
     title: str  # e.g. "TDT4100 Skoleeksamen 10.12.2026 – del Prosjekt (30 %)"
     parts: list[tuple[int, str, int]] = field(default_factory=list)  # (part id, name, weight)
     published_on: date | None = None
-    grading_deadline: date | None = None
+    grading_deadline: date | None = None  # the one in force (an approved extension's date)
+    grading_extended_from: date | None = None  # the rule's deadline, when extended
 
 
 def protocol_info(ctx: Context, exam_id: int, part_id: int | None = None) -> ProtocolInfo:
@@ -87,6 +88,9 @@ def protocol_info(ctx: Context, exam_id: int, part_id: int | None = None) -> Pro
         part = require(s, ExamPart, part_id, "del") if part_id else None
         if part is not None and part.exam_id != exam.id:
             raise DomainError("Delen hører ikke til denne eksamenen")
+        from eksamen_tui.services.extensions import deadline_of, extensions_for
+
+        deadline = deadline_of(ctx, exam, extensions_for(s, [exam.id]).get(exam.id))
     title = f"{course.code} {exam.exam_form} {exam.exam_date:%d.%m.%Y}"
     scale = GradeScale(exam.grade_scale)
     if part is not None:
@@ -94,7 +98,7 @@ def protocol_info(ctx: Context, exam_id: int, part_id: int | None = None) -> Pro
         scale = GradeScale(part.grade_scale)
     return ProtocolInfo(exam.id, part_id, course.code, course.name, exam.exam_form, exam.exam_date, scale, title,
                         [(p.id, p.name, p.weight) for p in parts], exam.published_on,
-                        ctx.rules.grading(exam.exam_date, thesis=exam.is_thesis))
+                        deadline.effective, deadline.regular if deadline.is_extended else None)
 
 
 def protocol(ctx: Context, exam_id: int, part_id: int | None = None,
@@ -456,12 +460,15 @@ def grading_deadline_text(ctx: Context, info: ProtocolInfo) -> tuple[str, bool]:
     from eksamen_tui.domain.deadlines import working_days_text
 
     deadline = info.grading_deadline
+    # an approved extension: the desk says so (and from which date)
+    shown = f"sensurfrist {deadline:%d.%m.%Y}" + (
+        f" (UTSATT fra {info.grading_extended_from:%d.%m.%Y})" if info.grading_extended_from else "")
     if info.published_on is not None:
-        return f"sensurfrist {deadline:%d.%m.%Y} · kunngjort {info.published_on:%d.%m.%Y}", False
+        return f"{shown} · kunngjort {info.published_on:%d.%m.%Y}", False
     days_left = ctx.rules.calendar.working_days_between(ctx.today(), deadline)
     if days_left >= 0:
-        return f"sensurfrist {deadline:%d.%m.%Y} ({working_days_text(days_left)} igjen) · ikke kunngjort", False
-    return f"sensurfrist {deadline:%d.%m.%Y} ({working_days_text(-days_left)} over fristen) · ikke kunngjort", True
+        return f"{shown} ({working_days_text(days_left)} igjen) · ikke kunngjort", False
+    return f"{shown} ({working_days_text(-days_left)} over fristen) · ikke kunngjort", True
 
 
 def resolve_mismatch(ctx: Context, exam_id: int, candidate: str | int, value: str, reason: str,
@@ -624,8 +631,11 @@ def grading_summary(ctx: Context) -> dict[str, int]:
             .where(Registration.exam_id.in_(ids), current_grade(),
                    gradeable())
             .group_by(Registration.exam_id)).all()) if ids else {}
+        from eksamen_tui.services.extensions import extended_dates
+
+        extended = extended_dates(s, ids) if ids else {}
     late = sum(1 for e in exams if entered.get(e.id, 0) < expected.get(e.id, 0)
-               and ctx.rules.grading(e.exam_date, thesis=e.is_thesis) < today)
+               and ctx.rules.effective_grading(e.exam_date, thesis=e.is_thesis, extended_to=extended.get(e.id)) < today)
     return {
         "entered": sum(entered.values()),
         "expected": sum(expected.values()),
