@@ -77,6 +77,8 @@ def run(db: Path, *, smoke: bool, scale: float) -> dict:
     figures["import_candidates"] = child("bench.scenarios", "import_candidates", str(db))
     figures["forms"] = child("bench.scenarios", "forms", str(db))
     figures["export_protocol"] = child("bench.scenarios", "export_protocol", str(db))
+    # many clerks: own fresh databases (SQLite, and PostgreSQL when reachable)
+    figures["many_clerks"] = child("bench.bench_clerks", "--json", *(["--smoke"] if smoke else []))
     desk_times = {k: v for k, v in figures["desks"].items() if k.endswith("_ms") and "all_rows" not in k}
     rss = [figures[k]["peak_rss_mb"] for k in ("startup", "desks", "entry", "import_candidates", "forms",
                                                 "export_protocol")]
@@ -102,6 +104,12 @@ def report(figures: dict) -> str:
     for key in ("startup", "desks", "entry", "import_candidates", "forms", "export_protocol"):
         detail = ", ".join(f"{k}={v:.3f}" if isinstance(v, float) else f"{k}={v}" for k, v in figures[key].items())
         lines.append(f"  {key}: {detail}")
+    if "many_clerks" in figures:
+        from bench.bench_clerks import report as clerks_report
+
+        lines.append("")
+        lines.append(clerks_report(figures["many_clerks"]))
+        lines.append("")
     if "generate_s" in figures:
         lines.append(f"  generated in {figures['generate_s']:.1f} s: {figures['generated']}")
     lines.append(f"  database: {figures['database_mb']:.0f} MB; machine: {figures['machine']}")

@@ -21,3 +21,15 @@ def test_benchmarks_smoke(tmp_path):
     assert figures["import_candidates"]["imported"] == 10_000
     assert figures["forms"]["imported_ok"] == figures["forms"]["forms"] > 0
     assert figures["generated"]["registration"] >= 2000
+
+
+def test_many_clerks_smoke_refuses_doubles_and_loses_nothing():
+    """Two clerk processes on the same 20 candidates (SQLite): every grade
+    written once, every other attempt refused naming the other clerk."""
+    out = subprocess.run([sys.executable, "-m", "bench.bench_clerks", "--smoke", "--json"],
+                         capture_output=True, text=True, cwd=ROOT, timeout=300)
+    assert out.returncode == 0, out.stderr[-3000:]
+    (run,) = json.loads(out.stdout)["runs"]
+    assert (run["clerks"], run["mode"], run["calls"]) == (2, "same", 40)
+    assert run["written"] == 20 and run["refused_changed_meanwhile"] == 20
+    assert run["escaped_errors"] == run["locked_errors"] == run["lost"] == run["doubled"] == 0

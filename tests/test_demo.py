@@ -1,6 +1,7 @@
 """The demo semester: big enough, deterministic, and usable by every desk."""
 import sqlite3
 from datetime import date
+from pathlib import Path
 
 from eksamen_tui.services.demo import write_demo_database
 
@@ -84,3 +85,61 @@ def test_the_demo_opens_on_a_fresh_machine_without_a_cache_folder(tmp_path, monk
     path = fresh_demo_database(today=date(2026, 11, 23))
     assert path.parent == cache / "eksamen-tui"
     assert path.stat().st_size > 0
+
+
+def test_demo_onto_a_database_url_then_import_grade_and_export(tmp_path):
+    """`eksamen-tui --db URL demo` (PostgreSQL when the suite runs there, a
+    sqlite:/// URL otherwise), then an import, a grade and an export: the id
+    sequences were moved past the demo's explicit ids."""
+    import subprocess
+    import sys
+
+    from sqlmodel import select
+
+    from eksamen_tui.db.models import Course, Exam, ExamPart, Grade, Registration
+    from eksamen_tui.services import grades
+    from eksamen_tui.services.context import open_context
+    from tests.backend import ON_POSTGRES, db_target
+
+    target = db_target(tmp_path, "demo-url")
+    if not ON_POSTGRES:
+        target = f"sqlite:///{target}"
+    run = lambda *args: subprocess.run([sys.executable, "-m", "eksamen_tui", "--db", target, "--today", "2026-11-23",
+                                        *args], capture_output=True, text=True)
+    out = run("demo")
+    assert out.returncode == 0, out.stderr
+    assert "Demodatabase skrevet til" in out.stdout and "registration" in out.stdout
+    again = run("demo")
+    assert again.returncode == 2 and "har allerede data" in again.stderr and "Traceback" not in again.stderr
+    sample = Path(__file__).parents[1] / "data" / "samples" / "kandidatliste_eksempel.csv"
+    imported = run("import", "candidates", str(sample))
+    assert imported.returncode == 0, imported.stdout + imported.stderr
+    ctx = open_context(target, clerk="kari", today=lambda: date(2026, 11, 23))
+    with ctx.write() as s:
+        s.add(Course(code="NY1000", name="Nytt emne"))  # a plain insert after the demo's explicit ids
+    with ctx.read() as s:
+        reg, code, exam_date = s.exec(
+            select(Registration, Course.code, Exam.exam_date)
+            .join(Exam, Exam.id == Registration.exam_id).join(Course, Course.id == Exam.course_id)
+            .where(Registration.attendance_state == "attended", Exam.grade_scale == "letter",
+                   Registration.id.not_in(select(Grade.registration_id)),
+                   Registration.exam_id.not_in(select(ExamPart.exam_id)))
+            .order_by(Registration.id)).first()
+    entry = grades.enter_grade(ctx, reg.exam_id, reg.candidate_number, "B")
+    assert entry is not None
+    out = tmp_path / "protokoll.xlsx"
+    exported = run("export", "protocol", code, "--date", exam_date.isoformat(), "--out", str(out))
+    assert exported.returncode == 0, exported.stderr
+    assert any(p.name.endswith(".xlsx") for p in tmp_path.iterdir())
+
+
+def test_demo_refuses_a_mangled_url_and_writes_no_file(tmp_path, monkeypatch):
+    import subprocess
+    import sys
+
+    monkeypatch.chdir(tmp_path)
+    out = subprocess.run([sys.executable, "-m", "eksamen_tui", "demo", "postgresql+psycopg:/postgres@127.0.0.1/test"],
+                         capture_output=True, text=True)
+    assert out.returncode == 2, out.stderr
+    assert "ødelagt database-URL" in out.stderr and "Traceback" not in out.stderr
+    assert list(tmp_path.iterdir()) == []

@@ -171,6 +171,19 @@ def test_what_is_not_ours_is_refused_untouched(tmp_path, kind):
         assert stat.S_IMODE(path.stat().st_mode) == mode
 
 
+def test_cli_refuses_a_foreign_database_in_one_line(tmp_path):
+    path = tmp_path / "other.sqlite"
+    _foreign_sqlite(path)
+    hashed = _hash(path)
+    out = subprocess.run([sys.executable, "-m", "eksamen_tui", "--db", str(path), "import", "candidates",
+                          str(tmp_path / "nothing.csv")], capture_output=True, text=True)
+    assert out.returncode == 2, out.stderr
+    assert len(out.stderr.strip().splitlines()) == 1
+    assert "Traceback" not in out.stderr
+    assert "ikke en eksamen-tui-database" in out.stderr
+    assert _hash(path) == hashed
+
+
 def test_default_data_folder_is_created(tmp_path):
     from eksamen_tui.db.engine import default_db_path
 

@@ -13,8 +13,8 @@ def register(sub) -> None:
     p.add_argument("path", help="ny fil (eller en mappe) for kopien; en fil som finnes overskrives aldri")
     p.set_defaults(handler=cmd_backup)
 
-    p = sub.add_parser("demo", help="skriv en fersk demodatabase til PATH (en ny fil)")
-    p.add_argument("path")
+    p = sub.add_parser("demo", help="skriv en fersk demodatabase til PATH (en ny fil) eller en tom database-URL")
+    p.add_argument("path", nargs="?", help="ny fil eller database-URL (ellers --db)")
     p.set_defaults(handler=cmd_demo)
 
 
@@ -29,7 +29,18 @@ def cmd_backup(args: argparse.Namespace) -> int:
 def cmd_demo(args: argparse.Namespace) -> int:
     from eksamen_tui.services.demo import write_demo_database
 
-    path = path_argument(args.path, "PATH")
+    from eksamen_tui.db.engine import is_url
+    from eksamen_tui.domain.errors import ValidationError
+
+    target = args.path if args.path is not None else args.db
+    if target is None:
+        raise ValidationError("oppgi PATH (en ny fil) eller --db (fil eller database-URL) for demo", field="PATH")
+    path = target if is_url(target) else path_argument(target, "PATH")
     stats = write_demo_database(path, today=args.today or date.today())
-    say(f"Demodatabase skrevet til {path}: " + ", ".join(f"{v} {k}" for k, v in stats.items()))
+    shown = path
+    if is_url(target):
+        from sqlalchemy.engine import make_url
+
+        shown = make_url(target).render_as_string(hide_password=True)
+    say(f"Demodatabase skrevet til {shown}: " + ", ".join(f"{v} {k}" for k, v in stats.items()))
     return 0

@@ -222,6 +222,21 @@ def _busy_error(context):
     return None
 
 
+def reset_sequences(conn, tables) -> None:
+    """After rows were inserted with explicit ids: move each table's id
+    sequence past its largest id (PostgreSQL), so the next plain INSERT gets
+    a free id. SQLite needs nothing (it takes MAX(rowid) + 1)."""
+    if conn.dialect.name != "postgresql":
+        return
+    from sqlalchemy import text
+
+    for table in tables:
+        name = getattr(table, "name", table)
+        conn.execute(text(
+            f"SELECT setval(pg_get_serial_sequence(:table, 'id'), "
+            f'COALESCE((SELECT MAX(id) FROM "{name}"), 0) + 1, false)'), {"table": f'"{name}"'})
+
+
 # --- transactions -------------------------------------------------------------
 
 def read_engine(engine: Engine) -> Engine:

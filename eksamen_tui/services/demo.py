@@ -90,12 +90,20 @@ def fresh_demo_database(*, today: date) -> Path:
     return path
 
 
-def write_demo_database(path: Path, *, today: date) -> dict[str, int]:
+def write_demo_database(path: "Path | str", *, today: date) -> dict[str, int]:
     """Write a fresh demo database to `path`, a new file (an existing one is
-    refused with ExportError, never replaced), atomically and private (0600).
+    refused with ExportError, never replaced), atomically and private (0600),
+    or to a database URL (an empty PostgreSQL database or schema).
     Returns the row count per table."""
+    from eksamen_tui.db.engine import is_url, looks_like_mangled_url
+    from eksamen_tui.db.errors import DatabaseRefused
     from eksamen_tui.export_files import ExportError, write_private
 
+    if is_url(str(path)):
+        return _write_demo_to_server(str(path), today=today)
+    if looks_like_mangled_url(path):
+        raise DatabaseRefused(f"«{path}» ser ut som en ødelagt database-URL (mangler «://»); demo skriver ingen fil "
+                              "med det navnet. Skriv den som postgresql+psycopg://bruker@vert/database")
     path = Path(path).expanduser()
     if path.exists() or path.is_symlink():
         what = "en mappe" if path.is_dir() else "en fil"
@@ -109,19 +117,58 @@ def write_demo_database(path: Path, *, today: date) -> dict[str, int]:
     return counts
 
 
+DEMO_TABLES = (Setting, Course, Exam, ExamPart, Student, Registration, Examiner,
+               Commission, CommissionMember, PaperDelivery, Grade, Case)
+
+
+def _insert_demo_rows(conn, today: date) -> dict[str, list[dict]]:
+    """The demo rows, on `conn` (one transaction); on a server the id
+    sequences are moved past the explicit ids (the next import gets free ids)."""
+    from eksamen_tui.db.engine import reset_sequences
+
+    rows = DemoBuilder(today).build()
+    tables = (*DEMO_TABLES, *AFTER_EXAM_MODELS)
+    for model in tables:
+        batch = rows[model.__tablename__]
+        if batch:
+            # executemany needs the same keys in every row
+            keys = set().union(*batch)
+            conn.execute(insert(model.__table__), [{k: row.get(k) for k in keys} for row in batch])
+    reset_sequences(conn, [m.__table__ for m in tables if "id" in m.__table__.c])
+    return rows
+
+
+def _write_demo_to_server(url: str, *, today: date) -> dict[str, int]:
+    from sqlalchemy import func, select, text
+
+    from eksamen_tui.db.engine import describe_target
+    from eksamen_tui.db.errors import DatabaseRefused
+    from eksamen_tui.db.migrations import ADVISORY_LOCK_KEY
+
+    engine = make_engine(url)
+    try:
+        upgrade(engine)
+        with engine.begin() as conn:
+            if conn.dialect.name == "postgresql":  # two demos at once: the second finds data
+                conn.execute(text("SELECT pg_advisory_xact_lock(:key, hashtext(coalesce(current_schema(), '')))"),
+                             {"key": ADVISORY_LOCK_KEY})
+            used = any(conn.execute(select(func.count()).select_from(model.__table__)).scalar()
+                       for model in (Course, Exam, Student, Examiner))
+            if used:
+                raise DatabaseRefused(f"databasen {describe_target(engine)} har allerede data; "
+                                      "demo skriver bare i en tom database")
+            rows = _insert_demo_rows(conn, today)
+    finally:
+        engine.dispose()
+    return {name: len(batch) for name, batch in rows.items() if batch}
+
+
 def _build_demo_database(path: Path, *, today: date) -> dict[str, int]:
     engine = make_engine(path)
     try:
         upgrade(engine)
-        rows = DemoBuilder(today).build()
         with engine.begin() as conn:
-            for model in (Setting, Course, Exam, ExamPart, Student, Registration, Examiner,
-                          Commission, CommissionMember, PaperDelivery, Grade, Case, *AFTER_EXAM_MODELS):
-                batch = rows[model.__tablename__]
-                if batch:
-                    # executemany needs the same keys in every row
-                    keys = set().union(*batch)
-                    conn.execute(insert(model.__table__), [{k: row.get(k) for k in keys} for row in batch])
+            rows = _insert_demo_rows(conn, today)
     finally:
         engine.dispose()
     # one self-contained file before the rename: fold the WAL back in (the
