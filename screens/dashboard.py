@@ -94,6 +94,8 @@ Pultene nås med F3–F9 fra hvor som helst; F2 kommer tilbake hit. H viser endr
     def on_resize(self, event) -> None:
         super().on_resize(event)
         self._set_columns()
+        if getattr(self, "_counts", None):
+            self._show_counts(self._counts)
 
     def _cells(self, line, today) -> tuple:
         tier = self._tier()
@@ -197,6 +199,8 @@ Pultene nås med F3–F9 fra hvor som helst; F2 kommer tilbake hit. H viser endr
     def _show_counts(self, counts: dict) -> None:
         """Each count is an option: Enter (or a click) on it filters the
         table to the exams behind it. Counts that name no exams are plain."""
+        self._counts = counts
+        narrow = self.has_class("-narrow")  # 80 columns: «5 ikke ført», short words that fit a card
         order = {"papers": ("missing", "late", "due_soon", "received")}
         for card in ("papers", "attendance", "grades", "cases", "commissions", "after"):
             keys = order.get(card) or tuple(counts[card])
@@ -206,7 +210,8 @@ Pultene nås med F3–F9 fra hvor som helst; F2 kommer tilbake hit. H viser endr
             for key in keys:
                 value = counts[card].get(key, 0)
                 selectable = key not in NOT_EXAMS
-                body.add_option(Option(f"{_label(key)}: {value}", id=f"{card}:{key}", disabled=not selectable))
+                text = f"{value} {SHORT_LABELS.get(key, _label(key).lower())}" if narrow else f"{_label(key)}: {value}"
+                body.add_option(Option(text, id=f"{card}:{key}", disabled=not selectable))
             if highlighted is not None and highlighted < body.option_count:
                 body.highlighted = highlighted
 
@@ -329,6 +334,16 @@ LABELS = {
     "form_missing": "Skjema mangler", "form_missing_overdue": "Skjema over frist", "appeal_missing": "Klagekomm. mangler",
     "scripts_missing": "Besv. mangler", "scripts_overdue": "Besv. for sent", "guidelines_missing": "Veil. mangler",
     "fee_due": "Honorar å sende",
+}
+
+
+# The same, short enough for a card at 80 columns (after the number).
+SHORT_LABELS = {
+    "missing": "mangler", "late": "for sent", "due_soon": "frist snart", "received": "mottatt",
+    "open": "åpne", "overdue": "over frist",
+    "not_registered": "ikke ført", "not_registered_overdue": "over frist", "documentation_overdue": "uten dok.",
+    "entered": "ført", "expected": "forventet", "exams_past_deadline": "over frist",
+    "form_missing": "uten skjema", "form_missing_overdue": "skj. ute", "appeal_missing": "uten klagek",
 }
 
 
