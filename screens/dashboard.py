@@ -339,7 +339,7 @@ LABELS = {
 
 # The same, short enough for a card at 80 columns (after the number).
 SHORT_LABELS = {
-    "missing": "mangler", "late": "for sent", "due_soon": "frist snart", "received": "mottatt",
+    "missing": "mangler", "late": "for sent", "due_soon": "nær frist", "received": "mottatt",
     "open": "åpne", "overdue": "over frist",
     "not_registered": "ikke ført", "not_registered_overdue": "over frist", "documentation_overdue": "uten dok.",
     "entered": "ført", "expected": "forventet", "exams_past_deadline": "over frist",
