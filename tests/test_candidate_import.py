@@ -59,6 +59,13 @@ def test_xlsx_import_with_shuffled_columns_odd_headers_and_blank_rows(ctx, exam,
     with ctx.read() as s:
         (entry,) = s.exec(select(AuditEntry).where(AuditEntry.field == "candidates_imported")).all()
     assert (entry.old_value, entry.new_value, entry.note) == ("0", "2", "liste.xlsx")
+    with ctx.read() as s:
+        added = s.exec(select(AuditEntry.entity_id, AuditEntry.new_value, AuditEntry.clerk)
+                       .where(AuditEntry.entity == "registration", AuditEntry.field == "imported")).all()
+        ids = dict(s.exec(select(Registration.candidate_number, Registration.id)
+                          .where(Registration.exam_id == exam.id)).all())
+    # each registration the import added has its own audit row
+    assert sorted(added) == sorted([(ids[201], "kandidat 201", ctx.clerk), (ids[202], "kandidat 202", ctx.clerk)])
 
 
 def test_csv_with_semicolons_and_bom(ctx, exam, tmp_path):

@@ -40,7 +40,7 @@ KINDS: dict[str, tuple[str, list[tuple[str, tuple[str, ...] | None]]]] = {
     "grade": ("karakter", [("grade", None)]),
     "case": ("begrunnelse og klage", [("case", None)]),
     "publication": ("kunngjøring", [("exam", ("published_on",))]),
-    "import": ("kandidatimport", [("exam", ("candidates_imported",))]),
+    "import": ("kandidatimport", [("exam", ("candidates_imported",)), ("registration", ("imported",))]),
     "paper": ("eksamensoppgave", [("paper_delivery", None)]),
     "commission": ("kommisjon og sensorer", [("commission", None), ("examiner", None)]),
 }
@@ -49,6 +49,7 @@ FIELD_LABELS = {
     ("registration", "attendance_state"): "oppmøte",
     ("registration", "withdrawn_on"): "trukket dato",
     ("registration", "documentation_received_on"): "dokumentasjon mottatt",
+    ("registration", "imported"): "importert fra kandidatliste",
     ("grade", "value"): "karakter",
     ("grade", "status"): "karakterstatus",
     ("grade", "is_current"): "gjeldende karakter",

@@ -16,7 +16,7 @@ from typing import Callable
 from sqlalchemy import insert
 from sqlmodel import select
 
-from eksamen_tui.db.models import Course, Exam, Registration, Student
+from eksamen_tui.db.models import AuditEntry, Course, Exam, Registration, Student
 from eksamen_tui.domain.plausibility import check_attempt_number
 from eksamen_tui.excel.tabular import (
     FileProblems,
@@ -330,11 +330,32 @@ def apply_import(ctx: Context, plan: ImportPlan) -> ImportResult:
                 }
                 for item in plan.new_registrations
             ])
+        _audit_each_registration(s, ctx, plan)
         for exam_id, summary in plan.per_exam.items():
             if summary.new:
                 audit.record(s, ctx, "exam", exam_id, "candidates_imported", summary.unchanged,
                              summary.unchanged + summary.new, reason_code="import", note=plan.file)
     return ImportResult(len(plan.new_registrations), len(plan.new_students), plan.unchanged)
+
+
+def _audit_each_registration(s, ctx: Context, plan: ImportPlan) -> None:
+    """One audit row per registration the import added (an import adds
+    registrations, it never changes one), in one bulk insert."""
+    if not plan.new_registrations:
+        return
+    wanted = {(item.exam_id, item.candidate_number) for item in plan.new_registrations}
+    exam_ids = {exam_id for exam_id, _ in wanted}
+    at = ctx.now()
+    rows = [
+        {"at": at, "clerk": ctx.clerk, "entity": "registration", "entity_id": reg_id,
+         "field": "imported", "old_value": None, "new_value": f"kandidat {number}",
+         "reason_code": "import", "note": plan.file}
+        for reg_id, exam_id, number in s.execute(
+            select(Registration.id, Registration.exam_id, Registration.candidate_number)
+            .where(Registration.exam_id.in_(exam_ids)))
+        if (exam_id, number) in wanted
+    ]
+    s.execute(insert(AuditEntry.__table__), rows)
 
 
 def write_sample_candidate_lists(ctx: Context, folder: Path, course_code: str, exam_date: date, count: int = 12) -> list[Path]:
