@@ -340,10 +340,12 @@ LABELS = {
 # The same, short enough for a card at 80 columns (after the number).
 SHORT_LABELS = {
     "missing": "mangler", "late": "for sent", "due_soon": "nær frist", "received": "mottatt",
-    "open": "åpne", "overdue": "over frist",
-    "not_registered": "ikke ført", "not_registered_overdue": "over frist", "documentation_overdue": "uten dok.",
-    "entered": "ført", "expected": "forventet", "exams_past_deadline": "over frist",
-    "form_missing": "uten skjema", "form_missing_overdue": "skj. ute", "appeal_missing": "uten klagek",
+    "open": "åpne", "overdue": "frist ute",
+    "not_registered": "ikke ført", "not_registered_overdue": "frist ute", "documentation_overdue": "uten dok.",
+    "entered": "ført", "expected": "forv.", "exams_past_deadline": "frist ute",
+    "form_missing": "uten skj.", "form_missing_overdue": "skj. ute", "appeal_missing": "uten kl.k.",
+    "scripts_missing": "savnet", "scripts_overdue": "for sent", "guidelines_missing": "uten veil.",
+    "fee_due": "honorar",
 }
 
 
