@@ -27,9 +27,11 @@ from eksamen_tui.domain.attendance import AttendanceState
 from eksamen_tui.domain.errors import DomainError
 from eksamen_tui.domain.fees import FeeState, due_fee_form, next_state, scripts_graded
 from eksamen_tui.domain.plausibility import check_happened_on
+from eksamen_tui.domain.vocabulary import GradeSource
 from eksamen_tui.services import audit
 from eksamen_tui.services.context import Context
 from eksamen_tui.services.lookup import checked_id, require
+from eksamen_tui.services.queries import current_grade
 
 
 @dataclass
@@ -93,8 +95,8 @@ def fee_list(ctx: Context, *, days_back: int = 365, exam_id: int | None = None,
         graded = dict(s.exec(
             select(Registration.exam_id, func.count(func.distinct(Grade.registration_id)))
             .join(Grade, Grade.registration_id == Registration.id)
-            .where(Registration.exam_id.in_(ids), Grade.is_current == True, Grade.part_id.is_(None),  # noqa: E712
-                   Grade.source != "attendance",
+            .where(Registration.exam_id.in_(ids), current_grade(),
+                   Grade.source != GradeSource.ATTENDANCE,
                    Registration.attendance_state == AttendanceState.ATTENDED.value)
             .group_by(Registration.exam_id)).all())
         forms = {(f.exam_id, f.examiner_id): f for f in s.exec(select(FeeForm).where(FeeForm.exam_id.in_(ids))).all()}

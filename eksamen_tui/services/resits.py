@@ -15,8 +15,10 @@ from eksamen_tui.db.models import Course, Exam, Grade, Registration, Student
 from eksamen_tui.domain.attendance import AttendanceState
 from eksamen_tui.domain.errors import DomainError
 from eksamen_tui.domain.resits import AttemptRecord, Eligibility, resit_eligibility, resit_offered
+from eksamen_tui.domain.vocabulary import GradeStatus
 from eksamen_tui.services.context import Context
 from eksamen_tui.services.lookup import checked_id, require
+from eksamen_tui.services.queries import current_grade
 
 
 @dataclass
@@ -49,11 +51,10 @@ class ResitList:
         return [line for line in self.lines if line.eligible]
 
 
-def last_ordinary_exam(ctx: Context, course_id: int) -> Exam | None:
+def _last_ordinary_exam(s, course_id: int) -> Exam | None:
     """The course's latest exam with published grades."""
-    with ctx.read() as s:
-        return s.exec(select(Exam).where(Exam.course_id == course_id, Exam.published_on.is_not(None))
-                      .order_by(Exam.exam_date.desc(), Exam.id.desc())).first()
+    return s.exec(select(Exam).where(Exam.course_id == course_id, Exam.published_on.is_not(None))
+                  .order_by(Exam.exam_date.desc(), Exam.id.desc())).first()
 
 
 def resit_list(ctx: Context, exam_id: int) -> ResitList:
@@ -62,7 +63,7 @@ def resit_list(ctx: Context, exam_id: int) -> ResitList:
     with ctx.read() as s:
         opened = require(s, Exam, checked_id(exam_id, "eksamen"), "eksamen")
         course = s.get(Course, opened.course_id)
-    exam = last_ordinary_exam(ctx, course.id)
+        exam = _last_ordinary_exam(s, course.id)
     if exam is None:
         raise DomainError(f"{course.code}: sensuren er ikke kunngjort ennå – kontelisten lages etter kunngjøring")
     offered = resit_offered(exam.exam_form)
@@ -76,8 +77,8 @@ def resit_list(ctx: Context, exam_id: int) -> ResitList:
             grades = {reg_id: value for reg_id, value in s.exec(
                 select(Grade.registration_id, Grade.value).join(Registration, Registration.id == Grade.registration_id)
                 .join(Exam, Exam.id == Registration.exam_id)
-                .where(Exam.course_id == course.id, Registration.student_id.in_(chunk), Grade.is_current == True,  # noqa: E712
-                       Grade.part_id.is_(None), Grade.status == "controlled")).all()}
+                .where(Exam.course_id == course.id, Registration.student_id.in_(chunk), current_grade(),
+                       Grade.status == GradeStatus.CONTROLLED)).all()}
             for reg, other in s.exec(select(Registration, Exam).join(Exam, Exam.id == Registration.exam_id)
                                      .where(Exam.course_id == course.id, Registration.student_id.in_(chunk),
                                             Exam.exam_date <= exam.exam_date)).all():
