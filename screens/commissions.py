@@ -246,13 +246,12 @@ X eksporterer den.
                                             f"{row.exam_form} {row.exam_date:%d.%m.%Y}",
                                             Text(row.status + (" !" if row.overdue else ""), style=style))))
         self.query_one("#exams", EntryTable).fill(rows)
-        counts = {}
-        for row in overview:
-            counts[row.status] = counts.get(row.status, 0) + 1
-        overdue = sum(1 for row in overview if row.overdue)
+        from eksamen_tui.services.commission_forms import commission_summary
+
+        summary = commission_summary(overview)  # the dashboard's card shows the same counts
         self.query_one("#commission-summary", Static).update(
-            f"{len(overview)} eksamener · " + " · ".join(f"{k}: {v}" for k, v in sorted(counts.items()))
-            + f" · over frist: {overdue}")
+            f"{summary['exams']} eksamener · " + " · ".join(f"{k}: {v}" for k, v in summary["by_status"].items())
+            + f" · over frist: {summary['overdue']}")
         self._loaded = True
         self._place_focus()
 

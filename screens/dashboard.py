@@ -256,15 +256,9 @@ Pultene nås med F3–F9 fra hvor som helst; F2 kommer tilbake hit. H viser endr
         line = self._lines.get(int(event.row_key.value))
         if line is None:
             return
-        from eksamen_tui.domain.deadlines import EXAM_DEADLINE_LABELS
-
-        deadlines = self.ctx.rules.exam_deadlines(
-            line.exam_date, grading_extended_to=line.grading_deadline if line.grading_extended else None)
-        today = self.ctx.today()
-        parts = []
-        for key, day in sorted(deadlines.items(), key=lambda item: item[1]):
-            passed = "✓ " if day < today else "  "
-            parts.append(f"{passed}{EXAM_DEADLINE_LABELS[key]}: {short_date(day)}")
+        # each deadline with its state in words (utført / ikke utført / forsinket), from the service
+        parts = [f"{label}: {short_date(day)}" + (f" – {state}" if state else "")
+                 for _key, label, day, state in line.deadlines]
         late = f"   Forsinket: {', '.join(line.overdue)}" if line.overdue else ""
         leads = self._leads(line)
         todo = ("Enter → " + leads[0].text + (f"   (også: {', '.join(lead.text for lead in leads[1:])})"
@@ -354,8 +348,11 @@ def _label(key: str) -> str:
 
 
 def _compact(text: str) -> str:
-    """A state in few letters for narrow tables: «!» stands for «frist ute»."""
-    # an extended grading deadline is told on the exam's detail line instead
+    """A state in few letters for narrow tables: «!» stands for «frist ute»;
+    a published exam is «kunngj.» (the date is in the wide table); an
+    extended grading deadline is told on the exam's detail line instead."""
+    if text.startswith("kunngjort"):
+        return "kunngj."
     return text.replace(" – frist ute", "!").replace("mottatt for sent", "for sent").replace(" utsatt", "")
 
 

@@ -167,6 +167,17 @@ class Rules:
         }
 
 
+# A deadline's state in words (the dashboard never shows a tick for a passed date).
+DONE, NOT_DONE, OVERDUE = "utført", "ikke utført", "forsinket"
+
+
+def deadline_words(due: date, today: date, done: bool) -> str:
+    """«utført», «ikke utført» (due today or later) or «forsinket»."""
+    if done:
+        return DONE
+    return OVERDUE if due < today else NOT_DONE
+
+
 def working_days_text(count: int) -> str:
     """«1 virkedag», «3 virkedager»."""
     return f"{count} virkedag" if count == 1 else f"{count} virkedager"

@@ -484,6 +484,22 @@ def commission_overview(ctx: Context, days_back: int = 7, days_ahead: int = 60) 
     return result
 
 
+def commission_summary(overview: list[CommissionStatus]) -> dict:
+    """The counts F7 shows above its list and the dashboard shows on its
+    card, from the same overview rows: exams per status, forms missing,
+    appeal commissions missing, and exams past the form deadline."""
+    by_status: dict[str, int] = {}
+    for row in overview:
+        by_status[row.status] = by_status.get(row.status, 0) + 1
+    return {
+        "exams": len(overview),
+        "by_status": dict(sorted(by_status.items())),
+        "form_missing": by_status.get("skjema mangler", 0),
+        "appeal_missing": by_status.get("klagekommisjon mangler", 0),
+        "overdue": sum(1 for row in overview if row.overdue),
+    }
+
+
 @dataclass
 class DirectoryLine:
     examiner_id: int

@@ -27,26 +27,10 @@ def commission_members(session: Session, commission_id: int) -> list[MemberInfo]
     return [MemberInfo(key=str(e.id), name=e.name, is_external=e.is_external) for e in rows]
 
 
-def commission_counts(ctx: Context, days_ahead: int = 30) -> dict[str, int]:
-    """For the dashboard: exams in the coming `days_ahead` days whose form
-    deadline has passed without an ordinary commission, and exams without
-    an appeal commission."""
-    from datetime import timedelta
+def commission_counts(ctx: Context) -> dict[str, int]:
+    """For the dashboard: the same counts F7 shows (from its overview):
+    forms missing, appeal commissions missing, exams past the form deadline."""
+    from eksamen_tui.services.commission_forms import commission_overview, commission_summary
 
-    from eksamen_tui.db.models import Exam
-
-    today = ctx.today()
-    with ctx.read() as s:
-        exams = s.exec(select(Exam).where(Exam.exam_date >= today,
-                                          Exam.exam_date <= today + timedelta(days=days_ahead))).all()
-        kinds: dict[int, set[str]] = {}
-        for exam_id, kind in s.exec(select(Commission.exam_id, Commission.kind)
-                                    .where(Commission.exam_id.in_([e.id for e in exams]))).all():
-            kinds.setdefault(exam_id, set()).add(kind)
-    missing_late = sum(1 for e in exams if CommissionKind.ORDINARY not in kinds.get(e.id, set())
-                       and ctx.rules.commission_form(e.exam_date) < today)
-    return {
-        "form_missing_overdue": missing_late,
-        "form_missing": sum(1 for e in exams if CommissionKind.ORDINARY not in kinds.get(e.id, set())),
-        "appeal_missing": sum(1 for e in exams if CommissionKind.APPEAL not in kinds.get(e.id, set())),
-    }
+    summary = commission_summary(commission_overview(ctx))
+    return {key: summary[key] for key in ("form_missing", "appeal_missing", "overdue")}

@@ -10,10 +10,13 @@ from datetime import date, timedelta
 from sqlalchemy import func
 from sqlmodel import select
 
-from eksamen_tui.db.models import Case, Course, Exam, Grade, Registration
+from eksamen_tui.db.models import Case, Commission, Course, Exam, Registration
 from eksamen_tui.domain.attendance import AttendanceState
+from eksamen_tui.domain.deadlines import EXAM_DEADLINE_LABELS, deadline_words
 from eksamen_tui.domain.exam_forms import needs_paper
+from eksamen_tui.domain.vocabulary import CommissionKind
 from eksamen_tui.services.context import Context
+from eksamen_tui.services.grades import course_grade_counts
 from eksamen_tui.services.papers import latest_deliveries
 from eksamen_tui.services.queries import gradeable, is_current
 
@@ -44,6 +47,11 @@ class ExamLine:
     grading_deadline: date | None = None  # the one in force
     grading_extended: bool = False  # an approved extension moved it
     scripts: str = ""  # answer-script custody in words ("" when none handed out)
+    graded: tuple[int, int] = (0, 0)  # course grades (entered, expected): the grade desk's «samlet» figures
+    unmarked: int = 0  # candidates without an attendance state: the attendance desk's «ikke registrert»
+    published_on: date | None = None
+    # every deadline in date order: (key, bokmål label, date, state in words or "" when not followed up here)
+    deadlines: list[tuple[str, str, date, str]] = field(default_factory=list)
 
 
 def exam_lines(ctx: Context, *, days_back: int = 30, days_ahead: int = 21, limit: int = 150,
@@ -76,15 +84,9 @@ def exam_lines(ctx: Context, *, days_back: int = 30, days_ahead: int = 21, limit
             .group_by(Registration.exam_id, Registration.attendance_state)
         ).all():
             states[exam_id][state] = count
-        graded: dict[int, int] = dict(
-            s.exec(
-                select(Registration.exam_id, func.count(func.distinct(Grade.registration_id)))
-                .join(Grade, Grade.registration_id == Registration.id)
-                .where(Registration.exam_id.in_(ids), is_current(),
-                       gradeable())
-                .group_by(Registration.exam_id)
-            ).all()
-        )
+        graded = course_grade_counts(s, ids)  # the grade desk's own figures
+        commissions = set(s.exec(select(Commission.exam_id).where(
+            Commission.exam_id.in_(ids), Commission.kind == CommissionKind.ORDINARY)).all())
         papers = {exam_id: d.is_late for exam_id, d in latest_deliveries(s, ids).items()}
         from eksamen_tui.services.custody import custody_items_for
         from eksamen_tui.services.extensions import extended_dates
@@ -135,12 +137,13 @@ def exam_lines(ctx: Context, *, days_back: int = 30, days_ahead: int = 21, limit
             if deadlines["attendance_registration"] < today:
                 attendance += " – frist ute"
                 overdue.append("oppmøte")
-        # grades
-        expected = counts.get(AttendanceState.ATTENDED.value, 0)
-        if exam.exam_date >= today or expected == 0:
+        # grades: course grades, as the grade desk counts them; a published exam is published, not late
+        done, expected = graded.get(exam.id, (0, 0))
+        if exam.published_on is not None:
+            grades = f"kunngjort {exam.published_on:%d.%m}"
+        elif exam.exam_date >= today or expected == 0:
             grades = "–"
         else:
-            done = graded.get(exam.id, 0)
             grades = f"{done}/{expected}"
             if done < expected and deadlines["grading"] < today:
                 grades += " – frist ute"
@@ -157,6 +160,16 @@ def exam_lines(ctx: Context, *, days_back: int = 30, days_ahead: int = 21, limit
                 f"{out} ute hos sensorene, i tide" if out else "alle besvarelser gjort rede for")
             if any(item.overdue for item in items):
                 overdue.append("besvarelser")
+        followed = {
+            "paper_delivery": exam.id in papers if needs_paper(exam.exam_form) else None,
+            "commission_form": exam.id in commissions,
+            "attendance_registration": exam.exam_date < today and unmarked == 0,
+            "grading": exam.published_on is not None or (expected > 0 and done >= expected),
+            "publication": exam.published_on is not None,
+        }
+        deadline_states = [(key, EXAM_DEADLINE_LABELS.get(key, key), day,
+                   deadline_words(day, today, followed[key]) if followed.get(key) is not None else "")
+                  for key, day in sorted(deadlines.items(), key=lambda item: item[1])]
         lines.append(
             ExamLine(
                 exam_id=exam.id,
@@ -175,6 +188,10 @@ def exam_lines(ctx: Context, *, days_back: int = 30, days_ahead: int = 21, limit
                 grading_deadline=deadlines["grading"],
                 grading_extended=exam.id in extended,
                 scripts=script_text,
+                graded=(done, expected),
+                unmarked=unmarked,
+                published_on=exam.published_on,
+                deadlines=deadline_states,
             )
         )
     return lines

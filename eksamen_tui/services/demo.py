@@ -44,8 +44,9 @@ from eksamen_tui.db.models import (
 )
 from eksamen_tui.domain.attendance import AttendanceState
 from eksamen_tui.domain.deadlines import Rules
+from eksamen_tui.domain.grade_rules import compute_course_grade
 from eksamen_tui.domain.profiles import get_profile
-from eksamen_tui.domain.scales import failing_grade
+from eksamen_tui.domain.scales import GradeScale, failing_grade
 from eksamen_tui.domain.vocabulary import CommissionKind, GradeSource, GradeStatus
 
 SEED = 20261123
@@ -345,8 +346,15 @@ class DemoBuilder:
     def _grades_for(self, reg_id, scale, part_ids, day, published) -> None:
         entered = day + timedelta(days=self.random.randint(8, 14))
         if part_ids:
+            weights = {part["id"]: part["weight"] for part in self.rows["exampart"] if part["id"] in part_ids}
+            values = []
             for part_id in part_ids:
-                self._grade_row(reg_id, part_id, self._grade(scale), GradeStatus.CONTROLLED.value, GradeSource.ENTRY.value, entered)
+                value = self._grade(scale)
+                values.append((weights[part_id], value))
+                self._grade_row(reg_id, part_id, value, GradeStatus.CONTROLLED.value, GradeSource.ENTRY.value, entered)
+            # the course grade computed from the parts, by the rule the grade desk uses
+            self._grade_row(reg_id, None, compute_course_grade(values, GradeScale(scale)), GradeStatus.CONTROLLED.value,
+                            GradeSource.COMPUTED.value, entered)
             return
         status = GradeStatus.CONTROLLED.value if published or self.random.random() < 0.6 else GradeStatus.PROVISIONAL.value
         self._grade_row(reg_id, None, self._grade(scale), status, GradeSource.ENTRY.value, min(entered, self.today))

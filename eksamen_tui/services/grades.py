@@ -613,6 +613,27 @@ def exam_label(s: Session, exam: Exam) -> str:
     return f"{course.code} {exam.exam_form} {exam.exam_date:%d.%m.%Y}"
 
 
+def course_grade_counts(session: Session, exam_ids: list[int]) -> dict[int, tuple[int, int]]:
+    """(entered, expected) per exam at the course level: attended candidates,
+    and those with a current course grade (typed, or computed from the
+    parts). The figures the grade desk shows for «samlet» (`progress_of` on
+    `protocol(ctx, exam_id)`); the dashboard takes them from here."""
+    if not exam_ids:
+        return {}
+    expected = dict(session.exec(
+        select(Registration.exam_id, func.count()).where(
+            Registration.exam_id.in_(exam_ids), Registration.attendance_state == AttendanceState.ATTENDED.value)
+        .group_by(Registration.exam_id)).all())
+    entered = dict(session.exec(
+        select(Registration.exam_id, func.count(func.distinct(Grade.registration_id)))
+        .join(Grade, Grade.registration_id == Registration.id)
+        .where(Registration.exam_id.in_(exam_ids), Grade.is_current == True, Grade.part_id.is_(None),  # noqa: E712
+               Registration.attendance_state == AttendanceState.ATTENDED.value)
+        .group_by(Registration.exam_id)).all())
+    return {exam_id: (entered.get(exam_id, 0), expected.get(exam_id, 0))
+            for exam_id in set(expected) | set(entered)}
+
+
 def grading_summary(ctx: Context) -> dict[str, int]:
     """For the dashboard: grades entered of expected on exams of the last
     90 days, and exams past their grading deadline without every grade."""
@@ -621,19 +642,12 @@ def grading_summary(ctx: Context) -> dict[str, int]:
         exams = s.exec(select(Exam).where(Exam.exam_date < today, Exam.exam_date >= today - timedelta(days=90),
                                           Exam.published_on.is_(None))).all()
         ids = [e.id for e in exams]
-        expected = dict(s.exec(
-            select(Registration.exam_id, func.count()).where(
-                Registration.exam_id.in_(ids), gradeable())
-            .group_by(Registration.exam_id)).all()) if ids else {}
-        entered = dict(s.exec(
-            select(Registration.exam_id, func.count(func.distinct(Grade.registration_id)))
-            .join(Grade, Grade.registration_id == Registration.id)
-            .where(Registration.exam_id.in_(ids), current_grade(),
-                   gradeable())
-            .group_by(Registration.exam_id)).all()) if ids else {}
+        counts = course_grade_counts(s, ids)
         from eksamen_tui.services.extensions import extended_dates
 
         extended = extended_dates(s, ids) if ids else {}
+    entered = {exam_id: done for exam_id, (done, _) in counts.items()}
+    expected = {exam_id: total for exam_id, (_, total) in counts.items()}
     late = sum(1 for e in exams if entered.get(e.id, 0) < expected.get(e.id, 0)
                and ctx.rules.effective_grading(e.exam_date, thesis=e.is_thesis, extended_to=extended.get(e.id)) < today)
     return {
