@@ -337,7 +337,7 @@ SHORT_LABELS = {
     "open": "åpne", "overdue": "frist ute",
     "not_registered": "ikke ført", "not_registered_overdue": "frist ute", "documentation_overdue": "uten dok.",
     "entered": "ført", "expected": "forv.", "exams_past_deadline": "frist ute",
-    "form_missing": "uten skj.", "form_missing_overdue": "skj. ute", "appeal_missing": "uten kl.k.",
+    "form_missing": "uten skj.", "form_missing_overdue": "skj. ute", "appeal_missing": "uten klk.",
     "scripts_missing": "savnet", "scripts_overdue": "for sent", "guidelines_missing": "uten veil.",
     "fee_due": "honorar",
 }

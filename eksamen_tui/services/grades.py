@@ -627,7 +627,7 @@ def course_grade_counts(session: Session, exam_ids: list[int]) -> dict[int, tupl
     entered = dict(session.exec(
         select(Registration.exam_id, func.count(func.distinct(Grade.registration_id)))
         .join(Grade, Grade.registration_id == Registration.id)
-        .where(Registration.exam_id.in_(exam_ids), Grade.is_current == True, Grade.part_id.is_(None),  # noqa: E712
+        .where(Registration.exam_id.in_(exam_ids), current_grade(),
                Registration.attendance_state == AttendanceState.ATTENDED.value)
         .group_by(Registration.exam_id)).all())
     return {exam_id: (entered.get(exam_id, 0), expected.get(exam_id, 0))
