@@ -13,6 +13,7 @@ from eksamen_tui.domain.profiles import Profile
 from eksamen_tui.services import audit
 from eksamen_tui.services import settings as svc
 from eksamen_tui.services.context import open_context
+from tests.backend import db_arg
 
 
 def _trail(ctx):
@@ -44,7 +45,7 @@ def test_profile_offsets_and_closed_days_are_saved_audited_and_used(ctx, tmp_pat
     assert ("grading_roll_backward", "ja", "nei", "testbruker") in trail
     assert ("local_closed_days", "12-24, 12-31", "12-24, 12-27, 12-31", "testbruker") in trail
     # a new context on the same database sees the same rules
-    again = open_context(str(ctx.engine.url.database), clerk="x")
+    again = open_context(db_arg(ctx), clerk="x")
     assert again.rules.profile.grading_days_after == 25 and "12-27" in again.rules.profile.local_closed_days
     assert again.rules.grading(date(2026, 12, 10)) == date(2027, 1, 4)
     assert after.line("publication_days_after").value == 21  # NHH's own rule; NTNU has none
