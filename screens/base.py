@@ -366,6 +366,26 @@ class CandidateNumberTyping:
             return None
         return int(table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value)
 
+    def _refill(self, rows) -> None:
+        """Replace the list (candidates came or went), keeping the cursor on
+        the same candidate. `rows` have `registration_id` and
+        `candidate_number`; the desk's `_cells(row)` gives a row's cells and
+        `_after_refill()` updates what it counts."""
+        table = self.query_one(self.NUMBER_TABLE)
+        key = None
+        if table.row_count:
+            key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+        self._rows = {row.registration_id: row for row in rows}
+        self._by_number = {row.candidate_number: row.registration_id for row in rows}
+        table.fill([(str(row.registration_id), self._cells(row)) for row in rows])
+        if key is not None and int(key) in self._rows:
+            table.ensure_row(key)
+            table.move_cursor(row=table.get_row_index(key), scroll=False)
+        self._after_refill()
+
+    def _after_refill(self) -> None:
+        """After `_refill`: the desk's totals (counts, progress)."""
+
     LIST_NAME = "listen"
 
     def _why_not_on_list(self, text: str) -> str:

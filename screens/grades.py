@@ -259,19 +259,7 @@ protokoll (.xlsx).
                 if row != self._rows.get(row.registration_id):
                     self._update_row(row)
 
-    def _refill(self, rows) -> None:
-        """Replace the list (candidates came or went), keeping the cursor on
-        the same candidate."""
-        table = self.query_one("#protocol", EntryTable)
-        key = None
-        if table.row_count:
-            key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
-        self._rows = {row.registration_id: row for row in rows}
-        self._by_number = {row.candidate_number: row.registration_id for row in rows}
-        table.fill([(str(row.registration_id), self._cells(row)) for row in rows])
-        if key is not None and int(key) in self._rows:
-            table.ensure_row(key)
-            table.move_cursor(row=table.get_row_index(key), scroll=False)
+    def _after_refill(self) -> None:
         self._show_progress()
 
     def action_grade(self, key: str) -> None:
