@@ -23,7 +23,9 @@ class AuditLogScreen(DeskScreen):
     CSS_PATH = "audit_log.tcss"
     HELP = """
 Alle endringer av oppmøte, dokumentasjon, karakterer, saker, kunngjøring,
-oppgavemottak og kommisjoner: når, hvem, hva, gammel → ny verdi og årsak, nyeste først.
+oppgavemottak, kommisjoner, besvarelser ut og inn, utsatt sensurfrist,
+honorarskjema, sensorveiledning og innstillinger: når, hvem, hva,
+gammel → ny verdi og årsak, nyeste først.
 
 Filtrer på emnekode, kandidatnummer, student (studentnummer eller del av navnet,
 uten hensyn til aksenter og store/små bokstaver), saksbehandler, type endring og

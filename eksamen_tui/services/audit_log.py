@@ -23,9 +23,12 @@ from eksamen_tui.db.models import (
     Commission,
     Course,
     Exam,
+    FeeForm,
     Grade,
     PaperDelivery,
     Registration,
+    ScriptMovement,
+    ScriptResolution,
     Student,
 )
 from eksamen_tui.services.context import Context
@@ -43,6 +46,11 @@ KINDS: dict[str, tuple[str, list[tuple[str, tuple[str, ...] | None]]]] = {
     "import": ("kandidatimport", [("exam", ("candidates_imported",)), ("registration", ("imported",))]),
     "paper": ("eksamensoppgave", [("paper_delivery", None)]),
     "commission": ("kommisjon og sensorer", [("commission", None), ("examiner", None)]),
+    "custody": ("besvarelser ut og inn", [("script_movement", None), ("script_resolution", None)]),
+    "extension": ("utsatt sensurfrist", [("exam", ("grading_deadline",))]),
+    "fee": ("honorarskjema", [("fee_form", None)]),
+    "guidelines": ("sensorveiledning", [("exam", ("guidelines_published_on",))]),
+    "settings": ("innstillinger", [("setting", None)]),
 }
 
 FIELD_LABELS = {
@@ -65,6 +73,19 @@ FIELD_LABELS = {
     ("commission", "created"): "kommisjon opprettet",
     ("commission", "member"): "kommisjonsmedlem",
     ("examiner", "created"): "sensor registrert",
+    ("examiner", "merged_into"): "sensor slått sammen med",
+    ("examiner", "name"): "sensorens navn",
+    ("examiner", "employer"): "sensorens arbeidsgiver",
+    ("examiner", "is_external"): "ekstern sensor",
+    ("case", "decision_sent_on"): "vedtak sendt",
+    ("case", "explanation_form"): "begrunnelsens form",
+    ("exam", "grading_deadline"): "sensurfrist",
+    ("exam", "guidelines_published_on"): "sensorveiledning publisert",
+    ("script_movement", "out"): "besvarelser utlevert (i alt)",
+    ("script_movement", "back"): "besvarelser tilbake (i alt)",
+    ("script_resolution", "missing"): "manglende besvarelser avklart",
+    ("fee_form", "sent_on"): "honorarskjema sendt",
+    ("fee_form", "confirmed_on"): "honorarskjema bekreftet",
 }
 
 VALUE_LABELS = {
@@ -119,7 +140,8 @@ class AuditLine:
         return f"{self.old or '–'} → {self.new or '–'}"
 
 
-def _kind_of(entity: str, field: str) -> str:
+def kind_of(entity: str, field: str) -> str:
+    """The kind of change (a key of KINDS) of an audit row, or "" when none fits."""
     for key, (_, parts) in KINDS.items():
         for part_entity, fields in parts:
             if entity == part_entity and (fields is None or field in fields):
@@ -149,6 +171,9 @@ def _query(f: AuditFilter):
     case_row = aliased(Case)
     delivery = aliased(PaperDelivery)
     commission = aliased(Commission)
+    movement = aliased(ScriptMovement)
+    resolution = aliased(ScriptResolution)
+    fee_form = aliased(FeeForm)
     registration_id = case(
         (AuditEntry.entity == "registration", AuditEntry.entity_id),
         (AuditEntry.entity == "grade", grade.registration_id),
@@ -160,6 +185,9 @@ def _query(f: AuditFilter):
         case((AuditEntry.entity == "exam", AuditEntry.entity_id), else_=None),
         delivery.exam_id,
         commission.exam_id,
+        movement.exam_id,
+        resolution.exam_id,
+        fee_form.exam_id,
     )
     query = (
         select(AuditEntry, Registration.candidate_number, Student.student_number, Student.name,
@@ -169,6 +197,9 @@ def _query(f: AuditFilter):
         .outerjoin(case_row, and_(AuditEntry.entity == "case", case_row.id == AuditEntry.entity_id))
         .outerjoin(delivery, and_(AuditEntry.entity == "paper_delivery", delivery.id == AuditEntry.entity_id))
         .outerjoin(commission, and_(AuditEntry.entity == "commission", commission.id == AuditEntry.entity_id))
+        .outerjoin(movement, and_(AuditEntry.entity == "script_movement", movement.id == AuditEntry.entity_id))
+        .outerjoin(resolution, and_(AuditEntry.entity == "script_resolution", resolution.id == AuditEntry.entity_id))
+        .outerjoin(fee_form, and_(AuditEntry.entity == "fee_form", fee_form.id == AuditEntry.entity_id))
         .outerjoin(Registration, Registration.id == registration_id)
         .outerjoin(Student, Student.id == Registration.student_id)
         .outerjoin(Exam, Exam.id == exam_id)
@@ -218,7 +249,7 @@ def audit_lines(ctx: Context, f: AuditFilter, limit: int | None = PAGE) -> list[
         hidden = f.anonymous or (entry.entity == "grade" and published_on is None)
         reason = " – ".join(part for part in (entry.reason_code or "", entry.note or "") if part)
         lines.append(AuditLine(
-            entry_id=entry.id, at=entry.at, clerk=entry.clerk, kind=_kind_of(entry.entity, entry.field),
+            entry_id=entry.id, at=entry.at, clerk=entry.clerk, kind=kind_of(entry.entity, entry.field),
             what=_what(entry.entity, entry.field), entity=entry.entity, entity_id=entry.entity_id,
             old=_value(entry.old_value), new=_value(entry.new_value), reason=reason, exam_id=exam_id,
             exam_label=f"{code} {exam_date:%d.%m.%Y}" if code else "", candidate_number=candidate,
