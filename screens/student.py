@@ -47,6 +47,13 @@ class CaseTypeDialog(ModalScreen[str | None]):
         self.dismiss(None)
 
 
+def _resit_cell(line) -> str:
+    """«ja» / «nei» where the course's resit fact stands (the reason is in the detail below the list)."""
+    if line.resit is None:
+        return ""
+    return "ja" if line.resit.eligibility.eligible else "nei"
+
+
 class StudentScreen(DeskScreen):
     TITLE = "Student"
     CSS_PATH = "student.tcss"
@@ -58,7 +65,9 @@ kandidatnummer («TDT4100 13»), og Enter. Flere treff: velg med ↓/↑ og Ente
 Listen viser studentens oppmeldinger per semester: emne, eksamensdato,
 kandidatnummer, forsøk og om det teller, oppmøte, tilrettelegging, målform,
 karakter (bare kunngjort) og åpne saker. Under listen: fristene som gjenstår
-for studenten på valgt oppmelding.
+for studenten på valgt oppmelding, og om studenten kan melde seg til konte i
+emnet (etter siste ordinære eksamen med kunngjort sensur: ikke bestått eller
+dokumentert gyldig fravær, forsøk igjen, ikke mappe eller helhetsvurdering).
 
 T registrerer trekk i dag, D dokumentasjon for gyldig fravær mottatt i dag,
 N en ny sak (begrunnelse eller klage), H endringsloggen for oppmeldingen.
@@ -93,7 +102,7 @@ N en ny sak (begrunnelse eller klage), H endringsloggen for oppmeldingen.
         for label, key, width in (("Semester", "semester", 8), ("Emne", "course", 9), ("Eksamen", "exam", 24),
                                   ("Kand.", "cand", 6), ("Forsøk", "attempt", 16), ("Oppmøte", "state", 22),
                                   ("Tilrettel.", "acc", 12), ("Målform", "lang", 8), ("Karakter", "grade", 12),
-                                  ("Saker", "cases", 20)):
+                                  ("Konte", "resit", 5), ("Saker", "cases", 20)):
             table.add_column(label, key=key, width=width)
         self.query_one("#student-matches").display = False
         super().on_mount()
@@ -174,7 +183,7 @@ N en ny sak (begrunnelse eller klage), H endringsloggen for oppmeldingen.
         return (line.semester, line.course_code, f"{line.exam_form} {line.exam_date:%d.%m.%Y}",
                 str(line.candidate_number), line.attempt_text,
                 Text(state, style="bold red" if line.overdue else ""), line.accommodations or "–",
-                line.language_form, grade, cases)
+                line.language_form, grade, _resit_cell(line), cases)
 
     def _line_for(self, course_code: str, exam_date=None):
         """The shown registration for a course (and date): for tests and the palette."""
@@ -207,6 +216,8 @@ N en ny sak (begrunnelse eller klage), H endringsloggen for oppmeldingen.
             text.append(f"\nFRIST UTE: {late}", style="bold red")
         for case in line.open_cases:
             text.append(f"\nÅpen sak: {case}")
+        if line.resit is not None:
+            text.append("\n" + line.resit.describe(), style="bold" if line.resit.eligibility.eligible else "")
         detail.update(text)
 
     # --- actions ------------------------------------------------------------------------

@@ -33,3 +33,13 @@ def test_every_service_function_types_its_context():
             if parameter is not None and parameter.annotation in (inspect.Parameter.empty, None):
                 untyped.append(f"{module.__name__}.{name}")
     assert untyped == []
+
+
+def test_the_resit_rule_is_applied_in_one_place():
+    """The student desk and the resit list ask services/resits.py, which
+    alone applies domain.resits.resit_eligibility."""
+    root = SERVICES.parents[1]
+    callers = sorted(str(path.relative_to(root)) for folder in ("eksamen_tui", "screens")
+                     for path in (root / folder).rglob("*.py")
+                     if "resit_eligibility(" in path.read_text(encoding="utf-8"))
+    assert callers == ["eksamen_tui/domain/resits.py", "eksamen_tui/services/resits.py"]

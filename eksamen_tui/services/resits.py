@@ -57,6 +57,35 @@ def _last_ordinary_exam(s, course_id: int) -> Exam | None:
                   .order_by(Exam.exam_date.desc(), Exam.id.desc())).first()
 
 
+def _attempts(s, ctx: Context, course_id: int, student_ids: list[int], up_to: date) -> dict[int, list[AttemptRecord]]:
+    """Every registration of `student_ids` for the course's exams held up to
+    `up_to`, as the resit rule reads them (student id -> records by date)."""
+    history: dict[int, list[AttemptRecord]] = defaultdict(list)
+    for start in range(0, len(student_ids), 5000):
+        chunk = student_ids[start:start + 5000]
+        grades = {reg_id: value for reg_id, value in s.exec(
+            select(Grade.registration_id, Grade.value).join(Registration, Registration.id == Grade.registration_id)
+            .join(Exam, Exam.id == Registration.exam_id)
+            .where(Exam.course_id == course_id, Registration.student_id.in_(chunk), current_grade(),
+                   Grade.status == GradeStatus.CONTROLLED)).all()}
+        for reg, other in s.exec(select(Registration, Exam).join(Exam, Exam.id == Registration.exam_id)
+                                 .where(Exam.course_id == course_id, Registration.student_id.in_(chunk),
+                                        Exam.exam_date <= up_to)).all():
+            withdrawn_in_time = reg.withdrawn_on is None or reg.withdrawn_on <= ctx.rules.withdrawal(other.exam_date)
+            history[reg.student_id].append(AttemptRecord(
+                other.exam_date, AttendanceState(reg.attendance_state), grades.get(reg.id),
+                withdrawn_in_time=withdrawn_in_time, documented=reg.documentation_received_on is not None))
+    for records in history.values():
+        records.sort(key=lambda r: r.exam_date)
+    return history
+
+
+def _eligibility(ctx: Context, records: list[AttemptRecord], exam: Exam) -> Eligibility:
+    """The resit rule (domain.resits) after the course's last ordinary exam `exam`."""
+    return resit_eligibility(records, last_exam_date=exam.exam_date, exam_form=exam.exam_form,
+                             max_attempts=ctx.profile.max_attempts)
+
+
 def resit_list(ctx: Context, exam_id: int) -> ResitList:
     """The resit list of the course of `exam_id`, after its last ordinary
     exam (which must be published)."""
@@ -70,55 +99,64 @@ def resit_list(ctx: Context, exam_id: int) -> ResitList:
     with ctx.read() as s:
         regs = s.exec(select(Registration, Student).join(Student, Student.id == Registration.student_id)
                       .where(Registration.exam_id == exam.id).order_by(Registration.candidate_number)).all()
-        student_ids = [student.id for _, student in regs]
-        history: dict[int, list[AttemptRecord]] = defaultdict(list)
-        for start in range(0, len(student_ids), 5000):
-            chunk = student_ids[start:start + 5000]
-            grades = {reg_id: value for reg_id, value in s.exec(
-                select(Grade.registration_id, Grade.value).join(Registration, Registration.id == Grade.registration_id)
-                .join(Exam, Exam.id == Registration.exam_id)
-                .where(Exam.course_id == course.id, Registration.student_id.in_(chunk), current_grade(),
-                       Grade.status == GradeStatus.CONTROLLED)).all()}
-            for reg, other in s.exec(select(Registration, Exam).join(Exam, Exam.id == Registration.exam_id)
-                                     .where(Exam.course_id == course.id, Registration.student_id.in_(chunk),
-                                            Exam.exam_date <= exam.exam_date)).all():
-                withdrawn_in_time = reg.withdrawn_on is None or reg.withdrawn_on <= ctx.rules.withdrawal(other.exam_date)
-                history[reg.student_id].append(AttemptRecord(
-                    other.exam_date, AttendanceState(reg.attendance_state), grades.get(reg.id),
-                    withdrawn_in_time=withdrawn_in_time, documented=reg.documentation_received_on is not None))
+        history = _attempts(s, ctx, course.id, [student.id for _, student in regs], exam.exam_date)
     lines = []
     for reg, student in regs:
-        records = sorted(history[student.id], key=lambda r: r.exam_date)
+        records = history[student.id]
         own = next((r for r in records if r.exam_date == exam.exam_date), None)
         lines.append(ResitLine(student.student_number, student.name, reg.candidate_number,
                                AttendanceState(reg.attendance_state), own.grade if own else None,
-                               resit_eligibility(records, last_exam_date=exam.exam_date, exam_form=exam.exam_form,
-                                                 max_attempts=ctx.profile.max_attempts)))
+                               _eligibility(ctx, records, exam)))
     lines.sort(key=lambda line: (not line.eligible, line.candidate_number))
     return ResitList(course.code, course.name, exam.id, exam.exam_form, exam.exam_date, exam.published_on, offered,
                      lines)
 
 
+@dataclass(frozen=True)
+class StudentResit:
+    """Whether one student may register for a resit in one course, after
+    the course's last ordinary exam (the same fact as on the resit list)."""
+
+    course_id: int
+    course_code: str
+    exam_id: int  # the course's last ordinary (published) exam
+    exam_date: date
+    eligibility: Eligibility
+
+    def describe(self) -> str:
+        """One bokmål line for the student desk."""
+        answer = "kan melde seg" if self.eligibility.eligible else "nei"
+        return (f"Konte i {self.course_code} (etter eksamen {self.exam_date:%d.%m.%Y}): {answer} – "
+                f"{self.eligibility.reason}")
+
+
+def resits_for_student(ctx: Context, student_id: int) -> dict[int, StudentResit]:
+    """Per course the student is registered in that has a published exam:
+    course id -> whether they may register for a resit (for the student desk)."""
+    result: dict[int, StudentResit] = {}
+    with ctx.read() as s:
+        courses = s.exec(select(Course).join(Exam, Exam.course_id == Course.id)
+                         .join(Registration, Registration.exam_id == Exam.id)
+                         .where(Registration.student_id == checked_id(student_id, "student"))
+                         .distinct()).all()
+        for course in courses:
+            exam = _last_ordinary_exam(s, course.id)
+            if exam is None:
+                continue
+            records = _attempts(s, ctx, course.id, [student_id], exam.exam_date)[student_id]
+            result[course.id] = StudentResit(course.id, course.code, exam.id, exam.exam_date,
+                                             _eligibility(ctx, records, exam))
+    return result
+
+
 def student_resits(ctx: Context, student_number: str) -> list[tuple[str, Eligibility]]:
-    """Per course the student took, whether they may register for a resit
-    (for a student desk)."""
+    """Per course the student took, whether they may register for a resit."""
     with ctx.read() as s:
         student = s.exec(select(Student).where(Student.student_number == str(student_number).strip())).first()
         if student is None:
             raise DomainError(f"Fant ingen student med studentnummer {student_number}")
-        exam_ids = s.exec(select(Exam.id, Exam.course_id).join(Registration, Registration.exam_id == Exam.id)
-                          .where(Registration.student_id == student.id, Exam.published_on.is_not(None))).all()
-    result = []
-    seen = set()
-    for exam_id, course_id in exam_ids:
-        if course_id in seen:
-            continue
-        seen.add(course_id)
-        listing = resit_list(ctx, exam_id)
-        line = next((l for l in listing.lines if l.student_number == student.student_number), None)
-        if line is not None:
-            result.append((listing.course_code, line.eligibility))
-    return sorted(result)
+    facts = resits_for_student(ctx, student.id).values()
+    return sorted(((fact.course_code, fact.eligibility) for fact in facts), key=lambda pair: pair[0])
 
 
 def export_resits(ctx: Context, exam_id: int, path: Path | None = None) -> Path:

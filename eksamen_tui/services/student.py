@@ -26,6 +26,7 @@ from eksamen_tui.services.attendance import attempt_counted
 from eksamen_tui.services.context import Context
 from eksamen_tui.services.lookup import require
 from eksamen_tui.services.queries import current_grade
+from eksamen_tui.services.resits import StudentResit, resits_for_student
 from eksamen_tui.services.text_search import escape_like, fold_text, folded
 
 CASE_LABELS = {"explanation": "begrunnelse", "grade_appeal": "klage på karakter",
@@ -100,6 +101,8 @@ class RegistrationLine:
     deadlines: list[tuple[str, date]] = field(default_factory=list)  # ahead for this student
     overdue: list[str] = field(default_factory=list)  # what this student is late with, in words
     open_cases: list[str] = field(default_factory=list)  # "klage på karakter: hos klagekommisjonen"
+    course_id: int = 0
+    resit: StudentResit | None = None  # may the student register for a resit (services.resits' rule)
 
     @property
     def exam_label(self) -> str:
@@ -169,10 +172,25 @@ def student_picture(ctx: Context, student_id: int) -> StudentPicture:
             open_cases=[f"{CASE_LABELS.get(c.case_type, c.case_type)}: {case_status(c)}"
                         for c in reg_cases if c.closed_on is None],
         )
+        line.course_id = course.id
         _deadlines(ctx, line, exam, reg_cases, today)
         lines.append(line)
+    _attach_resits(lines, resits_for_student(ctx, student.id))
     lines.sort(key=lambda line: (_semester_order(line.semester), line.exam_date), reverse=True)
     return StudentPicture(student.id, student.student_number, student.name, lines)
+
+
+def _attach_resits(lines: list[RegistrationLine], facts: dict[int, StudentResit]) -> None:
+    """Each course's resit fact on the registration for the course's last
+    ordinary exam; a student not registered for it sees the fact (and why
+    not) on their newest registration of the course."""
+    for course_id, fact in facts.items():
+        course_lines = [line for line in lines if line.course_id == course_id]
+        own = next((line for line in course_lines if line.exam_id == fact.exam_id), None)
+        if own is None and course_lines:
+            own = max(course_lines, key=lambda line: line.exam_date)
+        if own is not None:
+            own.resit = fact
 
 
 def _semester_order(semester: str) -> tuple[str, int]:
