@@ -107,11 +107,15 @@ class RosterRow:
 
 def exam_roster(ctx: Context, exam_id: int, registration_ids: "set[int] | None" = None) -> list[RosterRow]:
     """All registrations of an exam in candidate-number order, with attempts;
-    with `registration_ids`, only those (a desk refreshing changed rows)."""
+    with `registration_ids`, only those (a desk refreshing changed rows).
+    Plain rows, not ORM objects (an exam can have thousands of candidates),
+    and one query for the attempts of all of them."""
     with ctx.read() as s:
         exam = require(s, Exam, exam_id, "eksamen")
         query = (
-            select(Registration, Student)
+            select(Registration.id, Registration.candidate_number, Student.student_number, Student.name,
+                   Registration.attendance_state, Registration.withdrawn_on, Registration.documentation_received_on,
+                   Registration.student_id, Registration.accommodations)
             .join(Student, Student.id == Registration.student_id)
             .where(Registration.exam_id == exam_id)
             .order_by(Registration.candidate_number)
@@ -119,28 +123,43 @@ def exam_roster(ctx: Context, exam_id: int, registration_ids: "set[int] | None" 
         if registration_ids is not None:
             query = query.where(Registration.id.in_(list(registration_ids)[:5000]))
         rows = s.exec(query).all()
-        earlier = _earlier_attempts(s, exam, [reg.student_id for reg, _ in rows], ctx)
+        earlier = _earlier_attempts(s, exam, None if registration_ids is None else [row[7] for row in rows], ctx)
+    states = {state.value: state for state in AttendanceState}
     return [
-        RosterRow(reg.id, reg.candidate_number, student.student_number, student.name,
-                  AttendanceState(reg.attendance_state), reg.withdrawn_on, reg.documentation_received_on,
-                  earlier.get(reg.student_id, 0) + 1, reg.accommodations)
-        for reg, student in rows
+        RosterRow(reg_id, number, student_number, name, states[state], withdrawn_on, documentation_on,
+                  earlier.get(student_id, 0) + 1, accommodations)
+        for reg_id, number, student_number, name, state, withdrawn_on, documentation_on, student_id, accommodations
+        in rows
     ]
 
 
-def _earlier_attempts(session: Session, exam: Exam, student_ids: list[int], ctx: Context) -> dict[int, int]:
-    """Attempts each student used on earlier exams of the same course."""
+def _earlier_attempts(session: Session, exam: Exam, student_ids: "list[int] | None", ctx: Context) -> dict[int, int]:
+    """Attempts each student used on earlier exams of the same course: the
+    students of `exam` (`student_ids` None), or only those. One query: the
+    exam's registrations joined to the same students' registrations on the
+    course's earlier exams."""
+    earlier_reg = Registration.__table__.alias("earlier_reg")
+    earlier_exam = Exam.__table__.alias("earlier_exam")
+    query = (
+        select(earlier_reg.c.student_id, earlier_reg.c.attendance_state, earlier_reg.c.withdrawn_on,
+               earlier_exam.c.exam_date)
+        .select_from(Registration)
+        .join(earlier_reg, earlier_reg.c.student_id == Registration.student_id)
+        .join(earlier_exam, earlier_exam.c.id == earlier_reg.c.exam_id)
+        .where(Registration.exam_id == exam.id, earlier_exam.c.course_id == exam.course_id,
+               earlier_exam.c.exam_date < exam.exam_date)
+    )
+    if student_ids is not None:
+        query = query.where(Registration.student_id.in_(student_ids))
     used: dict[int, int] = defaultdict(int)
-    for start in range(0, len(student_ids), 5000):
-        chunk = student_ids[start:start + 5000]
-        for student_id, state, withdrawn_on, exam_date in session.exec(
-            select(Registration.student_id, Registration.attendance_state, Registration.withdrawn_on, Exam.exam_date)
-            .join(Exam, Exam.id == Registration.exam_id)
-            .where(Exam.course_id == exam.course_id, Exam.exam_date < exam.exam_date,
-                   Registration.student_id.in_(chunk))
-        ).all():
-            if attempt_counted(ctx, AttendanceState(state), withdrawn_on, exam_date):
-                used[student_id] += 1
+    states = {state.value: state for state in AttendanceState}
+    counted: dict[tuple, bool] = {}  # (state, withdrawn on, exam date) -> counts: the deadline once per date
+    for student_id, state, withdrawn_on, exam_date in session.exec(query).all():
+        key = (state, withdrawn_on, exam_date)
+        if key not in counted:
+            counted[key] = attempt_counted(ctx, states[state], withdrawn_on, exam_date)
+        if counted[key]:
+            used[student_id] += 1
     return used
 
 
@@ -383,7 +402,11 @@ def missing_documentation(ctx: Context, *, only_overdue: bool = True, days_back:
             .join(Course, Course.id == Exam.course_id)
             .where(Registration.attendance_state == AttendanceState.VALID_ABSENCE.value,
                    Registration.documentation_received_on.is_(None),
-                   Exam.exam_date >= today - timedelta(days=days_back))
+                   Exam.exam_date >= today - timedelta(days=days_back),
+                   # the period's exams first, then their valid absences through the (exam, state)
+                   # index: without this SQLite scans every registration ever made
+                   Registration.exam_id.in_(select(Exam.id).where(Exam.exam_date >= today - timedelta(days=days_back))
+                                            .scalar_subquery()))
             .order_by(Exam.exam_date, Registration.candidate_number)
         ).all()
     deadlines: dict[date, date] = {}  # one calculation per exam date, not per candidate

@@ -8,6 +8,7 @@ from datetime import date
 from pathlib import Path
 from typing import Callable
 
+from sqlalchemy import and_
 from sqlmodel import select
 
 from eksamen_tui.db.models import Commission, CommissionMember, Course, Exam, Examiner, ExamPart, Registration
@@ -450,10 +451,12 @@ def commission_overview(ctx: Context, days_back: int = 7, days_ahead: int = 60) 
 
     today = ctx.today()
     with ctx.read() as s:
-        exams = s.exec(select(Exam, Course).join(Course, Course.id == Exam.course_id).where(
-            Exam.exam_date >= today - timedelta(days=days_back),
-            Exam.exam_date <= today + timedelta(days=days_ahead))).all()
-        ids = [e.id for e, _ in exams]
+        in_window = and_(Exam.exam_date >= today - timedelta(days=days_back),
+                         Exam.exam_date <= today + timedelta(days=days_ahead))
+        # plain rows, not ORM objects: two months hold thousands of exams
+        exams = s.exec(select(Exam.id, Course.code, Exam.exam_form, Exam.exam_date)
+                       .join(Course, Course.id == Exam.course_id).where(in_window)).all()
+        ids = select(Exam.id).where(in_window).scalar_subquery()
         members: dict[tuple[int, str], list[MemberInfo]] = {}
         for exam_id, kind, examiner_id, name, external in s.exec(
                 select(Commission.exam_id, Commission.kind, Examiner.id, Examiner.name, Examiner.is_external)
@@ -462,9 +465,10 @@ def commission_overview(ctx: Context, days_back: int = 7, days_ahead: int = 60) 
                 .where(Commission.exam_id.in_(ids), of_part(Commission.part_id, None))).all():
             members.setdefault((exam_id, kind), []).append(MemberInfo(str(examiner_id), name, external))
     result = []
-    for exam, course in exams:
-        ordinary = members.get((exam.id, CommissionKind.ORDINARY), [])
-        appeal = members.get((exam.id, CommissionKind.APPEAL), [])
+    deadlines: dict[date, date] = {}  # the deadline once per exam date
+    for exam_id, course_code, exam_form, exam_date in exams:
+        ordinary = members.get((exam_id, CommissionKind.ORDINARY), [])
+        appeal = members.get((exam_id, CommissionKind.APPEAL), [])
         # the domain's rules, the same ones the form import and sending appeals apply
         if not ordinary:
             status = "skjema mangler"
@@ -477,8 +481,10 @@ def commission_overview(ctx: Context, days_back: int = 7, days_ahead: int = 60) 
             status = "klagekommisjon ufullstendig"
         else:
             status = "komplett"
-        deadline = ctx.rules.commission_form(exam.exam_date)
-        result.append(CommissionStatus(exam.id, course.code, exam.exam_form, exam.exam_date, deadline, status,
+        deadline = deadlines.get(exam_date)
+        if deadline is None:
+            deadline = deadlines[exam_date] = ctx.rules.commission_form(exam_date)
+        result.append(CommissionStatus(exam_id, course_code, exam_form, exam_date, deadline, status,
                                        status != "komplett" and deadline < today))
     result.sort(key=lambda r: (r.deadline, r.course_code))
     return result

@@ -67,23 +67,26 @@ def fee_list(ctx: Context, *, days_back: int = 365, exam_id: int | None = None,
     days (or on one exam), by publication date."""
     today = ctx.today()
     with ctx.read() as s:
-        query = select(Exam, Course).join(Course, Course.id == Exam.course_id).where(Exam.published_on.is_not(None))
+        # plain rows, not ORM objects: a year holds thousands of published exams
+        query = (select(Exam.id, Course.code, Exam.exam_form, Exam.exam_date, Exam.published_on)
+                 .join(Course, Course.id == Exam.course_id).where(Exam.published_on.is_not(None)))
         if exam_id is not None:
-            query = query.where(Exam.id == checked_id(exam_id, "eksamen"))
+            wanted = Exam.id == checked_id(exam_id, "eksamen")
         else:
-            query = query.where(Exam.published_on >= today - timedelta(days=days_back))
-        exams = s.exec(query).all()
-        ids = [exam.id for exam, _ in exams]
-        if not ids:
+            wanted = Exam.published_on >= today - timedelta(days=days_back)
+        exams = s.exec(query.where(wanted)).all()
+        if not exams:
             return []
+        ids = _published_exams(wanted)  # a subquery: thousands of ids are no bound parameters
         members = s.exec(
-            select(Commission.exam_id, Commission.id, Examiner, CommissionMember)
+            select(Commission.exam_id, Commission.id, Examiner.id, Examiner.name, Examiner.email, Examiner.employer,
+                   Examiner.is_external, CommissionMember.is_paid, CommissionMember.candidate_count)
             .join(CommissionMember, CommissionMember.commission_id == Commission.id)
             .join(Examiner, Examiner.id == CommissionMember.examiner_id)
             .where(Commission.exam_id.in_(ids), Commission.kind == "ordinary")
         ).all()
         commissions: dict[int, set[int]] = defaultdict(set)
-        for exam_key, commission_id, _, _ in members:
+        for exam_key, commission_id, *_ in members:
             commissions[exam_key].add(commission_id)
         handed: dict[tuple[int, int], dict[str, int]] = defaultdict(lambda: defaultdict(int))
         for exam_key, examiner_id, kind, count in s.exec(
@@ -99,25 +102,26 @@ def fee_list(ctx: Context, *, days_back: int = 365, exam_id: int | None = None,
                    Grade.source != GradeSource.ATTENDANCE,
                    Registration.attendance_state == AttendanceState.ATTENDED.value)
             .group_by(Registration.exam_id)).all())
-        forms = {(f.exam_id, f.examiner_id): f for f in s.exec(select(FeeForm).where(FeeForm.exam_id.in_(ids))).all()}
-    by_id = {exam.id: (exam, course) for exam, course in exams}
+        forms = {(f.exam_id, f.examiner_id): f for f in s.exec(
+            select(FeeForm.exam_id, FeeForm.examiner_id, FeeForm.sent_on, FeeForm.confirmed_on)
+            .where(FeeForm.exam_id.in_(ids))).all()}
+    by_id = {exam[0]: exam for exam in exams}
     lines = []
     seen = set()
-    for exam_key, _, examiner, member in members:
-        if (exam_key, examiner.id) in seen or not due_fee_form(is_external=examiner.is_external, is_paid=member.is_paid):
+    for exam_key, _, examiner_id, name, email, employer, is_external, is_paid, candidate_count in members:
+        if (exam_key, examiner_id) in seen or not due_fee_form(is_external=is_external, is_paid=is_paid):
             continue
-        seen.add((exam_key, examiner.id))
-        exam, course = by_id[exam_key]
-        form = forms.get((exam_key, examiner.id))
-        state = FeeState.DUE if form is None or form.sent_on is None else (
-            FeeState.CONFIRMED if form.confirmed_on else FeeState.SENT)
+        seen.add((exam_key, examiner_id))
+        _, course_code, exam_form, exam_date, published_on = by_id[exam_key]
+        form = forms.get((exam_key, examiner_id))
+        state = _state(form)
         if state is FeeState.CONFIRMED and not include_confirmed:
             continue
-        out = handed.get((exam_key, examiner.id), {})
+        out = handed.get((exam_key, examiner_id), {})
         lines.append(FeeLine(
-            exam_key, examiner.id, course.code, exam.exam_form, exam.exam_date, exam.published_on, examiner.name,
-            examiner.email, examiner.employer, examiner.is_external, member.is_paid,
-            scripts_graded(reported=member.candidate_count, handed_out=max(out.values(), default=0),
+            exam_key, examiner_id, course_code, exam_form, exam_date, published_on, name,
+            email, employer, is_external, is_paid,
+            scripts_graded(reported=candidate_count, handed_out=max(out.values(), default=0),
                            graded_on_exam=graded.get(exam_key, 0), commissions=len(commissions[exam_key])),
             state, form.sent_on if form else None, form.confirmed_on if form else None))
     lines.sort(key=lambda line: (line.published_on, line.course_code, line.name))
@@ -160,10 +164,40 @@ def mark_confirmed(ctx: Context, exam_id: int, examiner_id: int, on_date: date |
     return _mark(ctx, exam_id, examiner_id, FeeState.CONFIRMED, on_date)
 
 
-def fee_counts(ctx: Context) -> dict[str, int]:
-    lines = fee_list(ctx)
-    return {"fee_due": sum(1 for l in lines if l.state is FeeState.DUE),
-            "fee_unconfirmed": sum(1 for l in lines if l.state is FeeState.SENT)}
+def _published_exams(wanted):
+    """The ids of the published exams that match `wanted`, as a subquery."""
+    return select(Exam.id).where(Exam.published_on.is_not(None), wanted).scalar_subquery()
+
+
+def _state(form) -> FeeState:
+    """A fee form's state from its dates (no form yet: due)."""
+    if form is None or form.sent_on is None:
+        return FeeState.DUE
+    return FeeState.CONFIRMED if form.confirmed_on else FeeState.SENT
+
+
+def fee_counts(ctx: Context, *, days_back: int = 365) -> dict[str, int]:
+    """How many fee forms of `fee_list` are due and sent-but-unconfirmed,
+    without building its lines (the dashboard asks on every look)."""
+    ids = _published_exams(Exam.published_on >= ctx.today() - timedelta(days=days_back))
+    with ctx.read() as s:
+        members = s.exec(
+            select(Commission.exam_id, CommissionMember.examiner_id, Examiner.is_external, CommissionMember.is_paid)
+            .join(CommissionMember, CommissionMember.commission_id == Commission.id)
+            .join(Examiner, Examiner.id == CommissionMember.examiner_id)
+            .where(Commission.exam_id.in_(ids), Commission.kind == "ordinary")
+        ).all()
+        forms = {(f.exam_id, f.examiner_id): f for f in s.exec(
+            select(FeeForm.exam_id, FeeForm.examiner_id, FeeForm.sent_on, FeeForm.confirmed_on)
+            .where(FeeForm.exam_id.in_(ids))).all()}
+    counts = {FeeState.DUE: 0, FeeState.SENT: 0, FeeState.CONFIRMED: 0}
+    seen = set()
+    for exam_key, examiner_id, is_external, is_paid in members:
+        if (exam_key, examiner_id) in seen or not due_fee_form(is_external=is_external, is_paid=is_paid):
+            continue
+        seen.add((exam_key, examiner_id))
+        counts[_state(forms.get((exam_key, examiner_id)))] += 1
+    return {"fee_due": counts[FeeState.DUE], "fee_unconfirmed": counts[FeeState.SENT]}
 
 
 def export_fees(ctx: Context, path: Path | None = None, *, days_back: int = 365) -> Path:
