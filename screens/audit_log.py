@@ -33,6 +33,9 @@ datoer (fra–til). Enter i et felt bruker filteret. «h» på en rad på en pul
 åpner loggen for den raden. Fra karakterpulten er loggen anonym: ingen navn vises.
 Karakterer som ikke er kunngjort vises aldri med navn.
 
+Endringer gjort ved andre skranker kommer med av seg selv (innen et par
+sekunder); filteret og markøren blir stående.
+
 X eksporterer den filtrerte loggen (.xlsx), C tømmer filteret, / går til filteret.
 """
     BINDINGS = [
@@ -143,29 +146,54 @@ X eksporterer den filtrerte loggen (.xlsx), C tømmer filteret, / går til filte
 
     @work(thread=True, exclusive=True, group="audit-log", exit_on_error=False)
     def load(self) -> None:
-        from eksamen_tui.services.audit_log import PAGE, audit_lines, count_lines
-
         audit_filter = self.audit_filter
-        lines = audit_lines(self.ctx, audit_filter)
-        total = count_lines(self.ctx, audit_filter) if len(lines) >= PAGE else len(lines)
+        self.note_changes_seen()
+        lines, total = self._read(audit_filter)
         self.app.call_from_thread(self._show, audit_filter, lines, total)
 
-    def _show(self, audit_filter, lines, total: int) -> None:
+    def _read(self, audit_filter):
+        """Worker thread: the filter's lines (a page) and how many there are."""
+        from eksamen_tui.services.audit_log import PAGE, audit_lines, count_lines
+
+        lines = audit_lines(self.ctx, audit_filter)
+        return lines, count_lines(self.ctx, audit_filter) if len(lines) >= PAGE else len(lines)
+
+    # --- live: other counters' changes appear while the log is open ---------------
+    def changes_scope(self):
+        return self.audit_filter
+
+    def fetch_changes(self, audit_filter, changed):
+        return self._read(audit_filter)
+
+    def show_changes(self, audit_filter, payload) -> None:
+        lines, total = payload
+        if [line.entry_id for line in lines] != self._shown_ids:
+            self._show(audit_filter, lines, total, keep_cursor=True)
+
+    _shown_ids: list[int] = []
+
+    def _show(self, audit_filter, lines, total: int, keep_cursor: bool = False) -> None:
         from eksamen_tui.services.audit_log import describe
 
         table = self.query_one("#log", DataTable)
+        on = None
+        if keep_cursor and table.row_count:
+            on = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
         table.clear()
         for line in lines:
             student = f"{line.student_number} {line.student_name}".strip()
             table.add_row(f"{line.at:%d.%m.%Y %H:%M}", line.clerk, line.exam_label or "–",
                           str(line.candidate_number or ""), student[:24], line.what,
                           Text(line.change), line.reason, key=str(line.entry_id))
+        self._shown_ids = [line.entry_id for line in lines]
+        if on is not None and int(on) in self._shown_ids:
+            table.move_cursor(row=table.get_row_index(on), scroll=False)
         shown = f"{len(lines)} av {total}" if total > len(lines) else str(total)
         self.sub_title = audit_filter.title
         self.query_one("#filter-line", Static).update(
             f"Viser: {describe(audit_filter)} · {shown} endringer" + (" · C tømmer filteret" if describe(audit_filter)
                                                                       != "alle endringer" else ""))
-        if audit_filter.title:
+        if audit_filter.title and not keep_cursor:
             self._say(f"Historikk for {audit_filter.title}")
 
     # --- actions -------------------------------------------------------------------
