@@ -118,9 +118,62 @@ _SQLITE_TABLES = {
 }
 
 
-def constraint_refusal(error: BaseException) -> ChangedMeanwhile | None:
+# index name -> (table, audited entity, the index's key column, extra condition on the table's rows)
+_GUARD_ROWS = {
+    "uq_grade_current_whole": ("grade", "grade", "registration_id", None),
+    "uq_grade_current_part": ("grade", "grade", "registration_id", None),
+    "uq_case_grade_appeal": ("case", "case", "registration_id", ("case_type", "grade_appeal")),
+    "uq_commission_appeal_whole": ("commission", "commission", "exam_id", ("kind", "appeal")),
+    "uq_commission_appeal_part": ("commission", "commission", "exam_id", ("kind", "appeal")),
+    "uq_examiner_email": ("examiner", "examiner", "email", None),
+}
+
+
+def _key_values(name: str, original, context) -> list:
+    """The values of the guard index's key column in the refused write:
+    PostgreSQL names it («Key (registration_id)=(5) already exists.»);
+    otherwise from the statement's parameters."""
+    column = _GUARD_ROWS[name][2]
+    detail = getattr(getattr(original, "diag", None), "message_detail", None) or ""
+    if detail.startswith("Key (") and ")=(" in detail:
+        columns = detail[5:detail.index(")=(")].split(", ")
+        values = detail[detail.index(")=(") + 3:].rsplit(")", 1)[0].split(", ")
+        if column in columns and len(values) == len(columns):
+            return [values[columns.index(column)]]
+    compiled = getattr(getattr(context, "execution_context", None), "compiled_parameters", None) or []
+    return [params[column] for params in compiled if isinstance(params, dict) and params.get(column) is not None]
+
+
+def _who_holds(name: str, original, context) -> tuple[str | None, datetime | None]:
+    """Who made the change the refused write collided with, and when: the
+    newest audit row of the committed row(s) the guard index protects."""
+    from sqlmodel import SQLModel
+
+    engine = getattr(context, "engine", None)
+    if engine is None:
+        return None, None
+    try:
+        values = _key_values(name, original, context)
+        if not values:
+            return None, None
+        table_name, entity, column, extra = _GUARD_ROWS[name]
+        table = SQLModel.metadata.tables[table_name]
+        key = table.c[column]
+        values = [int(v) for v in values] if column.endswith("_id") else [str(v) for v in values]
+        query = select(table.c.id).where(key.in_(values))
+        if extra is not None:
+            query = query.where(table.c[extra[0]] == extra[1])
+        with read_engine(engine).connect() as conn:
+            ids = list(conn.execute(query).scalars())
+            return last_change(conn, entity, ids) if ids else (None, None)
+    except Exception:  # noqa: BLE001 - naming the clerk is a courtesy; the refusal stands without it
+        return None, None
+
+
+def constraint_refusal(error: BaseException, context=None) -> ChangedMeanwhile | None:
     """The refusal for an IntegrityError from one of the guard indexes, or
-    None for any other error."""
+    None for any other error. With the failed statement's `context` it names
+    the clerk whose change holds the place (the newest audit row of it)."""
     if not (isinstance(error, IntegrityError) or type(error).__name__ in ("IntegrityError", "UniqueViolation")):
         return None
     original = getattr(error, "orig", None) or error
@@ -132,11 +185,14 @@ def constraint_refusal(error: BaseException) -> ChangedMeanwhile | None:
             name = _SQLITE_TABLES.get(columns.split(",")[0].strip())
     if name not in _CONSTRAINT_REFUSALS:
         return None
-    return ChangedMeanwhile(f"{_CONSTRAINT_REFUSALS[name]} – ingenting er endret. Se på verdien som står nå.")
+    by, at = _who_holds(name, original, context) if context is not None else (None, None)
+    who = f" (av {by}{when_text(at)})" if by else ""
+    return ChangedMeanwhile(f"{_CONSTRAINT_REFUSALS[name]}{who} – ingenting er endret. Se på verdien som står nå.",
+                            by=by, at=at)
 
 
 def _integrity_as_refusal(context):
-    return constraint_refusal(context.sqlalchemy_exception or context.original_exception)
+    return constraint_refusal(context.sqlalchemy_exception or context.original_exception, context)
 
 
 # Every engine, every code path (Core, ORM, scripts): a write that would
