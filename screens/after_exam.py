@@ -78,8 +78,9 @@ L går tilbake til besvarelsene. / søker etter en annen eksamen.
 
     def on_mount(self) -> None:
         columns = {
-            "custody": (("Sensor", 26), ("Type", 8), ("Besvarelse", 10), ("Utlevert", 8), ("Tilbake", 8),
-                        ("Mangler", 8), ("Status", 70)),
+            # at 120 columns the status («33 kopier ute (ingen tilbake ennå)») fits whole
+            "custody": (("Sensor", 24), ("Type", 7), ("Besvarelse", 10), ("Utlevert", 8), ("Tilbake", 7),
+                        ("Mangler", 7), ("Status", 60)),
             "fees": (("Emne", 10), ("Eksamen", 11), ("Kunngjort", 11), ("Sensor", 24), ("Grunnlag", 15),
                      ("Besvarelser", 11), ("Status", 12), ("Sendt", 11), ("Bekreftet", 11)),
             "resits": (("Kandidatnr", 10), ("Studentnr", 10), ("Navn", 26), ("Resultat", 20), ("Forsøk igjen", 12),

@@ -220,7 +220,7 @@ eksport til klagekommisjonen (bare kandidatnummer).
     # student (shown beside or below it) and shortens type and date.
     COLUMNS = {
         "wide": (("Sak", "id", 4), ("Type", "type", 14), ("Emne", "code", 8), ("Kand.", "cand", 6),
-                 ("Student", "student", 18), ("Frist", "due", 12), ("Status", "status", 36)),
+                 ("Student", "student", 28), ("Frist", "due", 12), ("Status", "status", 40)),
         "narrow": (("Sak", "id", 4), ("Type", "type", 7), ("Emne", "code", 8), ("Kand.", "cand", 5),
                    ("Frist", "due", 7), ("Status", "status", 36)),
     }

@@ -81,9 +81,17 @@ dokumentasjon innen fristen.
         yield Static("", id="message")
         yield Footer()
 
-    # Column widths by terminal width: at 80 columns number, student,
-    # name, status and attempt fit; the note follows where there is room.
-    COLUMN_WIDTHS = {"wide": (8, 10, 28, 20, 8, 36), "narrow": (7, 9, 18, 19, 6, 30)}
+    # Columns by terminal width (screen classes from DeskScreen): at 80
+    # columns the student number gives way so that name, status, attempt and
+    # the note fit; each tier fits its terminal with the scrollbar.
+    COLUMNS = {
+        "narrow": (("Kand.", "number", 5), ("Navn", "name", 18), ("Status", "state", 19),
+                   ("Forsøk", "attempt", 6), ("Merknad", "note", 18)),
+        "medium": (("Kand.nr", "number", 7), ("Studentnr", "student", 10), ("Navn", "name", 24),
+                   ("Status", "state", 19), ("Forsøk", "attempt", 6), ("Merknad", "note", 34)),
+        "wide": (("Kand.nr", "number", 8), ("Studentnr", "student", 10), ("Navn", "name", 28),
+                 ("Status", "state", 20), ("Forsøk", "attempt", 8), ("Merknad", "note", 50)),
+    }
 
     def on_mount(self) -> None:
         super().on_mount()
@@ -94,16 +102,14 @@ dokumentasjon innen fristen.
         self._set_columns()
 
     def _set_columns(self) -> None:
-        tier = "narrow" if self.has_class("-narrow") else "wide"
+        tier = "narrow" if self.has_class("-narrow") else ("wide" if self.has_class("-wide") else "medium")
         if getattr(self, "_columns_tier", None) == tier:
             return
         self._columns_tier = tier
         table = self.query_one("#roster", EntryTable)
         cursor = table.cursor_row
         table.clear(columns=True)
-        labels = (("Kand.nr", "number"), ("Studentnr", "student"), ("Navn", "name"), ("Status", "state"),
-                  ("Forsøk", "attempt"), ("Merknad", "note"))
-        for (label, key), width in zip(labels, self.COLUMN_WIDTHS[tier]):
+        for label, key, width in self.COLUMNS[tier]:
             table.add_column(label, key=key, width=width)
         if self._rows:
             table.fill([(str(row.registration_id), self._cells(row)) for row in self._rows.values()])
@@ -146,27 +152,32 @@ dokumentasjon innen fristen.
                               "piltastene; m/i/t/b/g/f setter status.")
         self.refresh_bindings()
 
-    def _cells(self, row) -> tuple:
-        max_attempts = self.ctx.profile.max_attempts
-        attempt = Text(str(row.attempt))
-        if row.attempt > max_attempts:
-            attempt = Text(f"{row.attempt} – krever dispensasjon", style="bold red")
+    def _cells(self, row) -> dict:
+        """The row's cells by column key; what needs action comes first in the
+        note, so it shows even where the column is narrow."""
         notes = []
-        if row.accommodations:
-            notes.append(row.accommodations)
-        if row.withdrawn_on:
-            notes.append(f"trukket {row.withdrawn_on:%d.%m.%Y}")
+        attempt = Text(str(row.attempt))
+        if row.attempt > self.ctx.profile.max_attempts:
+            attempt.stylize("bold red")
+            notes.append("krever dispensasjon")
         if row.state.value == "valid_absence":
             notes.append(f"dok. mottatt {row.documentation_received_on:%d.%m}" if row.documentation_received_on
                          else "dok. mangler")
+        if row.withdrawn_on:
+            notes.append(f"trukket {row.withdrawn_on:%d.%m.%Y}")
+        if row.accommodations:
+            notes.append(row.accommodations)
         state = Text(row.state.label, style="dim" if row.state.value == "registered" else "")
-        return (str(row.candidate_number), row.student_number, row.name, state, attempt, ", ".join(notes))
+        cells = {"number": str(row.candidate_number), "student": row.student_number, "name": row.name,
+                 "state": state, "attempt": attempt, "note": ", ".join(notes)}
+        return tuple(cells[key] for _, key, _ in self.COLUMNS[self._columns_tier])
 
     def _refresh_row(self, registration_id: int) -> None:
         table = self.query_one("#roster", EntryTable)
         table.ensure_row(str(registration_id))
         row = self._rows[registration_id]
-        for key, value in zip(("number", "student", "name", "state", "attempt", "note"), self._cells(row)):
+        keys = [key for _, key, _ in self.COLUMNS[self._columns_tier]]
+        for key, value in zip(keys, self._cells(row)):
             table.update_cell(str(registration_id), key, value)
 
     def _show_counts(self) -> None:

@@ -244,7 +244,7 @@ X eksporterer den.
             style = "bold red" if row.overdue else ("green" if row.status == "komplett" else "")
             rows.append((str(row.exam_id), (f"{row.deadline:%d.%m.%Y}", row.course_code,
                                             f"{row.exam_form} {row.exam_date:%d.%m.%Y}",
-                                            Text(row.status + (" !" if row.overdue else ""), style=style))))
+                                            Text(("! " if row.overdue else "") + row.status, style=style))))
         self.query_one("#exams", EntryTable).fill(rows)
         from eksamen_tui.services.commission_forms import commission_summary
 

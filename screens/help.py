@@ -38,7 +38,7 @@ class HelpScreen(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         with VerticalScroll():
-            title = getattr(self._target, "TITLE", None) or type(self._target).__name__
+            title = getattr(self._target, "TITLE", None) or "eksamen-tui"
             yield Static(Text(f"Hjelp – {title}", style="bold"))
             intro = getattr(self._target, "HELP", "")
             if intro:

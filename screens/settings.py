@@ -14,12 +14,14 @@ CLOSED_DAYS_ROW = "local_closed_days"
 
 
 class SettingsScreen(DeskScreen):
+    TITLE = "Innstillinger"
     HELP = ("Institusjonens innstillinger: profil (NTNU, NHH, NMBU), alle frister og de lokale fridagene. "
             "Enter endrer verdien under markøren, P velger profil, R setter verdien tilbake til profilens, "
             "A legger til og D fjerner en lokal fridag. Hver endring står i revisjonssporet.")
     DEFAULT_CSS = """
     SettingsScreen #profile-line { height: 1; padding: 0 1; text-style: bold; }
     SettingsScreen #settings { height: 1fr; }
+    SettingsScreen #key-line { height: 1; padding: 0 1; color: $text-muted; }
     SettingsScreen #message { height: auto; min-height: 1; padding: 0 1; }
     """
     BINDINGS = [
@@ -41,6 +43,8 @@ class SettingsScreen(DeskScreen):
         table = DataTable(id="settings", cursor_type="row", zebra_stripes=True)
         table.add_columns("Innstilling", "Verdi", "Profilens verdi", "Nøkkel")
         yield table
+        # the whole key of the highlighted row, which a narrow Nøkkel column may cut
+        yield Static("", id="key-line")
         yield Static("", id="message")
         yield Footer()
 
@@ -75,6 +79,12 @@ class SettingsScreen(DeskScreen):
         """Enter on the list (the table has the focus and takes Enter itself)."""
         event.stop()
         self.action_edit()
+
+    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        key = event.row_key.value if event.row_key is not None else None
+        self.query_one("#key-line", Static).update(
+            f"Nøkkel: {key}  (eksamen-tui settings set {key} VERDI)" if key and key != CLOSED_DAYS_ROW
+            else f"Nøkkel: {key}  (eksamen-tui settings closed-day add|remove DAG)" if key else "")
 
     def _current_key(self) -> str | None:
         table = self.query_one("#settings", DataTable)

@@ -14,7 +14,7 @@ from textual.screen import ModalScreen
 from textual.widgets import DataTable, Footer, Header, Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
-from screens.base import REFUSED, DeskScreen
+from screens.base import REFUSED, DeskScreen, count_text
 
 CASE_TYPES = (("explanation", "Begrunnelse"), ("grade_appeal", "Klage på karakter"),
               ("formal_appeal", "Klage på formell feil"))
@@ -132,9 +132,10 @@ N en ny sak (begrunnelse eller klage), H endringsloggen for oppmeldingen.
             return
         if len(matches) == 1:
             options.display = False
-            self.open_student(matches[0].student_id)
+            self.open_student(matches[0].student_id, matches[0].registration_id)
             return
-        options.add_options([Option(match.label, id=str(match.student_id)) for match in matches])
+        options.add_options([Option(match.label, id=f"{match.student_id}:{match.registration_id or ''}")
+                             for match in matches])
         options.display = True
         options.highlighted = 0
         options.focus()
@@ -144,12 +145,13 @@ N en ny sak (begrunnelse eller klage), H endringsloggen for oppmeldingen.
     def _chosen(self, event: OptionList.OptionSelected) -> None:
         event.stop()
         self.query_one("#student-matches").display = False
-        self.open_student(int(event.option.id))
+        student_id, _, registration_id = event.option.id.partition(":")
+        self.open_student(int(student_id), int(registration_id) if registration_id else None)
 
     def open_target(self, target) -> None:
         self.open_student(target)
 
-    def open_student(self, student_id: int, select_registration: int | None = None) -> None:
+    def open_student(self, student_id: int, select_registration: int | None = None, announce: bool = True) -> None:
         from eksamen_tui.services.student import student_picture
 
         picture = self._call(student_picture, self.ctx, student_id)
@@ -165,11 +167,15 @@ N en ny sak (begrunnelse eller klage), H endringsloggen for oppmeldingen.
             table.move_cursor(row=table.get_row_index(str(select_registration)))
         self.query_one("#student-head", Static).update(Text.assemble(
             (f"{picture.student_number}  {picture.name}", "bold"),
-            f"   {len(picture.registrations)} oppmeldinger i {len(picture.semesters())} semestre"))
+            f"   {count_text(len(picture.registrations), 'oppmelding', 'oppmeldinger')} i "
+            f"{count_text(len(picture.semesters()), 'semester', 'semestre')}"))
         table.focus()
         self.sub_title = f"{picture.student_number} {picture.name}"
-        if select_registration is None:
-            self._say(f"Åpnet {picture.student_number} {picture.name}. T trekk, D dokumentasjon, N ny sak, H historikk.")
+        if announce:
+            chosen = self._lines.get(select_registration)
+            where = f" – kand. {chosen.candidate_number} på {chosen.course_code} er valgt" if chosen else ""
+            self._say(f"Åpnet {picture.student_number} {picture.name}{where}. "
+                      "T trekk, D dokumentasjon, N ny sak, H historikk.")
         self._show_detail()
 
     def _cells(self, line) -> tuple:
@@ -227,7 +233,7 @@ N en ny sak (begrunnelse eller klage), H endringsloggen for oppmeldingen.
         return True
 
     def _after_change(self, line, message: str) -> None:
-        self.open_student(self.picture.student_id, select_registration=line.registration_id)
+        self.open_student(self.picture.student_id, select_registration=line.registration_id, announce=False)
         self._say(message)
 
     def action_withdraw(self) -> None:

@@ -39,7 +39,7 @@ def test_counts_balance_per_examiner_and_kind():
     assert missing_in_words(result[(1, ScriptKind.ORIGINAL)]) == "alle 40 originaler er tilbake"
     assert missing_in_words(result[(2, ScriptKind.COPY)]) == "2 kopier mangler (40 utlevert, 38 tilbake)"
     assert missing_in_words(Balance(3, ScriptKind.ORIGINAL, 5, 4)) == "1 original mangler (5 utlevert, 4 tilbake)"
-    assert missing_in_words(Balance(3, ScriptKind.COPY, 5, 0)) == "5 kopier ute hos sensor (ingen tilbake ennå)"
+    assert missing_in_words(Balance(3, ScriptKind.COPY, 5, 0)) == "5 kopier ute (ingen tilbake ennå)"
     # out and not yet due is not missing; fewer back than out, or nothing back by the due day, is
     assert not is_flagged(Balance(3, ScriptKind.COPY, 5, 0), overdue=False)
     assert is_flagged(Balance(3, ScriptKind.COPY, 5, 0), overdue=True)

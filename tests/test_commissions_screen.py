@@ -21,7 +21,7 @@ async def test_import_with_preview_then_status_complete(ctx, tmp_path):
         await pilot.press("f7")
         await settle(app, pilot)
         text = screen_text(app)
-        assert "skjema mangler !" in text  # TMA4100: form deadline 17.11 passed
+        assert "! skjema mangler" in text  # TMA4100: form deadline 17.11 passed
         await pilot.press("i")
         await settle(app, pilot)
         app.screen.query_one("Input").value = ""

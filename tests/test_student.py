@@ -156,3 +156,20 @@ async def test_name_search_with_several_matches_lets_the_clerk_choose(ctx):
         await pilot.press("enter")
         await settle(app, pilot)
         assert app.screen.picture is not None
+
+
+async def test_course_and_candidate_number_opens_the_student_on_that_registration(ctx):
+    """«EXPH0001 5» at the counter: the student opens with the cursor on
+    EXPH0001 (not the first line), and the message says which one is chosen."""
+    student_id, number, spring, autumn, ahead, absent, unpublished = one_student(ctx)
+    app = EksamenApp(ctx=ctx)
+    async with app.run_test(size=(170, 45)) as pilot:
+        await pilot.press("f8")
+        await settle(app, pilot)
+        await pilot.press(*"exph0001 5", "enter")
+        await settle(app, pilot)
+        screen = app.screen
+        assert screen.picture is not None and screen.picture.student_id == student_id
+        assert screen._current().course_code == "EXPH0001"
+        assert "kand. 5 på EXPH0001 er valgt" in screen_text(app)
+        assert "5 oppmeldinger i 2 semestre" in screen_text(app)

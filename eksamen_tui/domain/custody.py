@@ -121,15 +121,16 @@ def scripts_in_words(count: int) -> str:
 
 
 def missing_in_words(balance: Balance) -> str:
-    """«2 originaler mangler (40 utlevert, 38 tilbake)», «40 kopier ute hos
-    sensor (ingen tilbake ennå)» or «alle 40 kopier er tilbake»."""
+    """«2 originaler mangler (40 utlevert, 38 tilbake)», «40 kopier ute
+    (ingen tilbake ennå)» or «alle 40 kopier er tilbake» (one examiner's
+    line, so the examiner is not named again)."""
     kind = balance.kind
     if balance.out == 0:
         return f"ingen {kind.plural} utlevert"
     if balance.missing == 0:
         return f"alle {balance.out} {kind.plural if balance.out != 1 else kind.label} er tilbake"
     if balance.back == 0:
-        return f"{balance.out} {kind.plural if balance.out != 1 else kind.label} ute hos sensor (ingen tilbake ennå)"
+        return f"{balance.out} {kind.plural if balance.out != 1 else kind.label} ute (ingen tilbake ennå)"
     noun = kind.label if balance.missing == 1 else kind.plural
     return f"{balance.missing} {noun} mangler ({balance.out} utlevert, {balance.back} tilbake)"
 

@@ -39,6 +39,7 @@ class StudentMatch:
     student_number: str
     name: str
     hint: str = ""  # how it was found, e.g. "kand. 13 på TDT4100 10.12.2026"
+    registration_id: int | None = None  # the registration a course + candidate number points at
 
     @property
     def label(self) -> str:
@@ -61,7 +62,7 @@ def find_students(ctx: Context, text: str, limit: int = 40) -> list[StudentMatch
             return [StudentMatch(st.id, st.student_number, st.name) for st in rows]
         if len(words) == 2 and _digits(words[1]) and not _digits(words[0]):
             rows = s.exec(
-                select(Student, Course.code, Exam.exam_date)
+                select(Student, Course.code, Exam.exam_date, Registration.id)
                 .join(Registration, Registration.student_id == Student.id)
                 .join(Exam, Exam.id == Registration.exam_id)
                 .join(Course, Course.id == Exam.course_id)
@@ -71,7 +72,8 @@ def find_students(ctx: Context, text: str, limit: int = 40) -> list[StudentMatch
             ).all()
             if rows:
                 return [StudentMatch(st.id, st.student_number, st.name,
-                                     f"kand. {words[1]} på {code} {day:%d.%m.%Y}") for st, code, day in rows]
+                                     f"kand. {words[1]} på {code} {day:%d.%m.%Y}", registration_id)
+                        for st, code, day, registration_id in rows]
         query = select(Student)
         for word in words:
             query = query.where(folded(Student.name).like(f"%{escape_like(fold_text(word))}%", escape="\\"))
