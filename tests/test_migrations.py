@@ -90,6 +90,19 @@ def test_fresh_database_matches_the_models(tmp_path):
     assert upgrade(engine) == []
 
 
+def test_head_is_written_out_and_a_current_database_opens_without_alembic(tmp_path):
+    """migrations.HEAD names the newest revision file; a database already at
+    it is opened without importing Alembic (start-up time and memory)."""
+    assert migrations.HEAD == head_revision(), "set HEAD in eksamen_tui/db/migrations.py to the new revision"
+    path = tmp_path / "h.db"
+    upgrade(make_engine(path))
+    code = ("import sys; from eksamen_tui.db.engine import make_engine; from eksamen_tui.db.migrations import upgrade; "
+            f"assert upgrade(make_engine({str(path)!r})) == []; print('alembic' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr[-2000:]
+    assert out.stdout.strip() == "False"
+
+
 def test_second_start_applies_nothing(tmp_path):
     engine = make_engine(tmp_path / "x.db")
     assert upgrade(engine)

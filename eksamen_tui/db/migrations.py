@@ -25,9 +25,19 @@ from sqlalchemy.engine import Engine
 
 from eksamen_tui.db.errors import DatabaseRefused
 
-SCRIPT_LOCATION = "eksamen_tui.db:alembic"
+SHIPPED_SCRIPTS = "eksamen_tui.db:alembic"
+SCRIPT_LOCATION = SHIPPED_SCRIPTS
 MARKER_TABLE = "eksamen_tui_marker"
 BASELINE = "0001"
+# The newest revision, written out so that a database already at it opens
+# without importing Alembic (~0.1 s and ~10 MB at every start).
+# tests/test_migrations.py checks it against the revision files.
+HEAD = "0005"
+
+
+def _head() -> str:
+    """The newest revision: HEAD for the shipped revisions (no Alembic import)."""
+    return HEAD if SCRIPT_LOCATION == SHIPPED_SCRIPTS else head_revision()
 LEGACY_TABLES = {"schema_version", "course", "exam", "registration", "grade", "auditentry"}
 # pg_advisory_xact_lock(key, hashtext(schema)): one lock per eksamen-tui schema ("eks" in ASCII)
 ADVISORY_LOCK_KEY = 0x656B73
@@ -77,7 +87,7 @@ def classify(conn: Connection) -> tuple[str, str | None]:
     if MARKER_TABLE in tables or LEGACY_TABLES <= tables:
         revision = current_revision(conn) if "alembic_version" in tables else None
         if revision is not None:
-            return ("ours" if revision in known_revisions() else "newer"), revision
+            return ("ours" if revision == _head() or revision in known_revisions() else "newer"), revision
         if MARKER_TABLE in tables:
             return "foreign", None  # marker without a version: damaged
         version = conn.execute(text("SELECT MAX(version) FROM schema_version")).scalar()
@@ -106,7 +116,6 @@ def upgrade(engine: Engine) -> list[str]:
     # (engine.describe_target, inlined: engine imports this module, so importing it back would be a cycle)
     url = engine.url
     where = url.database if url.get_backend_name() == "sqlite" else url.render_as_string(hide_password=True)
-    head = head_revision()
     applied: list[str] = []
     with engine.connect() as conn:
         sqlite = conn.dialect.name == "sqlite"
@@ -118,7 +127,7 @@ def upgrade(engine: Engine) -> list[str]:
                     conn.execute(text("SELECT pg_advisory_xact_lock(:key, hashtext(coalesce(current_schema(), '')))"),
                                  {"key": ADVISORY_LOCK_KEY})
                 kind = refuse_unless_ours(conn, where)
-                if kind == "ours" and current_revision(conn) == head:
+                if kind == "ours" and current_revision(conn) == _head():
                     return []
                 from alembic import command
 
@@ -144,6 +153,7 @@ def _new_revision(message: str) -> None:
     head = head_revision()
     script = command.revision(_config(), message=message, rev_id=f"{int(head) + 1:04d}", head=head)
     print(script.path)
+    print(f"now set HEAD = \"{int(head) + 1:04d}\" in {__file__}")
 
 
 if __name__ == "__main__":

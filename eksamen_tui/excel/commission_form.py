@@ -122,6 +122,7 @@ def form_filename(course_code: str, exam_form: str, part: str = "", exam_date: d
     return f"{name}_kommisjonsskjema{'_utfylt' if filled else ''}.xlsx"
 
 
+FIELD_STYLE, HEADING_STYLE = "Skjemafelt", "Skjemaoverskrift"  # the form's named cell styles
 KIND_RULE_ERROR = "Velg «Intern» eller «Ekstern» fra listen."
 FLAG_RULE_ERROR = "Velg «Ja» eller «Nei» fra listen."
 COUNT_RULE_ERROR = "Skriv et helt tall fra 0 til 10000."
@@ -130,7 +131,7 @@ COUNT_RULE_ERROR = "Skriv et helt tall fra 0 til 10000."
 def form_workbook(header: FormHeader, ordinary: list[FormExaminer] = (), appeal: list[FormExaminer] = ()):
     """The template as an openpyxl workbook (blank when no examiners are given),
     set up to print on one A4 page in landscape."""
-    from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+    from openpyxl.styles import Alignment, Border, Font, NamedStyle, PatternFill, Side
     from openpyxl.worksheet.datavalidation import DataValidation
 
     from eksamen_tui.excel.writer import DATE_FORMAT, new_workbook, setup_print
@@ -140,6 +141,12 @@ def form_workbook(header: FormHeader, ordinary: list[FormExaminer] = (), appeal:
     thin = Side(style="thin", color="999999")
     box = Border(left=thin, right=thin, top=thin, bottom=thin)
     fill = PatternFill("solid", fgColor="DDE7F0")
+    # Named styles, registered once: giving each of ~200 cells its border
+    # and font one by one made openpyxl hash the style objects every time
+    # (most of the time of writing 200 forms).
+    workbook.add_named_style(NamedStyle(FIELD_STYLE, border=box))
+    workbook.add_named_style(NamedStyle(HEADING_STYLE, font=bold, fill=fill, border=box,
+                                        alignment=Alignment(wrap_text=True, vertical="top")))
 
     def put(cell: str, value: Any, *, font=None) -> None:
         target = sheet[cell]
@@ -164,7 +171,7 @@ def form_workbook(header: FormHeader, ordinary: list[FormExaminer] = (), appeal:
     for label_cell, label, value_cell, value in pairs:
         put(label_cell, label, font=bold)
         put(value_cell, value)
-        sheet[value_cell].border = box
+        sheet[value_cell].style = FIELD_STYLE
     sheet["B6"].number_format = DATE_FORMAT
     sheet["B6"].alignment = Alignment(horizontal="left")
     sheet.merge_cells("E4:G4")
@@ -188,9 +195,7 @@ def form_workbook(header: FormHeader, ordinary: list[FormExaminer] = (), appeal:
         put(f"A{row}", TABLE_TITLES[kind], font=Font(bold=True, size=13))
         row += 1
         for column, title in enumerate(COLUMN_TITLES, start=1):
-            cell = sheet.cell(row=row, column=column, value=title)
-            cell.font, cell.fill, cell.border = bold, fill, box
-            cell.alignment = Alignment(wrap_text=True, vertical="top")
+            sheet.cell(row=row, column=column, value=title).style = HEADING_STYLE
         sheet.row_dimensions[row].height = 45  # three lines: the candidate-count heading is long
         first = row + 1
         for index in range(max(ROWS_PER_TABLE, len(people))):
@@ -205,7 +210,7 @@ def form_workbook(header: FormHeader, ordinary: list[FormExaminer] = (), appeal:
                 cell = sheet.cell(row=row, column=column, value=value if value != "" else None)
                 if isinstance(value, str) and value.startswith(("=", "+", "-", "@")):
                     cell.data_type = "s"
-                cell.border = box
+                cell.style = FIELD_STYLE
         kind_rule.add(f"C{first}:C{row}")
         flag_rule.add(f"F{first}:F{row}")
         count_rule.add(f"G{first}:G{row}")
