@@ -87,7 +87,10 @@ async def test_attendance_and_grades_fit(demo_db, size):
         await settle(app, pilot)
         await open_exam(app, pilot, "BUS447")
         text = screen_text(app)
-        for header in ("Kand.nr", "Studentnr", "Navn", "Status", "Forsøk"):
+        # at 80 columns the student number gives way to the note
+        headers = ("Kand.", "Navn", "Status", "Forsøk", "Merknad") if size[0] < 100 else \
+            ("Kand.nr", "Studentnr", "Navn", "Status", "Forsøk", "Merknad")
+        for header in headers:
             assert header in text, f"F4 column {header} cut at {size}"
         assert "ikke registrert" in text and "trekk før eksamen" in text
         await pilot.press("f5")
