@@ -142,11 +142,15 @@ class EksamenApp(App):
 
     def known_bindings(self) -> dict[str, dict[str, str]]:
         """Binding id -> default keys for the app and every screen and dialog."""
+        from eksamen_tui.keymap import collect_bindings
+
+        return collect_bindings(self.binding_owners())
+
+    def binding_owners(self) -> list[type]:
+        """The app and every screen, dialog and widget class of its desks."""
         import inspect
 
         from textual.dom import DOMNode
-
-        from eksamen_tui.keymap import collect_bindings
 
         owners: list[type] = [type(self)]
         modules = [target.split(":")[0] for _, _, target in DESKS.values()] + list(self.SCREEN_MODULES)
@@ -154,13 +158,14 @@ class EksamenApp(App):
             module = importlib.import_module(module_name)
             owners += [cls for _, cls in inspect.getmembers(module, inspect.isclass)
                        if issubclass(cls, DOMNode) and cls.__module__ == module.__name__]
-        return collect_bindings(owners)
+        return owners
 
     def load_keymap(self) -> None:
         """Read keymap.toml, apply what is valid, say in bokmål what is not."""
-        from eksamen_tui.keymap import keymap_path, load_keymap
+        from eksamen_tui.keymap import collect_widget_keys, keymap_path, load_keymap
 
-        result = load_keymap(keymap_path(), self.known_bindings())
+        owners = self.binding_owners()
+        result = load_keymap(keymap_path(), self.known_bindings(), lambda: collect_widget_keys(owners))
         self.keymap_result = result
         if result.keymap:
             self.set_keymap(result.keymap)

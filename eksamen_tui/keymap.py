@@ -7,17 +7,19 @@ remaps bindings by their id (Textual's `App.set_keymap`).
     student = "f8,ctrl+s"               # ... or TOML tables: app.desk.student
 
 The file is read and checked when the app starts: entries that name an
-unknown binding, give no key or an unknown key, or make two bindings of one
-screen share a key are left out, and the clerk is told why in bokmål; the
+unknown binding, give no key or an unknown key, make two bindings of one
+screen share a key, or move a binding onto a key that a Textual widget of
+its screen (Input, DataTable, Select …) or the app itself takes first are
+left out, and the clerk is told why in bokmål; the
 rest apply. This module knows Textual's key names but no screen."""
 from __future__ import annotations
 
 import difflib
 import os
 import tomllib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Iterable
+from typing import Callable, Iterable
 
 ENV_KEYMAP = "EKSAMEN_KEYMAP"
 FILE_NAME = "keymap.toml"
@@ -75,9 +77,28 @@ def key_problem(keys: str) -> str | None:
     return None
 
 
-def load_keymap(path: Path, bindings: dict[str, dict[str, str]]) -> KeymapResult:
+@dataclass(frozen=True)
+class WidgetKey:
+    """A key a Textual widget (or the app itself) binds: while that widget
+    has focus (or always, for the app's priority keys) it takes the key
+    before the desk sees it."""
+
+    widget: str  # class name(s), e.g. "Input" or "DataTable og Input"
+    action: str  # the (first) widget's action, e.g. "home"
+
+    def words(self) -> str:
+        if self.widget == "App":
+            return f"Textual-appen selv (handlingen «{self.action}», gjelder overalt)"
+        return f"{self.widget} (handlingen «{self.action}») når den har fokus"
+
+
+def load_keymap(path: Path, bindings: dict[str, dict[str, str]],
+                widget_keys: "dict[str, dict[str, WidgetKey]] | Callable[[], dict] | None" = None) -> KeymapResult:
     """Read and check `path`. `bindings` is each screen's (and the app's,
-    under "app") binding id -> default keys; ids must be among them."""
+    under "app") binding id -> default keys; ids must be among them.
+    `widget_keys` (from `collect_widget_keys`) is, per screen, the keys its
+    Textual widgets bind: a binding remapped onto one of them is refused
+    (a callable is only called when the file remaps something)."""
     result = KeymapResult(path)
     if not path.exists():
         return result
@@ -107,6 +128,10 @@ def load_keymap(path: Path, bindings: dict[str, dict[str, str]]) -> KeymapResult
             continue
         wanted[binding_id] = value.strip()
     refused = _clashes(wanted, bindings, result.problems)
+    remaining = {k: v for k, v in wanted.items() if k not in refused}
+    if remaining and widget_keys is not None:
+        taken = widget_keys() if callable(widget_keys) else widget_keys
+        refused |= _swallowed(remaining, bindings, taken, result.problems)
     result.keymap = {k: v for k, v in wanted.items() if k not in refused}
     return result
 
@@ -137,6 +162,129 @@ def _clashes(wanted: dict[str, str], bindings: dict[str, dict[str, str]], proble
                                     f"{others}")
                     refused.add(binding_id)
     return refused
+
+
+def _swallowed(wanted: dict[str, str], bindings: dict[str, dict[str, str]],
+               widget_keys: dict[str, dict[str, WidgetKey]], problems: list[str]) -> set[str]:
+    """Remapped ids whose new key a widget of their screen binds (or, for
+    the app's own bindings, a widget of any screen): refused, since the key
+    would never reach the action while that widget has focus."""
+    everywhere = widget_keys.get("app", {})
+    any_screen: dict[str, WidgetKey] = {}
+    for owner, keys in widget_keys.items():
+        for key, used in keys.items():
+            any_screen.setdefault(key, used)
+    refused: set[str] = set()
+    for owner, ids in bindings.items():
+        taken = {**any_screen, **everywhere} if owner == "app" else {**widget_keys.get(owner, {}), **everywhere}
+        for binding_id in ids:
+            if binding_id not in wanted or binding_id in refused:
+                continue
+            for key in sorted(_keys(wanted[binding_id])):
+                if key in taken:
+                    problems.append(f"«{binding_id}» = «{wanted[binding_id]}»: tasten «{key}» brukes av "
+                                    f"{taken[key].words()} – velg en annen tast")
+                    refused.add(binding_id)
+                    break
+    return refused
+
+
+def _widget_bindings(widget: type) -> dict[str, WidgetKey]:
+    """Every key `widget` binds, its own and inherited (Textual merges BINDINGS
+    along the class hierarchy)."""
+    from textual.binding import Binding
+
+    found: dict[str, WidgetKey] = {}
+    for cls in reversed(widget.__mro__):
+        for binding in cls.__dict__.get("BINDINGS", ()):
+            if isinstance(binding, tuple):
+                binding = Binding(*binding)
+            if not isinstance(binding, Binding):
+                continue
+            for key in _keys(binding.key):
+                found[key] = WidgetKey(widget.__name__, binding.action)
+    return found
+
+
+def _named_widgets(klass: type) -> frozenset[type]:
+    """The widget classes named in `klass`'s own source (cached)."""
+    import ast
+    import inspect
+    import sys
+    import textwrap
+
+    from textual.widget import Widget
+
+    cached = _NAMED.get(klass)
+    if cached is not None:
+        return cached
+    found: set[type] = set()
+    try:
+        tree = ast.parse(textwrap.dedent(inspect.getsource(klass)))
+    except (OSError, TypeError, SyntaxError):
+        tree = None
+    names = vars(sys.modules[klass.__module__])
+    for node in ast.walk(tree) if tree is not None else ():
+        target = names.get(node.id) if isinstance(node, ast.Name) else None
+        if isinstance(target, type) and issubclass(target, Widget) and target not in klass.__mro__:
+            found.add(target)
+    _NAMED[klass] = frozenset(found)
+    return _NAMED[klass]
+
+
+_NAMED: dict[type, frozenset[type]] = {}
+
+
+def _ours_or_a_textual_widget(klass: type) -> bool:
+    """Not Textual's base classes (Widget, Screen, ScrollView …), nor builtins."""
+    module = klass.__module__
+    return module.startswith("textual.widgets.") or module.split(".")[0] not in ("textual", "builtins", "typing")
+
+
+def _widgets_used(cls: type, seen: set[type] | None = None) -> set[type]:
+    """The widget classes `cls` names in its source (and in its own bases'),
+    and, recursively, the widgets those compose (Select's overlay list …).
+    Textual's base classes (Widget, Screen, ScrollView …) are not read."""
+    seen = set() if seen is None else seen
+    used: set[type] = set()
+    for klass in cls.__mro__:
+        if klass in seen or not _ours_or_a_textual_widget(klass):
+            continue
+        seen.add(klass)
+        for target in _named_widgets(klass):
+            used.add(target)
+            used |= _widgets_used(target, seen)
+    return used
+
+
+def collect_widget_keys(owners: Iterable[type]) -> dict[str, dict[str, WidgetKey]]:
+    """Per class that declares bindings (as in `collect_bindings`), the keys
+    bound by the Textual widgets it uses (Input's ctrl+a, home, end …,
+    DataTable's, Select's …); under "app", Textual's own App and Screen keys
+    (ctrl+q, ctrl+c, the command palette's, tab)."""
+    from textual.app import App
+    from textual.screen import Screen
+
+    result: dict[str, dict[str, WidgetKey]] = {}
+    for owner in owners:
+        if issubclass(owner, App):
+            keys = {**_widget_bindings(App), **_widget_bindings(Screen)}
+            for key in _keys(owner.COMMAND_PALETTE_BINDING):
+                keys[key] = WidgetKey("App", "command_palette")
+            for key in keys:
+                keys[key] = replace(keys[key], widget="App")
+            result["app"] = keys
+            continue
+        if not owner.__dict__.get("BINDINGS"):
+            continue
+        keys = {}
+        for widget in sorted(_widgets_used(owner), key=lambda w: w.__name__):
+            if widget.can_focus and not issubclass(widget, Screen):  # only a focused widget takes keys
+                for key, used in _widget_bindings(widget).items():
+                    before = keys.get(key)  # the first widget's action; every widget named
+                    keys[key] = used if before is None else replace(before, widget=f"{before.widget} og {used.widget}")
+        result[f"{owner.__module__}.{owner.__qualname__}"] = keys
+    return result
 
 
 def collect_bindings(owners: Iterable[type]) -> dict[str, dict[str, str]]:

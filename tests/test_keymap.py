@@ -3,6 +3,9 @@ by id, is checked on start (bokmål messages), and F1 shows the keys in effect."
 from datetime import date
 
 import pytest
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.widgets import DataTable, Input
 
 from eksamen_tui.app import EksamenApp
 from eksamen_tui.keymap import keymap_path, load_keymap
@@ -118,3 +121,87 @@ async def test_bad_keymap_is_said_on_start(demo_db):
         messages = [n.message for n in app._notifications]
         assert any("mente du «dashboard.refresh»" in m for m in messages)
         await pilot.press("r")  # the default key still works
+
+
+# --- keys Textual's own widgets take first ----------------------------------------------
+
+class TinyDesk(Screen):
+    """A desk's shape: a screen composing an Input and a DataTable."""
+
+    BINDINGS = [Binding("h", "history", "Historikk", id="tiny.history"),
+                Binding("x", "export", "Eksporter", id="tiny.export")]
+
+    def compose(self):
+        yield Input(id="filter")
+        yield DataTable(id="rows")
+
+
+def test_a_key_a_widget_of_the_desk_takes_is_refused_naming_key_action_and_widget():
+    from eksamen_tui.keymap import collect_widget_keys
+
+    desk = TinyDesk
+    owners = [EksamenApp, desk]
+    bindings = {"app": {"app.help": "f1"}, f"{desk.__module__}.{desk.__qualname__}":
+                {"tiny.history": "h", "tiny.export": "x"}}
+    taken = collect_widget_keys(owners)
+    mine = taken[f"{desk.__module__}.{desk.__qualname__}"]
+    assert {"ctrl+a", "home", "end", "enter", "up", "pagedown"} <= set(mine)  # Input's and DataTable's
+    assert {"ctrl+q", "ctrl+p", "ctrl+c", "tab"} <= set(taken["app"])  # Textual's App and Screen
+    path = write_keymap('"tiny.history" = "ctrl+a"\n"tiny.export" = "ctrl+o,home"\n"app.help" = "ctrl+q"\n')
+    result = load_keymap(path, bindings, lambda: taken)
+    assert result.keymap == {}
+    text = result.message()
+    assert "«tiny.history» = «ctrl+a»: tasten «ctrl+a» brukes av Input (handlingen «home») når den har fokus" in text
+    assert "«tiny.export» = «ctrl+o,home»: tasten «home» brukes av DataTable og Input" in text
+    assert "«app.help» = «ctrl+q»: tasten «ctrl+q» brukes av Textual-appen selv (handlingen «quit»" in text
+    # keys no widget of the desk takes still apply; nothing is asked when nothing is remapped
+    path = write_keymap('"tiny.history" = "ctrl+o"\n"app.help" = "f12"\n')
+    assert load_keymap(path, bindings, lambda: taken).keymap == {"tiny.history": "ctrl+o", "app.help": "f12"}
+    assert load_keymap(write_keymap(""), bindings, lambda: 1 / 0).keymap == {}
+
+
+def test_the_app_knows_the_widgets_of_each_real_desk():
+    from eksamen_tui.keymap import collect_widget_keys
+
+    app = EksamenApp(ctx=None)
+    taken = collect_widget_keys(app.binding_owners())
+    audit_log = taken["screens.audit_log.AuditLogScreen"]
+    assert "Input" in audit_log["ctrl+a"].widget and "DataTable" in audit_log["pageup"].widget
+    assert "Select" in audit_log["enter"].widget  # the kind-of-change list
+    assert "DataTable" in taken["screens.dashboard.DashboardScreen"]["enter"].widget
+    assert "ctrl+a" not in taken["screens.dashboard.DashboardScreen"]  # no text field there
+
+
+async def test_a_remap_onto_a_widget_key_is_refused_on_start_in_bokmaal(demo_db):
+    write_keymap('"auditlog.export" = "ctrl+a"\n"dashboard.refresh" = "ctrl+o"\n')
+    app = EksamenApp(ctx=open_context(str(demo_db), clerk="kari", today=lambda: TODAY))
+    async with app.run_test(size=(160, 45)) as pilot:
+        for _ in range(20):
+            await pilot.pause()
+            if app.keymap_result is not None:
+                break
+        assert app.keymap_result.keymap == {"dashboard.refresh": "ctrl+o"}
+        messages = "\n".join(n.message for n in app._notifications)
+        assert ("«auditlog.export» = «ctrl+a»: tasten «ctrl+a» brukes av Input (handlingen «home») "
+                "når den har fokus – velg en annen tast") in messages
+
+
+async def test_why_such_a_remap_would_not_work_a_focused_input_takes_the_key(demo_db):
+    """The premise of the check: with the export moved onto ctrl+a anyway,
+    ctrl+a in the Endringslogg's filter field moves the cursor and exports nothing."""
+    app = EksamenApp(ctx=open_context(str(demo_db), clerk="kari", today=lambda: TODAY))
+    async with app.run_test(size=(160, 45)) as pilot:
+        await pilot.press("f9")
+        await settle(app, pilot)
+        app.set_keymap({"auditlog.export": "ctrl+a"})
+        await pilot.press("slash", *"tdt")
+        field = app.screen.query_one("#f-course")
+        assert field.has_focus and field.cursor_position == 3
+        await pilot.press("ctrl+a")
+        await settle(app, pilot)
+        assert field.cursor_position == 0 and "Lager endringslogg" not in screen_text(app)
+        await pilot.press("escape", "tab")  # elsewhere (the list) the key reaches the desk
+        app.screen.query_one("#log").focus()
+        await pilot.press("ctrl+a")
+        await settle(app, pilot)
+        assert "Endringsloggen er lagret" in screen_text(app)
