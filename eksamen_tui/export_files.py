@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import errno
 import os
+import sys
 import re
 import tempfile
 import unicodedata
@@ -151,6 +152,73 @@ def _move_into_place(temporary: Path, path: Path, max_counter: int = MAX_COUNTER
     if max_counter == 1:
         raise ExportError(f"{path} finnes allerede; velg et nytt filnavn")
     raise ExportError(f"{path} finnes allerede (også med nummer opp til {max_counter})")
+
+
+class PrivateBatch:
+    """Many private files written as one batch (e.g. 200 commission forms):
+    each is written to a temporary file by `add`; `finish` makes them all
+    durable with one flush of the file system instead of one fsync per
+    file (~1.5 s for 200 small files on a busy disk), then gives each its
+    name as `write_private` does. Nothing is named until every file is
+    written; an error leaves no temporary file behind.
+
+        with PrivateBatch() as batch:
+            for ...: batch.add(path, write)
+        batch.written  # the paths actually written"""
+
+    def __init__(self) -> None:
+        self._pending: list[tuple[Path, Path]] = []
+        self.written: list[Path] = []
+
+    def __enter__(self) -> "PrivateBatch":
+        return self
+
+    def add(self, path: str | os.PathLike, write: Callable[[Path], None]) -> None:
+        path = Path(path)
+        if path.name in ("", ".", ".."):
+            raise ExportError(f"{path} er ikke et filnavn")
+        if path.is_dir():
+            raise ExportError(f"{path} er en mappe, ikke en fil")
+        folder = private_folder(path.parent)
+        try:
+            handle, temporary = tempfile.mkstemp(dir=folder, prefix=f".{path.stem[:40]}.", suffix=".tmp")
+        except OSError as error:
+            raise ExportError(f"kan ikke skrive i {folder}: {_reason(error)}") from None
+        os.close(handle)
+        self._pending.append((Path(temporary), path))
+        try:
+            write(Path(temporary))
+            os.chmod(temporary, FILE_MODE)
+        except OSError as error:
+            raise ExportError(f"kan ikke skrive {path}: {_reason(error)}") from None
+
+    def finish(self) -> list[Path]:
+        try:
+            _sync([temporary for temporary, _ in self._pending])  # on disk before any name points at them
+            for temporary, path in self._pending:
+                self.written.append(_move_into_place(temporary, path, MAX_COUNTER))
+        except OSError as error:
+            raise ExportError(f"kan ikke skrive {self._pending[len(self.written)][1]}: {_reason(error)}") from None
+        return self.written
+
+    def __exit__(self, kind, error, traceback) -> None:
+        try:
+            if kind is None:
+                self.finish()
+        finally:
+            for temporary, _ in self._pending:
+                temporary.unlink(missing_ok=True)
+
+
+def _sync(paths: list[Path]) -> None:
+    """Make the files' data durable: on Linux one sync() of the file systems
+    (it waits until the data is written), elsewhere an fsync per file."""
+    if sys.platform.startswith("linux") and hasattr(os, "sync"):
+        os.sync()
+        return
+    for path in paths:
+        with open(path, "rb") as written:
+            os.fsync(written.fileno())
 
 
 def save_workbook(workbook, path: str | os.PathLike) -> Path:

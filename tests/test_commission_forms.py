@@ -227,3 +227,24 @@ def test_overview_judges_commissions_by_the_domain_rules(ctx):
         commission(ctx, exam, CommissionKind.APPEAL, appeal)
     statuses = {row.course_code: row.status for row in svc.commission_overview(ctx)}
     assert statuses == {"TDT4100": "komplett", "TMA4100": "klagekommisjon ufullstendig"}
+
+
+def test_refilled_form_is_the_same_as_a_fresh_one():
+    """FormWorkbooks reuses one layout for many exams: a form filled after
+    another (more examiners before, fewer now) equals one built from scratch."""
+    from eksamen_tui.excel.commission_form import FormExaminer, FormHeader, FormWorkbooks, form_workbook
+
+    first = FormHeader("AAA1", "Navn A", "2026H", "Skoleeksamen", date(2026, 11, 12), "Del 1")
+    second = FormHeader("BBB2", "Navn B", "2026H", "Muntlig", date(2026, 12, 1), "")
+    many = [FormExaminer("=Ola", "sensor", True, "a@b.no", "UiO", False, 3),
+            FormExaminer("Kari", "sensor", False, "k@b.no", "NTNU", True, None)]
+    one = [FormExaminer("Per", "klagesensor", True, "p@b.no", "UiB", False, 7)]
+
+    def content(workbook):
+        sheet = workbook.active
+        return ([(c.coordinate, c.value, c.data_type, c.number_format, c.style) for row in sheet.iter_rows() for c in row],
+                sheet.oddHeader.center.text, sheet.print_area)
+
+    forms = FormWorkbooks()
+    forms.fill(first, many, many)
+    assert content(forms.fill(second, one, [])) == content(form_workbook(second, one, []))

@@ -101,3 +101,28 @@ def test_bad_targets_give_a_message_naming_the_path(tmp_path):
     with pytest.raises(ExportError, match="er en mappe"):
         write_text(tmp_path, "x")
     assert blocker.read_text() == "x"
+
+
+def test_a_batch_names_its_files_only_when_all_are_written(tmp_path):
+    """PrivateBatch (200 commission forms): private files, a taken name gets
+    a number, no temporary left; a failure half-way names none of them."""
+    from eksamen_tui.export_files import PrivateBatch
+
+    (tmp_path / "a.txt").write_text("old")
+    with PrivateBatch() as batch:
+        batch.add(tmp_path / "a.txt", lambda temporary: temporary.write_text("new a"))
+        batch.add(tmp_path / "b.txt", lambda temporary: temporary.write_text("b"))
+        assert sorted(p.name for p in tmp_path.iterdir() if not p.name.startswith(".")) == ["a.txt"]
+    assert [p.name for p in batch.written] == ["a (2).txt", "b.txt"]
+    assert (tmp_path / "a.txt").read_text() == "old" and (tmp_path / "a (2).txt").read_text() == "new a"
+    assert all(mode(p) == 0o600 for p in batch.written)
+
+    def crash(temporary):
+        raise OSError("disk gone")
+
+    folder = tmp_path / "half"
+    with pytest.raises(ExportError):
+        with PrivateBatch() as batch:
+            batch.add(folder / "c.txt", lambda temporary: temporary.write_text("c"))
+            batch.add(folder / "d.txt", crash)
+    assert list(folder.iterdir()) == []

@@ -131,6 +131,44 @@ COUNT_RULE_ERROR = "Skriv et helt tall fra 0 til 10000."
 def form_workbook(header: FormHeader, ordinary: list[FormExaminer] = (), appeal: list[FormExaminer] = ()):
     """The template as an openpyxl workbook (blank when no examiners are given),
     set up to print on one A4 page in landscape."""
+    workbook = _form_layout(max(ROWS_PER_TABLE, len(ordinary)), max(ROWS_PER_TABLE, len(appeal)))
+    _fill_form(workbook, header, ordinary, appeal)
+    return workbook
+
+
+class FormWorkbooks:
+    """Filled forms one after another (an export of 200 exams): the layout
+    (styles, merged cells, validation lists, print setup) is built once per
+    table size and refilled for each form, instead of a new workbook per
+    form. Save each workbook `fill` returns before the next `fill`."""
+
+    def __init__(self) -> None:
+        self._layouts: dict[tuple[int, int], Any] = {}
+
+    def fill(self, header: FormHeader, ordinary: list[FormExaminer] = (), appeal: list[FormExaminer] = ()):
+        size = (max(ROWS_PER_TABLE, len(ordinary)), max(ROWS_PER_TABLE, len(appeal)))
+        if size not in self._layouts:
+            self._layouts[size] = _form_layout(*size)
+        workbook = self._layouts[size]
+        _fill_form(workbook, header, ordinary, appeal)
+        return workbook
+
+
+# where the values go: the header's value cells, and the first row of each table
+_HEADER_CELLS = (("B4", "course_code"), ("E4", "course_name"), ("B5", "semester"), ("E5", "exam_form"),
+                 ("B6", "exam_date"), ("E6", "part"))
+_FIRST_TABLE_ROW = 10  # the ordinary table's first examiner row (title row 8, headings row 9)
+
+
+def _set(cell, value: Any, *, empty: Any = None) -> None:
+    """A value as text or number, never a formula; "" is stored as `empty`."""
+    cell.value = empty if value == "" else value
+    if isinstance(value, str) and value.startswith(("=", "+", "-", "@")):
+        cell.data_type = "s"  # text, never a formula
+
+
+def _form_layout(ordinary_rows: int, appeal_rows: int):
+    """The form without its values: `ordinary_rows` and `appeal_rows` examiner lines."""
     from openpyxl.styles import Alignment, Border, Font, NamedStyle, PatternFill, Side
     from openpyxl.worksheet.datavalidation import DataValidation
 
@@ -149,12 +187,9 @@ def form_workbook(header: FormHeader, ordinary: list[FormExaminer] = (), appeal:
                                         alignment=Alignment(wrap_text=True, vertical="top")))
 
     def put(cell: str, value: Any, *, font=None) -> None:
-        target = sheet[cell]
-        target.value = value
-        if isinstance(value, str) and value.startswith(("=", "+", "-", "@")):
-            target.data_type = "s"  # text, never a formula
+        _set(sheet[cell], value, empty="")
         if font:
-            target.font = font
+            sheet[cell].font = font
 
     put("A1", "Kommisjonsskjema", font=Font(bold=True, size=16))
     sheet.merge_cells("A1:G1")
@@ -163,14 +198,10 @@ def form_workbook(header: FormHeader, ordinary: list[FormExaminer] = (), appeal:
     sheet.merge_cells("A2:G2")
     sheet["A2"].alignment = Alignment(wrap_text=True)
     sheet.row_dimensions[2].height = 30
-    pairs = [
-        ("A4", "Emnekode", "B4", header.course_code), ("D4", "Emnenavn", "E4", header.course_name),
-        ("A5", "Semester", "B5", header.semester), ("D5", "Eksamensform", "E5", header.exam_form),
-        ("A6", "Eksamensdato", "B6", header.exam_date), ("D6", "Del", "E6", header.part),
-    ]
-    for label_cell, label, value_cell, value in pairs:
-        put(label_cell, label, font=bold)
-        put(value_cell, value)
+    labels = {"B4": "Emnekode", "E4": "Emnenavn", "B5": "Semester", "E5": "Eksamensform", "B6": "Eksamensdato",
+              "E6": "Del"}
+    for value_cell, label in labels.items():
+        put(chr(ord(value_cell[0]) - 1) + value_cell[1:], label, font=bold)
         sheet[value_cell].style = FIELD_STYLE
     sheet["B6"].number_format = DATE_FORMAT
     sheet["B6"].alignment = Alignment(horizontal="left")
@@ -191,15 +222,39 @@ def form_workbook(header: FormHeader, ordinary: list[FormExaminer] = (), appeal:
         sheet.add_data_validation(rule)
 
     row = 8
-    for kind, people in ((CommissionKind.ORDINARY, ordinary), (CommissionKind.APPEAL, appeal)):
+    for kind, lines in ((CommissionKind.ORDINARY, ordinary_rows), (CommissionKind.APPEAL, appeal_rows)):
         put(f"A{row}", TABLE_TITLES[kind], font=Font(bold=True, size=13))
         row += 1
         for column, title in enumerate(COLUMN_TITLES, start=1):
             sheet.cell(row=row, column=column, value=title).style = HEADING_STYLE
         sheet.row_dimensions[row].height = 45  # three lines: the candidate-count heading is long
         first = row + 1
-        for index in range(max(ROWS_PER_TABLE, len(people))):
+        for _ in range(lines):
             row += 1
+            for column in range(1, len(COLUMN_TITLES) + 1):
+                sheet.cell(row=row, column=column).style = FIELD_STYLE
+        kind_rule.add(f"C{first}:C{row}")
+        flag_rule.add(f"F{first}:F{row}")
+        count_rule.add(f"G{first}:G{row}")
+        row += 2
+    setup_print(sheet, title="Kommisjonsskjema", landscape=True, widths=(30, 16, 15, 32, 26, 16, 22))
+    sheet.print_area = f"A1:G{row}"
+    workbook._eksamen_rows = (ordinary_rows, appeal_rows)  # the layout's table sizes, for _fill_form
+    return workbook
+
+
+def _fill_form(workbook, header: FormHeader, ordinary: list[FormExaminer], appeal: list[FormExaminer]) -> None:
+    """Write the exam's facts and its examiners into a layout (every
+    examiner cell is written, so nothing of a previous form stays)."""
+    from eksamen_tui.excel.writer import _header_text
+
+    sheet = workbook.active
+    for cell, attribute in _HEADER_CELLS:
+        _set(sheet[cell], getattr(header, attribute), empty="")  # as the form always stored them
+    ordinary_rows, appeal_rows = workbook._eksamen_rows
+    first = _FIRST_TABLE_ROW
+    for people, lines in ((ordinary, ordinary_rows), (appeal, appeal_rows)):
+        for index in range(lines):
             person = people[index] if index < len(people) else None
             values = ["", "", "", "", "", "", None]
             if person is not None:
@@ -207,21 +262,12 @@ def form_workbook(header: FormHeader, ordinary: list[FormExaminer] = (), appeal:
                           person.employer, "" if person.is_external else ("Ja" if person.is_paid else "Nei"),
                           person.candidate_count]
             for column, value in enumerate(values, start=1):
-                cell = sheet.cell(row=row, column=column, value=value if value != "" else None)
-                if isinstance(value, str) and value.startswith(("=", "+", "-", "@")):
-                    cell.data_type = "s"
-                cell.style = FIELD_STYLE
-        kind_rule.add(f"C{first}:C{row}")
-        flag_rule.add(f"F{first}:F{row}")
-        count_rule.add(f"G{first}:G{row}")
-        row += 2
+                _set(sheet.cell(row=first + index, column=column), value)
+        first += lines + 3  # the blank row, the next table's title and headings
     date_text = f" {header.exam_date:%d.%m.%Y}" if header.exam_date else ""
     part_text = f" – del {header.part}" if header.part else ""
-    setup_print(sheet, title=f"Kommisjonsskjema {header.course_code} {header.course_name} – "
-                             f"{header.exam_form}{date_text}{part_text}",
-                landscape=True, widths=(30, 16, 15, 32, 26, 16, 22))
-    sheet.print_area = f"A1:G{row}"
-    return workbook
+    sheet.oddHeader.center.text = _header_text(f"Kommisjonsskjema {header.course_code} {header.course_name} – "
+                                               f"{header.exam_form}{date_text}{part_text}")
 
 
 def write_form(path: Path, header: FormHeader, ordinary: list[FormExaminer] = (),

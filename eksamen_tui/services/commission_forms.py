@@ -49,43 +49,69 @@ def select_exams(ctx: Context, codes: list[str] | None = None, date_from: date |
 
 
 def _members(s, commission_id: int) -> list[FormExaminer]:
-    rows = s.exec(select(Examiner, CommissionMember).join(CommissionMember, CommissionMember.examiner_id == Examiner.id)
-                  .where(CommissionMember.commission_id == commission_id).order_by(CommissionMember.id)).all()
-    return [FormExaminer(e.name, m.role, e.is_external, e.email, e.employer, m.is_paid, m.candidate_count)
-            for e, m in rows]
+    return _members_of(s, [commission_id]).get(commission_id, [])
+
+
+def _members_of(s, commission_ids) -> dict[int, list[FormExaminer]]:
+    """The members of each commission, in the order they were added (one query)."""
+    members: dict[int, list[FormExaminer]] = {}
+    for commission_id, name, is_external, email, employer, role, is_paid, count in s.exec(
+            select(CommissionMember.commission_id, Examiner.name, Examiner.is_external, Examiner.email,
+                   Examiner.employer, CommissionMember.role, CommissionMember.is_paid, CommissionMember.candidate_count)
+            .join(CommissionMember, CommissionMember.examiner_id == Examiner.id)
+            .where(CommissionMember.commission_id.in_(commission_ids)).order_by(CommissionMember.id)).all():
+        members.setdefault(commission_id, []).append(
+            FormExaminer(name, role, is_external, email, employer, is_paid, count))
+    return members
 
 
 def export_forms(ctx: Context, exam_ids: list[int], folder: Path, *, blank: bool = False,
                  progress: Callable[[int, int], None] | None = None) -> list[Path]:
     """One workbook per exam (and per part), named
     EMNEKODE_Eksamensform_ÅÅÅÅ-MM-DD_kommisjonsskjema[_utfylt].xlsx, written
-    privately and never over another file. Returns the paths written."""
-    from eksamen_tui.excel.commission_form import form_workbook
-    from eksamen_tui.export_files import private_folder, save_workbook
+    privately and never over another file. Returns the paths written.
+    The exams' facts and commissions are read in a few queries (not per
+    exam), and the files are made durable together (PrivateBatch)."""
+    from eksamen_tui.excel.commission_form import FormWorkbooks
+    from eksamen_tui.export_files import PrivateBatch, private_folder
 
     private_folder(folder)
-    written = []
-    for index, exam_id in enumerate(exam_ids):
-        with ctx.read() as s:
-            exam = require(s, Exam, exam_id, "eksamen")
-            course = s.get(Course, exam.course_id)
-            parts = s.exec(select(ExamPart).where(ExamPart.exam_id == exam_id).order_by(ExamPart.id)).all()
-            targets = [(None, "")] + [(p.id, p.name) for p in parts]
-            for part_id, part_name in targets:
-                ordinary = appeal = []
-                if not blank:
-                    found = {c.kind: c for c in s.exec(select(Commission).where(
-                        Commission.exam_id == exam_id,
-                        of_part(Commission.part_id, part_id))).all()}
-                    ordinary = _members(s, found[CommissionKind.ORDINARY].id) if CommissionKind.ORDINARY in found else []
-                    appeal = _members(s, found[CommissionKind.APPEAL].id) if CommissionKind.APPEAL in found else []
-                header = FormHeader(course.code, course.name, exam.semester, exam.exam_form, exam.exam_date, part_name)
-                path = Path(folder) / form_filename(course.code, exam.exam_form, part_name, exam.exam_date,
-                                                    filled=not blank)
-                written.append(save_workbook(form_workbook(header, ordinary, appeal), path))
-        if progress:
-            progress(index + 1, len(exam_ids))
-    return written
+    exam_ids = list(exam_ids)
+    forms = []  # (header, ordinary, appeal, path) in the order asked
+    with ctx.read() as s:
+        exams = {exam.id: (exam, course) for exam, course in s.exec(
+            select(Exam, Course).join(Course, Course.id == Exam.course_id).where(Exam.id.in_(exam_ids))).all()}
+        for exam_id in exam_ids:
+            if exam_id not in exams:
+                require(s, Exam, exam_id, "eksamen")  # says which exam does not exist
+        parts: dict[int, list] = {}
+        for part in s.exec(select(ExamPart).where(ExamPart.exam_id.in_(exam_ids)).order_by(ExamPart.id)).all():
+            parts.setdefault(part.exam_id, []).append(part)
+        found: dict[tuple, int] = {}  # (exam, part, kind) -> commission id
+        members: dict[int, list[FormExaminer]] = {}
+        if not blank:
+            for commission in s.exec(select(Commission).where(Commission.exam_id.in_(exam_ids))
+                                     .order_by(Commission.id)).all():  # the newest of a kind wins, as before
+                found[(commission.exam_id, commission.part_id, commission.kind)] = commission.id
+            members = _members_of(s, list(found.values()))
+    for exam_id in exam_ids:
+        exam, course = exams[exam_id]
+        for part_id, part_name in [(None, "")] + [(p.id, p.name) for p in parts.get(exam_id, [])]:
+            ordinary = members.get(found.get((exam_id, part_id, CommissionKind.ORDINARY)), [])
+            appeal = members.get(found.get((exam_id, part_id, CommissionKind.APPEAL)), [])
+            header = FormHeader(course.code, course.name, exam.semester, exam.exam_form, exam.exam_date, part_name)
+            forms.append((exam_id, header, ordinary, appeal,
+                          Path(folder) / form_filename(course.code, exam.exam_form, part_name, exam.exam_date,
+                                                       filled=not blank)))
+    workbooks = FormWorkbooks()
+    with PrivateBatch() as batch:
+        done = 0
+        for index, (exam_id, header, ordinary, appeal, path) in enumerate(forms):
+            batch.add(path, workbooks.fill(header, ordinary, appeal).save)  # saved before the next fill
+            if progress and (index + 1 == len(forms) or forms[index + 1][0] != exam_id):
+                done += 1
+                progress(done, len(exam_ids))
+    return batch.written
 
 
 # --- import -----------------------------------------------------------------------
