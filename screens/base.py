@@ -214,6 +214,17 @@ class DeskScreen(Screen):
     def report_failure(self, error: BaseException, *, where: str = "") -> None:
         report_failure(self, error, where=where)
 
+    async def _on_message(self, message) -> None:
+        """The safety net for the desk's own event and message handlers
+        (outside `_call` and workers): an unexpected exception is logged and
+        shown as one line, and the desk goes on (see `catches_errors`)."""
+        try:
+            await super()._on_message(message)
+        except Exception as error:  # noqa: BLE001 - the safety net
+            if not catches_errors(self.app):
+                raise
+            self.report_failure(error, where=f"hendelse {type(message).__name__}")
+
     def on_worker_state_changed(self, event) -> None:
         """Every desk worker runs with exit_on_error=False and ends here."""
         handle_worker_state(self, event)
@@ -251,6 +262,15 @@ _FINISHED = (WorkerState.SUCCESS, WorkerState.ERROR, WorkerState.CANCELLED)
 
 def _service_name(service) -> str:
     return f"{getattr(service, '__module__', '?')}.{getattr(service, '__qualname__', repr(service))}"
+
+
+def catches_errors(app) -> bool:
+    """Whether the safety net catches an unexpected exception in a desk's
+    handler or action. On in the running app; off under `run_test`
+    (headless), so a test still fails on the error, unless the test turns
+    it on with `app.catch_desk_errors = True`."""
+    wanted = getattr(app, "catch_desk_errors", None)
+    return (not app.is_headless) if wanted is None else bool(wanted)
 
 
 def failure_message(error: BaseException, *, where: str = "") -> str:
