@@ -119,12 +119,17 @@ def plan_import(ctx: Context, path: Path, progress: Callable[[int, int], None] |
         errors.append(Problem(message=message, **table.where(row, field_name)))
 
     with ctx.read() as s:
+        courses = s.exec(select(Course.id, Course.code)).all()
+        known_courses = {code.casefold() for _, code in courses}
+        # only the exams of the courses the file names (not every exam of every year)
+        named = {clean_text(table.cell(cells, "course_code")).casefold() for _, cells in table.rows}
+        course_ids = [course_id for course_id, code in courses if code.casefold() in named]
         exams: dict[tuple[str, date], list[tuple[int, str]]] = defaultdict(list)
         for exam_id, code, exam_date, form in s.exec(
             select(Exam.id, Course.code, Exam.exam_date, Exam.exam_form).join(Course, Course.id == Exam.course_id)
-        ).all():
+            .where(Exam.course_id.in_(course_ids))
+        ).all() if course_ids else []:
             exams[(code.casefold(), exam_date)].append((exam_id, f"{code} {form} {exam_date:%d.%m.%Y}"))
-        known_courses = {code.casefold() for code in s.exec(select(Course.code)).all()}
 
         parsed: list[PlannedRow] = []
         total = len(table.rows)
