@@ -73,21 +73,26 @@ def paper_overview(ctx: Context, days: int = 14) -> list[PaperStatus]:
     """Exams in the coming `days` days that need a paper, by deadline."""
     today = ctx.today()
     with ctx.read() as s:
+        # plain rows, not ORM objects: two weeks hold thousands of exams at a large university
         rows = s.exec(
-            select(Exam, Course)
+            select(Exam.id, Course.code, Course.name, Exam.exam_date, Exam.exam_form)
             .join(Course, Course.id == Exam.course_id)
             .where(Exam.exam_date >= today, Exam.exam_date <= today + timedelta(days=days))
         ).all()
-        rows = [(exam, course) for exam, course in rows if needs_paper(exam.exam_form)]
-        latest = latest_deliveries(s, [exam.id for exam, _ in rows])
+        forms = {form: needs_paper(form) for form in {row[4] for row in rows}}
+        rows = [row for row in rows if forms[row[4]]]
+        latest = latest_deliveries(s, [row[0] for row in rows])
     result = []
-    for exam, course in rows:
-        deadline = ctx.rules.paper_delivery(exam.exam_date)
+    deadlines: dict = {}  # exam date -> (deadline, working days left): once per date, not per exam
+    for exam_id, code, name, exam_date, exam_form in rows:
+        if exam_date not in deadlines:
+            deadline = ctx.rules.paper_delivery(exam_date)
+            deadlines[exam_date] = deadline, ctx.rules.calendar.working_days_between(today, deadline)
+        deadline, left = deadlines[exam_date]
         result.append(PaperStatus(
-            exam_id=exam.id, course_code=course.code, course_name=course.name, exam_date=exam.exam_date,
-            exam_form=exam.exam_form, deadline=deadline,
-            working_days_left=ctx.rules.calendar.working_days_between(today, deadline),
-            delivery=DeliveryView.of(latest[exam.id]) if exam.id in latest else None,
+            exam_id=exam_id, course_code=code, course_name=name, exam_date=exam_date,
+            exam_form=exam_form, deadline=deadline, working_days_left=left,
+            delivery=DeliveryView.of(latest[exam_id]) if exam_id in latest else None,
         ))
     result.sort(key=lambda p: (p.deadline, p.course_code))
     return result
