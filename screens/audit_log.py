@@ -163,6 +163,12 @@ X eksporterer den filtrerte loggen (.xlsx), C tømmer filteret, / går til filte
         return self.audit_filter
 
     def fetch_changes(self, audit_filter, changed):
+        from eksamen_tui.services.audit_log import has_lines_after
+        from eksamen_tui.services.concurrency import WINDOW
+
+        seen = self._change_marker[0] if self._change_marker else 0
+        if not has_lines_after(self.ctx, audit_filter, seen - WINDOW):
+            return None  # nothing new under this filter: the page stays as it is
         return self._read(audit_filter)
 
     def show_changes(self, audit_filter, payload) -> None:

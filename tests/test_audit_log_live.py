@@ -48,3 +48,18 @@ async def test_endringslogg_shows_another_counters_changes_keeping_filter_and_cu
         assert app.screen.query_one("#f-course").value == "tma4240"
         assert app.screen.query_one("#f-student").value == "nummer"  # typed input untouched
         assert "emne «tma4240»" in screen_text(app)
+
+
+def test_the_live_log_looks_for_news_under_its_filter_only(ctx):
+    from eksamen_tui.services import attendance
+    from eksamen_tui.services.audit_log import AuditFilter, audit_lines, has_lines_after
+
+    exam = add_exam(ctx, code="TMA4240", exam_date=DAY, candidates=2, first_candidate=101)
+    other = add_exam(ctx, code="TDT4100", exam_date=DAY, candidates=2, first_candidate=201)
+    mark_unmarked_attended(ctx, exam.id)
+    newest = audit_lines(ctx, AuditFilter(), limit=1)[0].entry_id
+    tma, tdt = AuditFilter(course="TMA4240"), AuditFilter(course="TDT4100")
+    assert not has_lines_after(ctx, tma, newest) and not has_lines_after(ctx, tdt, newest)
+    attendance.set_state(ctx, other.id, 201, "no_show")
+    assert has_lines_after(ctx, tdt, newest) and not has_lines_after(ctx, tma, newest)
+    assert has_lines_after(ctx, tma, newest - 1)  # the window below: TMA4240's last row

@@ -108,6 +108,7 @@ class AuditFilter:
     date_from: date | None = None
     date_to: date | None = None
     anonymous: bool = False  # opened from the grade desk: no row names a student
+    after_id: int | None = None  # only audit rows with a higher id (a live log's look for news)
     title: str = ""  # what the filter is about, in bokmål (e.g. "kandidat 13, TDT4100 10.12.2026")
 
     def cleared(self) -> "AuditFilter":
@@ -228,6 +229,8 @@ def _query(f: AuditFilter):
             parts.append(and_(AuditEntry.entity == entity, AuditEntry.field.in_(fields)) if fields
                          else AuditEntry.entity == entity)
         conditions.append(or_(*parts))
+    if f.after_id is not None:
+        conditions.append(AuditEntry.id > f.after_id)
     if f.date_from is not None:
         conditions.append(AuditEntry.at >= datetime.combine(f.date_from, time.min))
     if f.date_to is not None:
@@ -256,6 +259,13 @@ def audit_lines(ctx: Context, f: AuditFilter, limit: int | None = PAGE) -> list[
             student_number="" if hidden else (student_number or ""), student_name="" if hidden else (name or ""),
         ))
     return lines
+
+
+def has_lines_after(ctx: Context, f: AuditFilter, after_id: int) -> bool:
+    """Whether an audit row with an id above `after_id` falls under `f`: a
+    cheap look (by primary key) before a live log reads its page again."""
+    with ctx.read() as s:
+        return s.exec(_query(replace(f, after_id=after_id)).limit(1)).first() is not None
 
 
 def count_lines(ctx: Context, f: AuditFilter) -> int:
