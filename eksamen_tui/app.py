@@ -247,18 +247,18 @@ class EksamenApp(App):
     catch_desk_errors: bool | None = None  # None: on, except under run_test (see screens.base.catches_errors)
 
     async def run_action(self, action, default_namespace=None, namespaces=None) -> bool:
-        """Textual's run_action; an unexpected exception in a desk's action
-        (a key, the palette) is logged and shown as one bokmål line on the
-        desk, and the app goes on."""
-        from screens.base import DeskScreen, catches_errors, report_failure
+        """Textual's run_action; an unexpected exception in an action (a
+        key, the palette) on a desk or a dialog is logged and shown as one
+        bokmål line (the desk's message line, else a notification), and the
+        app goes on."""
+        from screens.base import catches_errors, report_failure
 
         try:
             return await super().run_action(action, default_namespace, namespaces)
         except Exception as error:  # noqa: BLE001 - the safety net
-            screen = self.screen
-            if not catches_errors(self) or not isinstance(screen, DeskScreen):
+            if not catches_errors(self):
                 raise
-            report_failure(screen, error, where=f"handling «{action}»")
+            report_failure(self.screen, error, where=f"handling «{action}»")
             return True
 
     def _run_on_desk(self, action: str, description: str) -> None:

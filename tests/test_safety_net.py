@@ -100,3 +100,25 @@ def test_the_net_is_on_outside_tests():
     turned_on = UnderRunTest()
     turned_on.catch_desk_errors = True
     assert catches_errors(turned_on)
+
+
+async def test_an_error_in_a_dialogs_action_is_a_notification_and_the_app_goes_on(ctx, changes, monkeypatch):
+    from screens.student import CaseTypeDialog
+
+    monkeypatch.setattr(CaseTypeDialog, "action_cancel", _broken)
+    app = EksamenApp(ctx=ctx)
+    app.catch_desk_errors = True
+    async with app.run_test(size=(160, 45)) as pilot:
+        await pilot.press("f8")
+        await settle(app, pilot)
+        await pilot.press(*"tma4240 101", "enter")
+        await settle(app, pilot)
+        await pilot.press("n")
+        await settle(app, pilot)
+        assert isinstance(app.screen, CaseTypeDialog)
+        await pilot.press("escape")
+        await settle(app, pilot)
+        assert any("intern feil (RuntimeError) – se logg" in n.message for n in app._notifications)
+        (report,) = _reports()
+        assert "handling «cancel»" in report
+        assert app.is_running and isinstance(app.screen, CaseTypeDialog)  # still open, still answering
