@@ -7,11 +7,11 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import Footer, Header, Static
 
 from screens.base import REFUSED, CandidateNumberTyping, DeskScreen, count_text
 from screens.widgets.exam_picker import ExamPicker
-from screens.widgets.fast_table import EntryTable
+from screens.widgets.entry_table import EntryTable
 
 # key -> attendance state value (the domain's names)
 STATE_KEYS = {
@@ -76,7 +76,7 @@ dokumentasjon innen fristen.
         yield ExamPicker(id="picker")
         yield Static("", id="exam-info")
         yield Static("", id="counts")
-        yield EntryTable(id="roster", cursor_type="row", zebra_stripes=True)
+        yield EntryTable(id="roster", zebra_stripes=True)
         yield Static("", id="number-line", classes="status-line")
         yield Static("", id="message")
         yield Footer()
@@ -174,11 +174,7 @@ dokumentasjon innen fristen.
 
     def _refresh_row(self, registration_id: int) -> None:
         table = self.query_one("#roster", EntryTable)
-        table.ensure_row(str(registration_id))
-        row = self._rows[registration_id]
-        keys = [key for _, key, _ in self.COLUMNS[self._columns_tier]]
-        for key, value in zip(keys, self._cells(row)):
-            table.update_cell(str(registration_id), key, value)
+        table.update_row(str(registration_id), self._cells(self._rows[registration_id]))
 
     def _show_counts(self) -> None:
         from eksamen_tui.domain.attendance import AttendanceState
@@ -196,7 +192,7 @@ dokumentasjon innen fristen.
 
     # --- typing a candidate number ----------------------------------------
     def on_key(self, event) -> None:
-        if self.exam_id is None or not self.query_one("#roster", DataTable).has_focus:
+        if self.exam_id is None or not self.query_one("#roster", EntryTable).has_focus:
             return
         self.typed_number_key(event)
 
@@ -225,7 +221,7 @@ dokumentasjon innen fristen.
         if counts_as_attempt(new_state, withdrawn_in_time=withdrawn_in_time) and row.attempt > self.ctx.profile.max_attempts:
             message += f" – ADVARSEL: {row.attempt}. forsøk, krever dispensasjon"
         self._say(message, error="ETTER trekkfristen" in message)
-        self.query_one("#roster", DataTable).action_cursor_down()
+        self.query_one("#roster", EntryTable).action_cursor_down()
 
     def _apply_change(self, change) -> None:
         from dataclasses import replace
@@ -296,7 +292,7 @@ dokumentasjon innen fristen.
                 return
             (self._apply_documentation if documentation else self._apply_change)(undone)
         if len(changes) == 1:
-            table = self.query_one("#roster", DataTable)
+            table = self.query_one("#roster", EntryTable)
             table.move_cursor(row=table.get_row_index(str(changes[0].registration_id)))
             self._say(f"Angret for kandidat {changes[0].candidate_number}: {changes[0].describe()}")
         else:
@@ -369,7 +365,6 @@ dokumentasjon innen fristen.
         if registration_id is None:
             return
         table = self.query_one("#roster", EntryTable)
-        table.ensure_row(str(registration_id))
         table.move_cursor(row=table.get_row_index(str(registration_id)))
         self._say(f"Kandidat {candidate_number}: gyldig fravær uten dokumentasjon – D registrerer at den er mottatt i dag")
 

@@ -379,12 +379,11 @@ class CandidateNumberTyping:
             if registration_id is None:
                 self._say(self._why_not_on_list(text) + " – ingenting er endret", error=True)
                 return None
-            table.ensure_row(str(registration_id))
             table.move_cursor(row=table.get_row_index(str(registration_id)))
             return registration_id
         if table.row_count == 0:
             return None
-        return int(table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value)
+        return int(table.cursor_key)
 
     def _refill(self, rows) -> None:
         """Replace the list (candidates came or went), keeping the cursor on
@@ -392,14 +391,11 @@ class CandidateNumberTyping:
         `candidate_number`; the desk's `_cells(row)` gives a row's cells and
         `_after_refill()` updates what it counts."""
         table = self.query_one(self.NUMBER_TABLE)
-        key = None
-        if table.row_count:
-            key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+        key = table.cursor_key
         self._rows = {row.registration_id: row for row in rows}
         self._by_number = {row.candidate_number: row.registration_id for row in rows}
         table.fill([(str(row.registration_id), self._cells(row)) for row in rows])
         if key is not None and int(key) in self._rows:
-            table.ensure_row(key)
             table.move_cursor(row=table.get_row_index(key), scroll=False)
         self._after_refill()
 

@@ -15,7 +15,7 @@ from textual.widgets import DataTable, Footer, Header, Input, Label, ProgressBar
 
 from eksamen_tui.domain.vocabulary import CommissionKind
 from screens.base import REFUSED, DeskScreen, ReportsWorkerFailures, call_service, count_text
-from screens.widgets.fast_table import EntryTable
+from screens.widgets.entry_table import EntryTable
 
 
 class FormImportDialog(ReportsWorkerFailures, ModalScreen[int]):
@@ -174,7 +174,7 @@ X eksporterer den.
     def compose(self) -> ComposeResult:
         yield Header()
         yield Static("", id="commission-summary", classes="status-line")
-        yield EntryTable(id="exams", cursor_type="row", zebra_stripes=True)
+        yield EntryTable(id="exams", zebra_stripes=True)
         yield Input(placeholder="Søk i sensoroversikten: navn, e-post, arbeidsgiver, emnekode …",
                     id="directory-search")
         yield DataTable(id="directory", cursor_type="row", zebra_stripes=True)
@@ -183,7 +183,7 @@ X eksporterer den.
         yield Footer()
 
     def on_mount(self) -> None:
-        exams = self.query_one("#exams", DataTable)
+        exams = self.query_one("#exams", EntryTable)
         for label, key, width in (("Skjemafrist", "deadline", 12), ("Emne", "code", 10), ("Eksamen", "exam", 26),
                                   ("Status", "status", 32)):
             exams.add_column(label, key=key, width=width)
@@ -202,7 +202,7 @@ X eksporterer den.
 
     def on_ready(self) -> None:
         self.load()
-        self.query_one("#exams", DataTable).focus()
+        self.query_one("#exams", EntryTable).focus()
 
     @work(thread=True, exclusive=True, group="commissions", exit_on_error=False)
     def load(self) -> None:
@@ -224,10 +224,9 @@ X eksporterer den.
 
     def show_changes(self, scope, overview) -> None:
         table = self.query_one("#exams", EntryTable)
-        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value if table.row_count else None
+        key = table.cursor_key if table.row_count else None
         self._show(overview)
         if key is not None and int(key) in self._exam_ids:
-            table.ensure_row(key)
             table.move_cursor(row=table.get_row_index(key), scroll=False)
 
     @work(thread=True, exclusive=True, group="directory", exit_on_error=False)
@@ -278,7 +277,6 @@ X eksporterer den.
         directory = self.query_one("#directory", DataTable)
         directory.display, table.display = False, True
         self.query_one("#directory-search").display = False
-        table.ensure_row(str(exam_id))
         table.move_cursor(row=table.get_row_index(str(exam_id)))
         table.focus()
         self.show_opened_exam(label, "F lager utfylt skjema, I importerer et utfylt skjema.")
@@ -358,10 +356,10 @@ X eksporterer den.
         self._export(self._exam_ids, blank=True)
 
     def action_export_filled(self) -> None:
-        table = self.query_one("#exams", DataTable)
+        table = self.query_one("#exams", EntryTable)
         if table.row_count == 0:
             return
-        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+        key = table.cursor_key
         self._export([int(key)], blank=False)
 
     @work(thread=True, exclusive=True, group="commission-export", exit_on_error=False)
@@ -383,7 +381,7 @@ X eksporterer den.
 
     def action_toggle_directory(self) -> None:
         directory = self.query_one("#directory", DataTable)
-        exams = self.query_one("#exams", DataTable)
+        exams = self.query_one("#exams", EntryTable)
         directory.display, exams.display = not directory.display, directory.display
         self.query_one("#directory-search").display = directory.display
         if directory.display:
@@ -393,10 +391,10 @@ X eksporterer den.
     def action_history(self) -> None:
         from eksamen_tui.services.audit_log import AuditFilter
 
-        table = self.query_one("#exams", DataTable)
+        table = self.query_one("#exams", EntryTable)
         if table.row_count == 0 or not table.display:
             return
-        exam_id = int(table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value)
+        exam_id = int(table.cursor_key)
         code, _, exam = (str(cell) for cell in table.get_row(str(exam_id))[1:4])
         self.show_history(AuditFilter(exam_id=exam_id, kind="commission", title=f"{code} {exam}"))
 

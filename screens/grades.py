@@ -10,13 +10,13 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import Footer, Header, Static
 
 from eksamen_tui.domain.vocabulary import GradeStatus, ProtocolStatus
 from screens.base import REFUSED, CandidateNumberTyping, DeskScreen, count_text
 from screens.grade_keys import LETTER_KEYS, PASS_FAIL_KEYS, grade_for_key
 from screens.widgets.exam_picker import ExamPicker
-from screens.widgets.fast_table import EntryTable
+from screens.widgets.entry_table import EntryTable
 
 STATUS_LABELS = {
     ProtocolStatus.EMPTY: "", ProtocolStatus.ENTERED: "ført", ProtocolStatus.CONTROLLED: "kontrollert",
@@ -81,7 +81,7 @@ protokoll (.xlsx).
         yield ExamPicker(id="picker")
         yield Static("", id="protocol-info")
         with Horizontal(id="body"):
-            yield EntryTable(id="protocol", cursor_type="row", zebra_stripes=True)
+            yield EntryTable(id="protocol", zebra_stripes=True)
             with Vertical(id="side"):
                 yield Static("", id="progress")
                 yield Static("", id="chart")
@@ -90,7 +90,7 @@ protokoll (.xlsx).
         yield Footer()
 
     def on_mount(self) -> None:
-        table = self.query_one("#protocol", DataTable)
+        table = self.query_one("#protocol", EntryTable)
         table.add_column("Kandidatnr", key="number", width=12)
         table.add_column("Karakter", key="grade", width=14)
         table.add_column("Status", key="status", width=18)
@@ -192,7 +192,7 @@ protokoll (.xlsx).
 
     # --- keys -----------------------------------------------------------------------
     def on_key(self, event) -> None:
-        if self.exam_id is None or not self.query_one("#protocol", DataTable).has_focus:
+        if self.exam_id is None or not self.query_one("#protocol", EntryTable).has_focus:
             return
         if self.typed_number_key(event):
             return
@@ -302,14 +302,12 @@ protokoll (.xlsx).
             message += f" · samlet karakter {computed.grade}"
         self._update_row(new_row)
         self._say(message, error="AVVIK" in message)
-        self.query_one("#protocol", DataTable).action_cursor_down()
+        self.query_one("#protocol", EntryTable).action_cursor_down()
 
     def _update_row(self, row) -> None:
         self._rows[row.registration_id] = row
         table = self.query_one("#protocol", EntryTable)
-        table.ensure_row(str(row.registration_id))
-        for key, value in zip(("number", "grade", "status"), self._cells(row)):
-            table.update_cell(str(row.registration_id), key, value)
+        table.update_row(str(row.registration_id), self._cells(row))
         # Counting the whole protocol on every key would cost O(n) per entry:
         # coalesce, so a burst of keys updates the picture once after the burst.
         if not self._progress_pending:
@@ -331,7 +329,7 @@ protokoll (.xlsx).
         if row is REFUSED:
             return
         self._update_row(row)
-        table = self.query_one("#protocol", DataTable)
+        table = self.query_one("#protocol", EntryTable)
         table.move_cursor(row=table.get_row_index(str(row.registration_id)))
         self._say(f"Angret kandidat {entry.candidate_number}: {entry.new_value} → {entry.old_value or 'tom'}")
 
@@ -341,7 +339,7 @@ protokoll (.xlsx).
         self._redraw()
         first = next((r for r in self._rows.values() if r.status == ProtocolStatus.ENTERED), None)
         if first is not None and self.control_mode:
-            table = self.query_one("#protocol", DataTable)
+            table = self.query_one("#protocol", EntryTable)
             table.move_cursor(row=table.get_row_index(str(first.registration_id)))
         self._show_info()
         self._say("Kontrollføring: før karakterene på nytt fra protokollen" if self.control_mode
@@ -349,11 +347,9 @@ protokoll (.xlsx).
 
     def _redraw(self) -> None:
         table = self.query_one("#protocol", EntryTable)
-        table.ensure_row("")  # all rows present before every cell is redrawn
         with self.app.batch_update():
             for row in self._rows.values():
-                for key, value in zip(("number", "grade", "status"), self._cells(row)):
-                    table.update_cell(str(row.registration_id), key, value)
+                table.update_row(str(row.registration_id), self._cells(row))
 
     def action_next_part(self) -> None:
         ids = [part_id for part_id, _, _ in self.info.parts] + [None]
