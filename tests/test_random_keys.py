@@ -190,7 +190,8 @@ class Witness:
         if selector is not None:
             table = screen.query_one(selector)
             if table.row_count:
-                row_key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+                row_key = (table.cursor_key if hasattr(table, "cursor_key")  # EntryTable, else a DataTable
+                           else table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value)
                 cursor = (kind, int(row_key.split(":")[0]))
         typed = {number for number in (getattr(screen, "_number", ""), self._digits) if number}
         if len(key) == 1 and key.isdigit():  # the number the keys spell (Backspace takes one back)
