@@ -13,7 +13,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.widgets import DataTable, Footer, Header, Input, Select, Static
 
-from screens.base import DeskScreen
+from screens.base import DeskScreen, count_text
 
 FILTER_INPUTS = ("f-course", "f-candidate", "f-student", "f-clerk", "f-from", "f-to")
 
@@ -58,23 +58,101 @@ X eksporterer den filtrerte loggen (.xlsx), C tømmer filteret, / går til filte
         with Horizontal(id="log-filters"):
             yield Input(placeholder="Emnekode", id="f-course")
             yield Input(placeholder="Kand.nr", id="f-candidate", restrict=r"[0-9]*", max_length=9)
-            yield Input(placeholder="Studentnr eller navn", id="f-student")
+            yield Input(placeholder="Student", id="f-student", tooltip="Studentnummer eller del av navnet")
             yield Input(placeholder="Saksbehandler", id="f-clerk")
             yield Select([(label, key) for key, (label, _) in KINDS.items()], prompt="Alle typer", id="f-kind")
             yield Input(placeholder="Fra dato", id="f-from")
             yield Input(placeholder="Til dato", id="f-to")
         yield Static("", id="filter-line", classes="status-line")
         yield DataTable(id="log", cursor_type="row", zebra_stripes=True)
+        yield Static("", id="log-detail")
         yield Static("", id="message")
         yield Footer()
 
-    def on_mount(self) -> None:
+    # Columns by terminal width: below 100 the time is short and exam,
+    # student and reason live in the line under the list (always there,
+    # whole, for the highlighted change); from 140 the student has a column.
+    # The reason column takes what is left.
+    _tier = None
+    _lines: list = []
+
+    def _columns(self, width: int) -> list[tuple[str, str, int]]:
+        if width < self.NARROW_BELOW:
+            columns = [("Tid", "at", 11), ("Hvem", "clerk", 9), ("Kand.", "cand", 5), ("Hva", "what", 13),
+                       ("Gammel → ny", "change", 26)]
+        else:
+            columns = [("Tidspunkt", "at", 16), ("Hvem", "clerk", 10), ("Eksamen", "exam", 18), ("Kand.", "cand", 5)]
+            if width >= self.WIDE_FROM:
+                columns.append(("Student", "student", 22))
+            columns += [("Hva", "what", 18), ("Gammel → ny", "change", 26)]
+        used = sum(w + 2 for _, _, w in columns) + 4  # cell padding, scrollbar, margin
+        if width - used >= 10:
+            columns.append(("Årsak", "reason", width - used - 2))
+        return columns
+
+    def _set_columns(self, width: int) -> None:
+        columns = self._columns(width)
+        tier = tuple(columns)
+        if tier == self._tier:
+            return
+        self._tier = tier
         table = self.query_one("#log", DataTable)
-        for label, key, width in (("Tidspunkt", "at", 16), ("Hvem", "clerk", 12), ("Eksamen", "exam", 18),
-                                  ("Kand.", "cand", 6), ("Student", "student", 24), ("Hva", "what", 22),
-                                  ("Gammel → ny", "change", 30), ("Årsak", "reason", 40)):
-            table.add_column(label, key=key, width=width)
+        on = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value if table.row_count else None
+        table.clear(columns=True)
+        for label, key, column_width in columns:
+            table.add_column(label, key=key, width=column_width)
+        self._fill(self._lines, on)
+
+    def on_mount(self) -> None:
+        self._set_columns(self.app.size.width)
         super().on_mount()
+
+    def on_resize(self, event) -> None:
+        super().on_resize(event)
+        self._set_columns(event.size.width)
+
+    def _cells(self, line) -> tuple:
+        student = f"{line.student_number} {line.student_name}".strip()
+        at = f"{line.at:%d.%m %H:%M}" if self._tier[0][0] == "Tid" else f"{line.at:%d.%m.%Y %H:%M}"
+        cells = {"at": at, "clerk": line.clerk, "exam": line.exam_label or "–",
+                 "cand": str(line.candidate_number or ""), "student": student, "what": line.what,
+                 "change": Text(line.change), "reason": line.reason}
+        return tuple(cells[key] for _, key, _ in self._tier)
+
+    def _fill(self, lines, on=None) -> None:
+        table = self.query_one("#log", DataTable)
+        table.clear()
+        for line in lines:
+            table.add_row(*self._cells(line), key=str(line.entry_id))
+        if on is not None and int(on) in {line.entry_id for line in lines}:
+            table.move_cursor(row=table.get_row_index(on), scroll=False)
+        self._show_detail()
+
+    @on(DataTable.RowHighlighted, "#log")
+    def _highlighted(self, _event) -> None:
+        self._show_detail()
+
+    def _show_detail(self) -> None:
+        """The highlighted change, whole: who, when, exam, candidate, student, what, old → new, why."""
+        table = self.query_one("#log", DataTable)
+        detail = self.query_one("#log-detail", Static)
+        if not table.row_count:
+            detail.update("")
+            return
+        entry_id = int(table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value)
+        line = next((line for line in self._lines if line.entry_id == entry_id), None)
+        if line is None:
+            detail.update("")
+            return
+        about = " · ".join(part for part in (
+            line.exam_label, f"kand. {line.candidate_number}" if line.candidate_number else "",
+            f"{line.student_number} {line.student_name}".strip()) if part)
+        text = Text(f"{line.at:%d.%m.%Y %H:%M} {line.clerk}", style="bold")
+        text.append(f" · {about}" if about else "")
+        text.append(f"\n{line.what}: {line.change}")
+        if line.reason:
+            text.append(f" · årsak: {line.reason}")
+        detail.update(text)
 
     def on_ready(self) -> None:
         self.load()
@@ -185,20 +263,15 @@ X eksporterer den filtrerte loggen (.xlsx), C tømmer filteret, / går til filte
         on = None
         if keep_cursor and table.row_count:
             on = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
-        table.clear()
-        for line in lines:
-            student = f"{line.student_number} {line.student_name}".strip()
-            table.add_row(f"{line.at:%d.%m.%Y %H:%M}", line.clerk, line.exam_label or "–",
-                          str(line.candidate_number or ""), student[:24], line.what,
-                          Text(line.change), line.reason, key=str(line.entry_id))
+        self._lines = lines
         self._shown_ids = [line.entry_id for line in lines]
-        if on is not None and int(on) in self._shown_ids:
-            table.move_cursor(row=table.get_row_index(on), scroll=False)
-        shown = f"{len(lines)} av {total}" if total > len(lines) else str(total)
+        self._fill(lines, on)
+        shown = (f"{len(lines)} av {count_text(total, 'endring', 'endringer')}" if total > len(lines)
+                 else count_text(total, "endring", "endringer"))
         self.sub_title = audit_filter.title
         self.query_one("#filter-line", Static).update(
-            f"Viser: {describe(audit_filter)} · {shown} endringer" + (" · C tømmer filteret" if describe(audit_filter)
-                                                                      != "alle endringer" else ""))
+            f"Viser: {describe(audit_filter)} · {shown}" + (" · C tømmer filteret" if describe(audit_filter)
+                                                          != "alle endringer" else ""))
         if audit_filter.title and not keep_cursor:
             self._say(f"Historikk for {audit_filter.title}")
 
