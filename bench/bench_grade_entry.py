@@ -75,6 +75,11 @@ async def run_entries(db: Path, exam_id: int, entries: int) -> dict:
             screen = app.screen
             screen.open_exam(exam_id)
             await pilot.pause()
+            # every row in the table before the burst (a table that fills in chunks
+            # after refreshes would leave the cursor at its last row meanwhile)
+            table = screen.query_one("#protocol")
+            while not getattr(table, "fully_loaded", True):
+                await asyncio.sleep(0.01)
             keys = "abcdef"
             start = time.perf_counter()
             for i in range(entries):
