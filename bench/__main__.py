@@ -66,7 +66,8 @@ def machine() -> dict:
     import os
 
     return {"cpus": os.cpu_count(), "cpu": cpu, "memory": memory, "python": platform.python_version(),
-            "sqlite": sqlite3.sqlite_version, "platform": platform.platform()}
+            "sqlite": sqlite3.sqlite_version, "platform": platform.platform(),
+            "load_at_start": os.getloadavg()[0]}
 
 
 def run(db: Path, *, smoke: bool, scale: float) -> dict:
@@ -89,6 +90,7 @@ def run(db: Path, *, smoke: bool, scale: float) -> dict:
     figures["export_protocol"] = child("bench.scenarios", "export_protocol", str(db))
     # many clerks: own fresh databases (SQLite, and PostgreSQL when reachable)
     figures["many_clerks"] = child("bench.bench_clerks", "--json", *(["--smoke"] if smoke else []))
+    figures["machine"]["load_at_end"] = __import__("os").getloadavg()[0]  # other work on the machine meanwhile
     rss = {k: figures[k]["peak_rss_mb"] for k in ("startup", "desks", "entry", "import_candidates", "forms",
                                                   "export_protocol")}
     figures["peak_rss_by_scenario_mb"] = rss
@@ -171,7 +173,9 @@ def markdown(figures: dict, previous: dict | None = None) -> str:
               ""]
     m = figures["machine"]
     lines.append(f"Machine: {m['cpus']} cores ({m['cpu']}), {m['memory']} RAM, {m['platform']}, Python {m['python']}, "
-                 f"SQLite {m['sqlite']}; database {figures['database_mb']:.0f} MB.")
+                 f"SQLite {m['sqlite']}; database {figures['database_mb']:.0f} MB. Load average (1 min) at the "
+                 f"start / end of the run: {m.get('load_at_start', float('nan')):.1f} / "
+                 f"{m.get('load_at_end', float('nan')):.1f} (a quiet machine is below 1).")
     return "\n".join(lines)
 
 
