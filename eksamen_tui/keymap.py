@@ -207,31 +207,45 @@ def _widget_bindings(widget: type) -> dict[str, WidgetKey]:
 
 
 def _named_widgets(klass: type) -> frozenset[type]:
-    """The widget classes named in `klass`'s own source (cached)."""
+    """The widget classes named in `klass`'s own source (cached; each
+    module's source is parsed once)."""
     import ast
-    import inspect
     import sys
-    import textwrap
 
     from textual.widget import Widget
 
     cached = _NAMED.get(klass)
     if cached is not None:
         return cached
+    module = sys.modules.get(klass.__module__)
+    tree = _module_tree(module)
+    node = next((n for n in ast.walk(tree) if isinstance(n, ast.ClassDef) and n.name == klass.__name__),
+                None) if tree is not None else None
+    names = vars(module) if module is not None else {}
     found: set[type] = set()
-    try:
-        tree = ast.parse(textwrap.dedent(inspect.getsource(klass)))
-    except (OSError, TypeError, SyntaxError):
-        tree = None
-    names = vars(sys.modules[klass.__module__])
-    for node in ast.walk(tree) if tree is not None else ():
-        target = names.get(node.id) if isinstance(node, ast.Name) else None
+    for child in ast.walk(node) if node is not None else ():
+        target = names.get(child.id) if isinstance(child, ast.Name) else None
         if isinstance(target, type) and issubclass(target, Widget) and target not in klass.__mro__:
             found.add(target)
     _NAMED[klass] = frozenset(found)
     return _NAMED[klass]
 
 
+def _module_tree(module):
+    import ast
+    import inspect
+
+    if module is None:
+        return None
+    if module.__name__ not in _TREES:
+        try:
+            _TREES[module.__name__] = ast.parse(inspect.getsource(module))
+        except (OSError, TypeError, SyntaxError):
+            _TREES[module.__name__] = None
+    return _TREES[module.__name__]
+
+
+_TREES: dict[str, object] = {}
 _NAMED: dict[type, frozenset[type]] = {}
 
 
