@@ -13,17 +13,23 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, ProgressBar, Static
 
 from screens.base import REFUSED, ReportsWorkerFailures, call_service
+from screens.dialogs import LeavesFieldFirst
 
 
-class CandidateImportScreen(ReportsWorkerFailures, ModalScreen[int]):
-    """Dismisses with the number of registrations imported (0 if cancelled)."""
+class CandidateImportScreen(LeavesFieldFirst, ReportsWorkerFailures, ModalScreen[int]):
+    """Dismisses with the number of registrations imported (0 if cancelled).
+    A keyed form: Alt+F goes to the file field, Enter there previews (a
+    refusal stands beside the field, nothing is changed), then «Importer»
+    has the focus and Enter (or Ctrl+R) imports; Esc leaves the field, a
+    second Esc closes."""
 
     TITLE = "Importer kandidatliste"
     HELP = """
-Skriv stien til en kandidatliste (.xlsx eller .csv fra FS) og trykk Enter for å
-forhåndsvise. Importen er alt-eller-ingenting: har filen én feil, vises alle
-feilene med rad og kolonne, og ingenting lagres. Etter en feilfri forhåndsvisning
-trykker du Enter på «Importer» for å lagre.
+Skriv stien til en kandidatliste (.xlsx eller .csv fra FS) i feltet «Fil»
+(Alt+F) og trykk Enter for å forhåndsvise. Importen er alt-eller-ingenting: har
+filen én feil, vises alle feilene med rad og kolonne, og ingenting lagres.
+Etter en feilfri forhåndsvisning har «Importer» fokus: Enter (eller Ctrl+R)
+lagrer. Esc går ut av feltet, Esc igjen lukker.
 """
     DEFAULT_CSS = """
     CandidateImportScreen { align: center middle; }
@@ -34,9 +40,14 @@ trykker du Enter på «Importer» for å lagre.
     #import-preview { height: 1fr; border: round $primary; padding: 0 1; }
     #import-progress { margin: 1 0 0 0; }
     #import-commit { margin: 1 0 0 0; }
+    #error-path { color: $error; text-style: bold; height: auto; }
+    #form-hint { color: $text-muted; height: auto; }
     """
     BINDINGS = [
-        Binding("escape", "cancel", "Avbryt", id="import.cancel", tooltip="Lukk uten å importere"),
+        Binding("escape", "cancel", "Avbryt", id="import.cancel",
+                tooltip="Ut av feltet; Esc igjen lukker uten å importere"),
+        Binding("ctrl+r", "commit", "Importer", id="import.commit", tooltip="Importer etter en feilfri forhåndsvisning"),
+        Binding("alt+f", "focus_path", "Fil", id="import.path", show=False, tooltip="Gå til feltet «Fil»"),
     ]
 
     def __init__(self, path: str = "") -> None:
@@ -47,17 +58,41 @@ trykker du Enter på «Importer» for å lagre.
     def compose(self) -> ComposeResult:
         with Vertical():
             yield Label(Text("Importer kandidatliste (.xlsx / .csv)", style="bold"))
+            yield Label("Fil (Alt+F)", classes="field-label")
             yield Input(value=self._initial, placeholder="Sti til filen, f.eks. data/samples/kandidatliste_eksempel.xlsx",
                         id="import-path")
+            yield Static("", id="error-path")
+            yield Static("", id="form-hint")
             yield ProgressBar(total=100, show_eta=False, id="import-progress")
             with VerticalScroll(id="import-preview"):
                 yield Static("Skriv stien og trykk Enter for forhåndsvisning.", id="import-preview-text")
             yield Button("Importer", id="import-commit", variant="primary", disabled=True)
 
+    def _fields_widgets(self) -> list:
+        return [self.query_one("#import-path", Input)]
+
+    def on_key(self, event) -> None:
+        self.back_to_field(event)
+
+    def action_focus_path(self) -> None:
+        self.query_one("#import-path", Input).focus()
+
+    def _field_error(self, message: str) -> None:
+        self.query_one("#error-path", Static).update(message)
+
     def on_input_submitted(self, event: Input.Submitted) -> None:
-        path = Path(event.value.strip()).expanduser()
+        event.stop()
+        text = event.value.strip()
         self._plan = None
         self.query_one("#import-commit", Button).disabled = True
+        if not text:
+            self._field_error("Skriv stien til kandidatlisten (.xlsx eller .csv)")
+            return
+        path = Path(text).expanduser()
+        if not path.is_file():
+            self._field_error(f"Finner ikke filen {path}" if not path.exists() else f"{path} er en mappe, ikke en fil")
+            return
+        self._field_error("")
         self.query_one("#import-preview-text", Static).update("Leser filen …")
         self.query_one("#import-progress", ProgressBar).update(total=100, progress=0)
         self._preview(path)
@@ -79,6 +114,7 @@ trykker du Enter på «Importer» for å lagre.
         self.app.call_from_thread(self._show_plan, plan)
 
     def _show_problems(self, problems) -> None:
+        self._field_error(f"{len(problems)} feil i filen – ingenting blir importert (se under)")
         text = Text(f"{len(problems)} feil – ingenting blir importert:\n", style="bold red")
         for problem in problems[:200]:
             text.append(f"• {problem}\n")
@@ -99,7 +135,7 @@ trykker du Enter på «Importer» for å lagre.
             text.append(f"Advarsel: {warning}\n", style="yellow")
         button = self.query_one("#import-commit", Button)
         if plan.new_registrations:
-            text.append("\nTrykk Enter på «Importer» for å lagre.", style="bold")
+            text.append("\nTrykk Enter på «Importer» (eller Ctrl+R) for å lagre.", style="bold")
             button.disabled = False
             button.focus()
         else:
@@ -111,14 +147,20 @@ trykker du Enter på «Importer» for å lagre.
         self.query_one("#import-preview-text", Static).update(Text(message, style="bold red" if error else ""))
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
-        if event.button.id == "import-commit" and self._plan is not None:
-            from eksamen_tui.services.candidate_import import apply_import
+        if event.button.id == "import-commit":
+            self.action_commit()
 
-            result = call_service(self, apply_import, self.app.ctx, self._plan)
-            if result is REFUSED:
-                return
-            self.app.notify(f"Importert {result.registrations} oppmeldinger ({result.students} nye studenter)")
-            self.dismiss(result.registrations)
+    def action_commit(self) -> None:
+        if self._plan is None or not self._plan.new_registrations:
+            self._field_error("Forhåndsvis en feilfri fil først (Enter i feltet «Fil»)")
+            return
+        from eksamen_tui.services.candidate_import import apply_import
+
+        result = call_service(self, apply_import, self.app.ctx, self._plan)
+        if result is REFUSED:
+            return
+        self.app.notify(f"Importert {result.registrations} oppmeldinger ({result.students} nye studenter)")
+        self.dismiss(result.registrations)
 
     def action_cancel(self) -> None:
-        self.dismiss(0)
+        self.leave_field_or_close(lambda: self.dismiss(0))

@@ -50,9 +50,50 @@ DIALOG_CSS = """
     {name} .dialog-text {{ margin: 0 0 1 0; }}
     {name} .field-label {{ margin: 1 0 0 0; }}
     {name} .field-error {{ color: $error; text-style: bold; height: auto; }}
+    {name} .dialog-hint {{ color: $text-muted; height: auto; }}
     {name} .dialog-buttons {{ height: auto; align: right middle; margin: 1 0 0 0; }}
     {name} .dialog-buttons Button {{ margin: 0 0 0 2; }}
 """
+
+
+LEFT_FIELD = "Ute av feltet. Esc igjen lukker skjemaet (ingenting lagres); Enter eller Alt+bokstav går tilbake."
+
+
+class LeavesFieldFirst:
+    """Esc leaves a field first, and the form only at the second Esc. While
+    no field has the focus, Enter goes back to the field that was left.
+    The dialog provides `_fields_widgets()` and a `#form-hint` Static."""
+
+    _left_field = None
+
+    def _fields_widgets(self) -> list:
+        return []
+
+    def leave_field_or_close(self, close: Callable[[], None]) -> None:
+        focused = self.focused
+        if focused is not None and focused in self._fields_widgets():
+            self._left_field = focused
+            self.set_focus(None)
+            self.query_one("#form-hint", Static).update(LEFT_FIELD)
+            return
+        close()
+
+    def back_to_field(self, event) -> bool:
+        """Enter with no field focused: back to the field left. True if it did."""
+        if event.key != "enter" or self.focused is not None:
+            return False
+        fields = self._fields_widgets()
+        target = self._left_field if self._left_field in fields else (fields[0] if fields else None)
+        if target is None:
+            return False
+        target.focus()
+        event.stop()
+        event.prevent_default()
+        return True
+
+    def on_descendant_focus(self, _event) -> None:
+        for hint in self.query("#form-hint"):
+            hint.update("")
 
 
 class ConfirmDialog(ModalScreen[bool]):
@@ -121,16 +162,17 @@ class FormField:
         return self.select or bool(self.options)
 
 
-class FormDialog(ModalScreen[T], Generic[T]):
+class FormDialog(LeavesFieldFirst, ModalScreen[T], Generic[T]):
     """A form in a dialog. Enter moves to the next field and submits at the
     last; Alt+letter jumps to a field; the buttons submit or cancel; Esc
-    cancels. `submit(values)` returns the dialog's result, or raises
+    leaves the field, a second Esc cancels. `submit(values)` returns the dialog's result, or raises
     FieldError (or a DomainError, shown beside `error_field`): the message
     then stands beside the field and the dialog stays open."""
 
     DEFAULT_CSS = DIALOG_CSS.format(name="FormDialog")
     BINDINGS = [
-        Binding("escape", "cancel", "Avbryt", id="form.cancel", tooltip="Lukk uten å lagre"),
+        Binding("escape", "cancel", "Avbryt", id="form.cancel",
+                tooltip="Ut av feltet; Esc igjen lukker uten å lagre"),
         Binding("ctrl+r", "submit", "Lagre", id="form.submit", tooltip="Lagre skjemaet (også Enter i siste felt)"),
     ]
 
@@ -155,6 +197,7 @@ class FormDialog(ModalScreen[T], Generic[T]):
                     yield Input(value=spec.value or "", placeholder=spec.placeholder, id=f"field-{spec.key}")
                 yield Static("", id=f"error-{spec.key}", classes="field-error")
             yield Static("", id="error-_form", classes="field-error")
+            yield Static("", id="form-hint", classes="dialog-hint")
             with Horizontal(classes="dialog-buttons"):
                 yield Button(f"{self._ok} (Ctrl+R)", id="form-ok", variant="primary")
                 yield Button("Avbryt (Esc)", id="form-cancel")
@@ -165,6 +208,9 @@ class FormDialog(ModalScreen[T], Generic[T]):
 
     def _widget(self, key: str):
         return self.query_one(f"#field-{key}")
+
+    def _fields_widgets(self) -> list:
+        return [self._widget(spec.key) for spec in self._fields]
 
     def values(self) -> dict[str, Any]:
         result = {}
@@ -209,7 +255,7 @@ class FormDialog(ModalScreen[T], Generic[T]):
         self.dismiss(result)
 
     def action_cancel(self) -> None:
-        self.dismiss(None)
+        self.leave_field_or_close(lambda: self.dismiss(None))
 
     @on(Button.Pressed)
     def _pressed(self, event: Button.Pressed) -> None:
@@ -217,9 +263,11 @@ class FormDialog(ModalScreen[T], Generic[T]):
         if event.button.id == "form-ok":
             self.action_submit()
         else:
-            self.action_cancel()
+            self.dismiss(None)
 
     def on_key(self, event) -> None:
+        if self.back_to_field(event):
+            return
         focused = self.focused
         if event.key.startswith("alt+") and len(event.key) == 5:
             letter = event.key[-1]
@@ -266,12 +314,12 @@ class PromptDialog(FormDialog[str]):
     refuse it (the dialog stays open); dismisses with the text or None."""
 
     def __init__(self, title: str, prompt: str, value: str = "", placeholder: str = "", *,
-                 label: str = "Svar", check: Callable[[str], Any] | None = None) -> None:
+                 label: str = "Svar", check: Callable[[str], Any] | None = None, shortcut: str = "") -> None:
         def submit(values: dict) -> str:
             text = values["answer"]
             if check is not None:
                 check(text)
             return text
 
-        super().__init__(title, [FormField("answer", label, value=value, placeholder=placeholder)], submit,
-                         text=prompt, ok="OK")
+        super().__init__(title, [FormField("answer", label, shortcut=shortcut or label[:1].lower(), value=value,
+                                           placeholder=placeholder)], submit, text=prompt, ok="OK")
