@@ -11,10 +11,11 @@ from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Header, Static
 
 from screens.base import REFUSED, DeskScreen
 from screens.widgets.exam_picker import ExamPicker
+from screens.footer import DeskFooter
 
 VIEWS = {"custody": "Besvarelser", "fees": "Honorarskjema", "resits": "Konteliste"}
 
@@ -74,7 +75,7 @@ L går tilbake til besvarelsene. / søker etter en annen eksamen.
         yield DataTable(id="fees", cursor_type="row", zebra_stripes=True)
         yield DataTable(id="resits", cursor_type="row", zebra_stripes=True)
         yield Static("", id="message")
-        yield Footer()
+        yield DeskFooter()
 
     def on_mount(self) -> None:
         columns = {

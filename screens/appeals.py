@@ -10,12 +10,13 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Button, DataTable, Footer, Header, Input, Label, OptionList, Select, Static
+from textual.widgets import Button, DataTable, Header, Input, Label, OptionList, Select, Static
 from textual.widgets.option_list import Option
 
 from eksamen_tui.domain.parsing import parse_day
 from screens.base import REFUSED, DeskScreen, ReportsWorkerFailures, call_service, count_text
 from screens.grade_keys import LETTER_KEYS, grade_for_key
+from screens.footer import DeskFooter
 
 TYPE_FILTERS = [None, "explanation", "grade_appeal", "formal_appeal"]
 TYPE_LABELS = {None: "alle", "explanation": "begrunnelse", "grade_appeal": "klage på karakter",
@@ -214,7 +215,7 @@ eksport til klagekommisjonen (bare kandidatnummer).
             with Vertical(id="case-side"):
                 yield Static("", id="case-detail")
         yield Static("", id="message")
-        yield Footer()
+        yield DeskFooter()
 
     # Columns by terminal width: below 140 columns the list drops the
     # student (shown beside or below it) and shortens type and date.

@@ -7,9 +7,10 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Header, Static
 
 from screens.base import REFUSED, CandidateNumberTyping, DeskScreen, count_text
+from screens.footer import DeskFooter
 from screens.widgets.exam_picker import ExamPicker
 from screens.widgets.entry_table import EntryTable
 
@@ -79,7 +80,7 @@ dokumentasjon innen fristen.
         yield EntryTable(id="roster", zebra_stripes=True)
         yield Static("", id="number-line", classes="status-line")
         yield Static("", id="message")
-        yield Footer()
+        yield DeskFooter()
 
     # Columns by terminal width (screen classes from DeskScreen): at 80
     # columns the student number gives way so that name, status, attempt and

@@ -11,9 +11,10 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
-from textual.widgets import DataTable, Footer, Header, Input, Select, Static
+from textual.widgets import DataTable, Header, Input, Select, Static
 
 from screens.base import DeskScreen, count_text
+from screens.footer import DeskFooter
 
 FILTER_INPUTS = ("f-course", "f-candidate", "f-student", "f-clerk", "f-from", "f-to")
 
@@ -67,7 +68,7 @@ X eksporterer den filtrerte loggen (.xlsx), C tømmer filteret, / går til filte
         yield DataTable(id="log", cursor_type="row", zebra_stripes=True)
         yield Static("", id="log-detail")
         yield Static("", id="message")
-        yield Footer()
+        yield DeskFooter()
 
     # Columns by terminal width: below 100 the time is short and exam,
     # student and reason live in the line under the list (always there,

@@ -11,10 +11,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import DataTable, Footer, Header, Input, Label, ProgressBar, Static
+from textual.widgets import DataTable, Header, Input, Label, ProgressBar, Static
 
 from eksamen_tui.domain.vocabulary import CommissionKind
 from screens.base import REFUSED, DeskScreen, ReportsWorkerFailures, call_service, count_text
+from screens.footer import DeskFooter
 from screens.widgets.entry_table import EntryTable
 
 
@@ -180,7 +181,7 @@ X eksporterer den.
         yield DataTable(id="directory", cursor_type="row", zebra_stripes=True)
         yield ProgressBar(total=1, show_eta=False, id="export-progress")
         yield Static("", id="message")
-        yield Footer()
+        yield DeskFooter()
 
     def on_mount(self) -> None:
         exams = self.query_one("#exams", EntryTable)

@@ -10,10 +10,11 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.widgets import DataTable, Footer, Header, OptionList, Static
+from textual.widgets import DataTable, Header, OptionList, Static
 from textual.widgets.option_list import Option
 
 from screens.base import DeskScreen
+from screens.footer import DeskFooter
 
 WEEKDAYS = ("man", "tir", "ons", "tor", "fre", "lør", "søn")
 
@@ -58,7 +59,7 @@ Pultene nås med F3–F9 fra hvor som helst; F2 kommer tilbake hit. H viser endr
                     yield OptionList(Option("…", disabled=True), classes="card-body", id=f"card-{key}-body")
         yield DataTable(id="exams", cursor_type="row", zebra_stripes=True)
         yield Static("", id="exam-detail")
-        yield Footer()
+        yield DeskFooter()
 
     def on_mount(self) -> None:
         self._card_filter: tuple[str, str, str] | None = None  # (card, count key, label)

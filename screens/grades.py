@@ -10,12 +10,13 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Header, Static
 
 from eksamen_tui.domain.vocabulary import GradeStatus, ProtocolStatus
 from screens.base import REFUSED, CandidateNumberTyping, DeskScreen, count_text
 from screens.grade_keys import LETTER_KEYS, PASS_FAIL_KEYS, grade_for_key
 from screens.widgets.exam_picker import ExamPicker
+from screens.footer import DeskFooter
 from screens.widgets.entry_table import EntryTable
 
 STATUS_LABELS = {
@@ -87,7 +88,7 @@ protokoll (.xlsx).
                 yield Static("", id="chart")
         yield Static("", id="number-line", classes="status-line")
         yield Static("", id="message")
-        yield Footer()
+        yield DeskFooter()
 
     def on_mount(self) -> None:
         table = self.query_one("#protocol", EntryTable)

@@ -11,10 +11,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Checkbox, DataTable, Footer, Header, Input, Label, Select, Static
+from textual.widgets import Checkbox, DataTable, Header, Input, Label, Select, Static
 
 from screens.base import REFUSED, DeskScreen, ReportsWorkerFailures, count_text
 from screens.widgets.exam_picker import ExamPicker
+from screens.footer import DeskFooter
 
 def working_days(count: int) -> str:
     from eksamen_tui.domain.deadlines import working_days_text
@@ -142,7 +143,7 @@ mottaket. En sen levering registreres som sen, aldri avvist; en ny levering
                 yield Label("Merknad · Alt+M (Enter her registrerer)", classes="field-label")
                 yield Input(id="remark", placeholder="Fri tekst (valgfritt)")
         yield Static("", id="message")
-        yield Footer()
+        yield DeskFooter()
 
     def on_mount(self) -> None:
         table = self.query_one("#overview", DataTable)

@@ -6,9 +6,10 @@ from __future__ import annotations
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Header, Static
 
 from screens.base import REFUSED, DeskScreen
+from screens.footer import DeskFooter
 
 CLOSED_DAYS_ROW = "local_closed_days"
 
@@ -46,7 +47,7 @@ class SettingsScreen(DeskScreen):
         # the whole key of the highlighted row, which a narrow Nøkkel column may cut
         yield Static("", id="key-line")
         yield Static("", id="message")
-        yield Footer()
+        yield DeskFooter()
 
     def on_ready(self) -> None:
         from eksamen_tui.services.settings import institution_settings

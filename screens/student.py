@@ -11,10 +11,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
-from textual.widgets import DataTable, Footer, Header, Input, Label, OptionList, Static
+from textual.widgets import DataTable, Header, Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from screens.base import REFUSED, DeskScreen, count_text
+from screens.footer import DeskFooter
 
 CASE_TYPES = (("explanation", "Begrunnelse"), ("grade_appeal", "Klage på karakter"),
               ("formal_appeal", "Klage på formell feil"))
@@ -95,7 +96,7 @@ N en ny sak (begrunnelse eller klage), H endringsloggen for oppmeldingen.
         yield DataTable(id="registrations", cursor_type="row", zebra_stripes=True)
         yield Static("", id="registration-detail")
         yield Static("", id="message")
-        yield Footer()
+        yield DeskFooter()
 
     def on_mount(self) -> None:
         table = self.query_one("#registrations", DataTable)

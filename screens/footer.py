@@ -1,0 +1,133 @@
+"""The desks' footer: the keys of the desk first, sized to the terminal.
+
+Below 140 columns the F-keys that switch desks leave the footer (one
+«F2–F12 pulter» reminder instead; F1 and the palette name them all), so
+the desk's own keys are not cut. Below 100 columns (80×24) each key is
+shown with a short word, and a few secondary keys leave it too; every key
+still works and is listed on F1 and in the palette."""
+from __future__ import annotations
+
+from collections import defaultdict
+
+from textual.widgets import Footer
+from textual.widgets._footer import FooterKey, FooterLabel, KeyGroup
+
+# the footer's tiers by terminal width (as the desks' layouts)
+NARROW_BELOW, WIDE_FROM = 100, 140
+
+# binding id -> a short word for 80 columns
+SHORT = {
+    "attendance.attended": "Møtt", "attendance.no_show": "Ikke", "attendance.withdrew_during": "Tr.under",
+    "attendance.blank": "Blank", "attendance.valid_absence": "Gyldig", "attendance.withdrawn": "Tr.før",
+    "attendance.rest": "Resten", "attendance.undo": "Angre", "attendance.documentation": "Dok.",
+    "grades.letter": "Kar.", "grades.passed": "B", "grades.failed": "IB", "grades.undo": "Angre",
+    "grades.control": "Kontroll", "grades.resolve": "Avvik", "grades.correct": "Rett", "grades.part": "Del",
+    "grades.publish": "Kunngjør", "grades.export": "Protokoll",
+    "papers.register": "Registrer", "papers.search": "Søk", "papers.overview": "Oversikt", "papers.receipt": "Kvitt.",
+    "appeals.new": "Ny sak", "appeals.view_open": "Åpne", "appeals.view_overdue": "Frist", "appeals.view_all": "Alle",
+    "appeals.given": "Begr.gitt", "appeals.send": "Send", "appeals.grade": "Ny kar.", "appeals.further": "Videre",
+    "appeals.formal": "Formell", "appeals.close": "Lukk", "appeals.reopen": "Gjenåpne",
+    "commissions.import": "Importer", "commissions.export_blank": "Tomme", "commissions.export_filled": "Utfylt",
+    "commissions.directory": "Sensorer",
+    "after.search": "Søk", "after.hand_out": "Utlever", "after.return": "Retur", "after.resolve": "Avklar",
+    "after.extend": "Utsett", "after.guidelines": "Veil.", "after.fees": "Honorar", "after.resits": "Konte",
+    "after.custody": "Besv.", "after.fee_sent": "Sendt", "after.fee_confirmed": "Bekr.",
+    "student.withdraw": "Trekk", "student.documentation": "Dok.", "student.case": "Ny sak",
+    "app.help": "Hjelp",
+}
+# below 140 columns, keys that do one kind of thing share one word: "m i t b g f Status"
+GROUPS = {
+    **dict.fromkeys(("attendance.attended", "attendance.no_show", "attendance.withdrew_during", "attendance.blank",
+                     "attendance.valid_absence", "attendance.withdrawn"), "Status"),
+    **dict.fromkeys(("grades.letter", "grades.passed", "grades.failed"), "Karakter"),
+    **dict.fromkeys(("appeals.view_open", "appeals.view_overdue", "appeals.view_all"), "Vis"),
+    **dict.fromkeys(("after.fees", "after.resits", "after.custody"), "Liste"),
+    **dict.fromkeys(("after.fee_sent", "after.fee_confirmed"), "Honorar"),
+}
+# binding ids left out at 80 columns (on F1 and in the palette)
+SECONDARY = {
+    "attendance.history", "attendance.overdue", "attendance.export", "attendance.change_exam",
+    "grades.change_exam", "grades.history", "grades.part", "grades.undo",
+    "papers.history",
+    "appeals.type", "appeals.exam", "appeals.history", "appeals.export", "appeals.formal", "appeals.reopen",
+    "commissions.export_directory", "commissions.history", "commissions.search_directory",
+    "after.export", "after.guidelines", "after.search",
+    "app.help",
+}
+
+
+def tier(width: int) -> str:
+    return "narrow" if width < NARROW_BELOW else ("wide" if width >= WIDE_FROM else "medium")
+
+
+def shown(bindings, width: int):
+    """(binding, enabled, tooltip, description) the footer shows at `width`, in order."""
+    level = tier(width)
+    result = []
+    for binding, enabled, tooltip in bindings:
+        if not binding.show:
+            continue
+        if level != "wide" and (binding.id or "").startswith("app.desk."):
+            continue
+        description = binding.description
+        if level != "wide":
+            description = SHORT.get(binding.id, description)
+        if level == "narrow" and binding.id in SECONDARY:
+            continue
+        result.append((binding, enabled, tooltip, description))
+    return result
+
+
+class DeskFooter(Footer):
+    """Textual's Footer, with the desk's keys sized to the terminal (see the module)."""
+
+    _tier: str | None = None
+
+    def on_resize(self, event) -> None:
+        if tier(self.app.size.width) != self._tier:
+            self.call_after_refresh(self.recompose)
+
+    def compose(self):
+        if not self._bindings_ready:
+            return
+        width = self.app.size.width
+        self._tier = tier(width)
+        active_bindings = self.screen.active_bindings
+        active = [(binding, enabled, tooltip) for (_, binding, enabled, tooltip) in active_bindings.values()]
+        by_action: defaultdict[str, list] = defaultdict(list)
+        for item in shown(active, width):
+            by_action[item[0].action].append(item)
+        items = [found[0] for found in by_action.values()]
+        grouped = self._tier != "wide"
+        self.styles.grid_size_columns = len(items) + grouped
+        index = 0
+        while index < len(items):
+            binding, enabled, tooltip, description = items[index]
+            group = GROUPS.get(binding.id) if grouped else None
+            members = [items[index]]
+            while group and index + len(members) < len(items) and GROUPS.get(items[index + len(members)][0].id) == group:
+                members.append(items[index + len(members)])
+            if len(members) > 1:
+                with KeyGroup(classes="-compact"):
+                    for binding, enabled, tooltip, _ in members:
+                        yield FooterKey(binding.key, self.app.get_key_display(binding), "", binding.action,
+                                        disabled=not enabled, tooltip=tooltip or binding.description,
+                                        classes="-grouped").data_bind(compact=Footer.compact)
+                yield FooterLabel(group)
+            else:
+                yield FooterKey(binding.key, self.app.get_key_display(binding), description, binding.action,
+                                disabled=not enabled, tooltip=tooltip).data_bind(compact=Footer.compact)
+            index += len(members)
+        if grouped:
+            yield FooterLabel("F1 hjelp · F2–F12 pulter" if self._tier == "narrow" else "F2–F12 pulter")
+        if self.show_command_palette and self.app.ENABLE_COMMAND_PALETTE:
+            yield from self._palette_key(active_bindings)
+
+    def _palette_key(self, active_bindings):
+        try:
+            _, binding, enabled, tooltip = active_bindings[self.app.COMMAND_PALETTE_BINDING]
+        except KeyError:
+            return
+        yield FooterKey(binding.key, self.app.get_key_display(binding), binding.description, binding.action,
+                        classes="-command-palette", disabled=not enabled,
+                        tooltip=binding.tooltip or binding.description)
