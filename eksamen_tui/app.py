@@ -164,13 +164,41 @@ class EksamenApp(App):
         """Read keymap.toml, apply what is valid, say in bokmål what is not."""
         from eksamen_tui.keymap import collect_widget_keys, keymap_path, load_keymap
 
+        path = keymap_path()
+        if not path.exists():
+            # nothing to check, so no desk module to import for it right after
+            # the first frame (they are imported when idle: warm_desks)
+            self.keymap_result = load_keymap(path, {})
+            return
         owners = self.binding_owners()
-        result = load_keymap(keymap_path(), self.known_bindings(), lambda: collect_widget_keys(owners))
+        result = load_keymap(path, self.known_bindings(), lambda: collect_widget_keys(owners))
         self.keymap_result = result
         if result.keymap:
             self.set_keymap(result.keymap)
         if result.problems:
             self.notify(result.message(), title="Tastekart", severity="error", timeout=30)
+
+    _warming = False
+
+    def warm_desks(self) -> None:
+        """Import the desks' modules ahead of their first visit, one per
+        idle moment (each import holds the UI thread for a few ms, never
+        long enough to delay a key noticeably). Called once the dashboard
+        shows its data."""
+        if self._warming:
+            return
+        self._warming = True
+        import sys
+
+        pending = [target.split(":")[0] for _, _, target in DESKS.values()]
+        pending = [name for name in dict.fromkeys(pending) if name not in sys.modules]
+
+        def next_module() -> None:
+            if pending:
+                importlib.import_module(pending.pop(0))
+                self.set_timer(0.02, next_module)
+
+        self.set_timer(0.02, next_module)
 
     def format_title(self, title: str, sub_title: str):
         """The header: the desk's title, then what it has open in bold (the

@@ -201,6 +201,9 @@ Pultene nås med F3–F9 fra hvor som helst; F2 kommer tilbake hit. H viser endr
         """Each count is an option: Enter (or a click) on it filters the
         table to the exams behind it. Counts that name no exams are plain."""
         self._counts = counts
+        warm = getattr(self.app, "warm_desks", None)
+        if warm is not None:  # the desks' modules, ahead of their first visit
+            warm()
         narrow = self.has_class("-narrow")  # 80 columns: «5 ikke ført», short words that fit a card
         order = {"papers": ("missing", "late", "due_soon", "received")}
         for card in ("papers", "attendance", "grades", "cases", "commissions", "after"):
