@@ -20,6 +20,14 @@ def key_label(key: str) -> str:
     return "+".join([*(KEY_NAMES.get(m, m.capitalize()) for m in modifiers), shown])
 
 
+def unwrap(text: str) -> str:
+    """A desk's HELP text, written wrapped at about 80 columns in the source,
+    as paragraphs the help window wraps at its own width (at 80×24 the
+    source's line breaks left every other line a stub)."""
+    paragraphs = text.strip().split("\n\n")
+    return "\n\n".join(" ".join(line.strip() for line in p.splitlines()) for p in paragraphs)
+
+
 class HelpScreen(ModalScreen[None]):
     DEFAULT_CSS = """
     HelpScreen { align: center middle; }
@@ -42,7 +50,7 @@ class HelpScreen(ModalScreen[None]):
             yield Static(Text(f"Hjelp – {title}", style="bold"))
             intro = getattr(self._target, "HELP", "")
             if intro:
-                yield Static(intro.strip() + "\n")
+                yield Static(unwrap(intro) + "\n")
             yield Static(self._keys_table())
             yield Static(self._keymap_line())
             yield Static("\nCtrl+P: kommandopaletten (søk etter en handling). Ctrl+Q avslutter. Esc eller F1 lukker.")
