@@ -30,6 +30,23 @@ class DeskScreen(Screen):
         super().__init__(*args, **kwargs)
         self._exports: dict = {}  # running export worker -> (what, done)
 
+    async def on_key(self, event) -> None:
+        """Caps Lock or Shift on: «C» does what «c» does where only the
+        lower-case key is bound, so a grade or a state typed in capitals is
+        never dropped in silence. Runs after the desk's own on_key (MRO), and
+        only for keys that reach the desk (a focused text field keeps its
+        letters)."""
+        char = event.character
+        if not (char and len(char) == 1 and char.isalpha() and char.isupper()) or event.key in self.active_bindings:
+            return
+        active = self.active_bindings.get(char.lower())
+        if active is None:
+            return
+        event.stop()
+        event.prevent_default()
+        if active.enabled:
+            await self.app.run_action(active.binding.action, active.node)
+
     @property
     def ctx(self) -> "Context":
         ctx = self.app.ctx  # type: ignore[attr-defined]
