@@ -429,7 +429,7 @@ OPEN = {
 # what a clerk does on a desk in a few keys besides one key per candidate
 GESTURES = {
     "papers": [["alt+l", *"ola", "ctrl+r"], ["alt+l", *"kari nordmann", "enter", "ctrl+r"]],
-    "appeals": [["down"], ["up"], ["3"], ["1"]],
+    "appeals": [["down"], ["up"], ["3"], ["1"], ["g", "enter", "enter"], ["s", "j"], ["l", "j"], ["o", "escape"]],
 }
 
 
