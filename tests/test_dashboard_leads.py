@@ -82,9 +82,7 @@ async def test_enter_opens_the_right_desk_on_the_right_exam(ctx):
                 assert screen.exam_filter == exam.id
                 assert "KLA1000" in screen_text(app)
             else:
-                table = screen.query_one("#exams")
-                key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
-                assert key == str(exam.id)
+                assert screen.query_one("#exams").cursor_key == str(exam.id)
             code = {"papers": "PAP1000", "attendance": "OPP1000", "grades": "SEN1000", "appeals": "KLA1000",
                     "commissions": "KOM1000"}[desk]
             assert code in (screen.sub_title or ""), (desk, screen.sub_title)
