@@ -3,10 +3,13 @@
 SQLite (default): a file under the test's tmp_path.
 PostgreSQL: EKSAMEN_TEST_DB=postgresql+psycopg://postgres@127.0.0.1:5432/test
 runs the suite against that server. Each pytest process (xdist worker) has
-its own schema, migrated once and emptied (TRUNCATE) before every test;
-any other database a test asks for (db_target(tmp_path, "other.db")) is a
-fresh schema of its own, dropped after the test. A database is named by a
-URL carrying its schema (options=-csearch_path=...), so a CLI subprocess
+its own schema, migrated once and emptied before every test that uses it
+(the rows of the tables the last test wrote deleted, ids restarting at 1;
+a test that never asked for it costs nothing). Any other database a test
+asks for (db_target(tmp_path, "other.db")) is a fresh schema of its own,
+dropped after the test; the EKSAMEN_DB every test gets (env_target) is one
+schema per worker, recreated when a test left anything in it. A database
+is named by a URL carrying its schema (options=-csearch_path=...), so a CLI subprocess
 given `--db URL` sees the same data.
 """
 from __future__ import annotations
@@ -26,6 +29,8 @@ SCHEMA_PREFIX = "eks_"
 _counter = itertools.count()
 _test_schemas: dict[str, str] = {}  # name -> schema, for the running test
 _worker_schema: str | None = None
+_worker_used = False  # handed out since it was last emptied
+_env_schema: str | None = None
 _admin = None
 
 
@@ -67,9 +72,36 @@ def db_arg(ctx) -> str:
     return str(path) if path else ctx.engine.url.render_as_string(hide_password=False)
 
 
+def env_target(tmp_path: Path) -> str:
+    """The EKSAMEN_DB every test gets (few use it): a file under tmp_path,
+    or on PostgreSQL this process's env schema, empty (recreated only when
+    the test before left anything in it)."""
+    global _env_schema
+    if not ON_POSTGRES:
+        return str(Path(tmp_path) / "env.db")
+    from sqlalchemy import text
+
+    if _env_schema is not None:
+        with admin().connect() as conn:
+            dirty = conn.execute(text(
+                "SELECT EXISTS (SELECT 1 FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+                "WHERE n.nspname = :s) OR EXISTS (SELECT 1 FROM pg_type t JOIN pg_namespace n "
+                "ON n.oid = t.typnamespace WHERE n.nspname = :s)"), {"s": _env_schema}).scalar()
+        if not dirty:
+            return schema_url(_env_schema)
+        _execute(f'DROP SCHEMA IF EXISTS "{_env_schema}" CASCADE')
+    _env_schema = f"{SCHEMA_PREFIX}{os.getpid()}_env"
+    _drop_stale_schemas()
+    _execute(f'DROP SCHEMA IF EXISTS "{_env_schema}" CASCADE')
+    _execute(f'CREATE SCHEMA "{_env_schema}"')
+    return schema_url(_env_schema)
+
+
 def worker_schema() -> str:
-    """This process's schema, migrated once (and emptied before each test)."""
-    global _worker_schema
+    """This process's schema, migrated once (and emptied before each test
+    that uses it)."""
+    global _worker_schema, _worker_used
+    _worker_used = True
     if _worker_schema is None:
         schema = f"{SCHEMA_PREFIX}{os.getpid()}_w"
         _drop_stale_schemas()
@@ -89,18 +121,34 @@ _KEEP = ("alembic_version", "eksamen_tui_marker")
 
 
 def empty_worker_schema() -> None:
-    """TRUNCATE every table of the worker schema (ids restart at 1)."""
-    if _worker_schema is None:
+    """Empty the worker schema as if freshly migrated, when a test has used
+    it since: DELETE the rows of every table that holds any and restart
+    every id sequence drawn from (ids start at 1 again). Replica role: the
+    audit table's append-only triggers and the foreign-key triggers do not
+    fire. (TRUNCATE would cost the server new files and an fsync for every
+    table and index, ~1 s a test; untouched tables are not visited.)"""
+    global _worker_used
+    if _worker_schema is None or not _worker_used:
         return
     from sqlalchemy import text
 
+    schema = _worker_schema
     with admin().connect() as conn:
-        tables = conn.execute(text(
-            "SELECT tablename FROM pg_tables WHERE schemaname = :s"), {"s": _worker_schema}).scalars().all()
-        names = ", ".join(f'"{_worker_schema}"."{t}"' for t in tables if t not in _KEEP)
-        if names:  # replica role: the audit table's append-only triggers do not fire
-            conn.execute(text("SET session_replication_role = replica"))
-            conn.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+        tables = [t for t in conn.execute(text(
+            "SELECT tablename FROM pg_tables WHERE schemaname = :s ORDER BY tablename"),
+            {"s": schema}).scalars().all() if t not in _KEEP]
+        holding = conn.execute(text(" UNION ALL ".join(
+            f"SELECT '{t}' WHERE EXISTS (SELECT 1 FROM \"{schema}\".\"{t}\")" for t in tables))).scalars().all() \
+            if tables else []
+        drawn = conn.execute(text(
+            "SELECT sequencename FROM pg_sequences WHERE schemaname = :s AND last_value IS NOT NULL"),
+            {"s": schema}).scalars().all()
+        statements = [f'DELETE FROM "{schema}"."{table}"' for table in holding]
+        statements += [f"SELECT setval('\"{schema}\".\"{name}\"', 1, false)" for name in drawn]
+        if statements:  # one transaction, one round trip
+            conn.exec_driver_sql("; ".join(["BEGIN", "SET LOCAL session_replication_role = replica",
+                                            *statements, "COMMIT"]))
+    _worker_used = False
 
 
 def drop_test_schemas() -> None:
@@ -110,14 +158,25 @@ def drop_test_schemas() -> None:
 
 
 def drop_worker_schema() -> None:
-    global _worker_schema
+    global _worker_schema, _env_schema
     if _worker_schema is not None:
         _execute(f'DROP SCHEMA IF EXISTS "{_worker_schema}" CASCADE')
         _worker_schema = None
+    if _env_schema is not None:
+        _execute(f'DROP SCHEMA IF EXISTS "{_env_schema}" CASCADE')
+        _env_schema = None
+
+
+_stale_dropped = False
 
 
 def _drop_stale_schemas() -> None:
-    """Schemas left by test processes that no longer run (killed runs)."""
+    """Schemas left by test processes that no longer run (killed runs);
+    once per process."""
+    global _stale_dropped
+    if _stale_dropped:
+        return
+    _stale_dropped = True
     from sqlalchemy import text
 
     with admin().connect() as conn:

@@ -1,12 +1,14 @@
 import pytest
 
 from tests import backend
-from tests.factories import TODAY, make_context
+from tests.factories import TODAY, copy_demo_database, make_context
 
 
 def pytest_configure(config):
     config.addinivalue_line("markers", "sqlite_only: the test is about SQLite files (runs on SQLite only)")
     config.addinivalue_line("markers", "postgres_only: the test needs a PostgreSQL server (EKSAMEN_TEST_DB)")
+    config.addinivalue_line("markers", "slow(why): a test of several seconds (why: what takes the time); "
+                            "slow tests start first, so none ends up alone at the tail of a parallel run")
 
 
 def pytest_report_header(config):
@@ -20,6 +22,10 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         if unwanted in item.keywords:
             item.add_marker(skip)
+    # slow tests first (stable: every xdist worker must collect the same order);
+    # with --dist loadgroup (dev.py test) each test is handed to the next free
+    # worker, so the long ones run beside the many short ones
+    items.sort(key=lambda item: "slow" not in item.keywords or unwanted in item.keywords)
 
 
 @pytest.fixture
@@ -36,7 +42,7 @@ def today():
 @pytest.fixture(autouse=True)
 def _isolated_env(tmp_path, monkeypatch, _test_database):
     """Point every data path at tmp_path through the same overrides users have."""
-    monkeypatch.setenv("EKSAMEN_DB", backend.db_target(tmp_path, "env.db"))
+    monkeypatch.setenv("EKSAMEN_DB", backend.env_target(tmp_path))
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg-data"))
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg-cache"))
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "xdg-config"))
@@ -69,3 +75,10 @@ def _test_database(_postgres_session):
     dispose_all()
     if backend.ON_POSTGRES:
         backend.drop_test_schemas()
+
+
+@pytest.fixture
+def demo_db(tmp_path):
+    """A fresh demo database (SQLite file, today = 2026-11-23) for this test:
+    a copy of the one built once per test process (see factories)."""
+    return copy_demo_database(tmp_path / "demo.db")

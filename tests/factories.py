@@ -12,11 +12,66 @@ TODAY = date(2026, 11, 23)
 
 
 def make_context(tmp_path: Path, *, today: date = TODAY, clerk: str = "testbruker") -> Context:
-    from tests.backend import db_target
+    from tests.backend import ON_POSTGRES, db_target
 
-    ctx = open_context(db_target(tmp_path), clerk=clerk, today=lambda: today)
+    target = db_target(tmp_path)
+    if not ON_POSTGRES and not Path(target).exists():
+        copy_empty_database(Path(target))
+    ctx = open_context(target, clerk=clerk, today=lambda: today)
     ctx.clock = lambda: datetime.combine(today, time(10, 0))
     return ctx
+
+
+_templates: dict[str, Path] = {}
+
+
+def _template(name: str, build) -> Path:
+    """A SQLite file built once per test process by `build(path)` (kept in a
+    private temporary folder until the process ends); copies of it are fresh
+    databases for each test."""
+    if name not in _templates:
+        import atexit
+        import shutil
+        import sqlite3
+        import tempfile
+
+        folder = Path(tempfile.mkdtemp(prefix="eksamen-tui-test-"))
+        atexit.register(shutil.rmtree, folder, ignore_errors=True)
+        path = folder / name
+        build(path)  # leaves no connection open
+        conn = sqlite3.connect(path)  # the whole database in the one file (no -wal beside it)
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        conn.close()
+        _templates[name] = path
+    return _templates[name]
+
+
+def _copy(template: Path, target: Path) -> Path:
+    import os
+    import shutil
+
+    shutil.copyfile(template, target)
+    os.chmod(target, 0o600)  # as eksamen-tui creates a database file
+    return target
+
+
+def copy_empty_database(target: Path) -> Path:
+    """An empty database at the newest schema at `target` (SQLite), as
+    open_context makes one, copied from a file migrated once per process:
+    migrating takes ~60 ms of CPU, a copy well under 1 ms."""
+    def build(path: Path) -> None:
+        open_context(str(path), clerk="testbruker").engine.dispose()
+
+    return _copy(_template("empty.db", build), target)
+
+
+def copy_demo_database(target: Path, *, today: date = TODAY) -> Path:
+    """The demo database of `today` at `target` (SQLite), copied from one
+    built once per process (write_demo_database is deterministic per day)."""
+    from eksamen_tui.services.demo import write_demo_database
+
+    return _copy(_template(f"demo-{today.isoformat()}.db", lambda path: write_demo_database(path, today=today)),
+                 target)
 
 
 def as_clerk(ctx: Context, clerk: str = "kontrollør") -> Context:

@@ -247,10 +247,10 @@ def test_resit_list_after_publication_across_attempts(ctx):
 
 def test_the_demo_shows_the_paper_trail_on_the_dashboard(tmp_path):
     from eksamen_tui.services.context import open_context
-    from eksamen_tui.services.demo import write_demo_database
+    from tests.factories import copy_demo_database
 
     today = date(2026, 11, 23)
-    write_demo_database(tmp_path / "demo.db", today=today)
+    copy_demo_database(tmp_path / "demo.db", today=today)
     demo = open_context(str(tmp_path / "demo.db"), clerk="demo", today=lambda: today)
     counts = dashboard.after_exam_counts(demo)
     assert counts["scripts_missing"] > 0 and counts["scripts_overdue"] > 0

@@ -5,7 +5,7 @@ import pytest
 
 from eksamen_tui.app import DESKS, EksamenApp
 from eksamen_tui.services.context import open_context
-from eksamen_tui.services.demo import write_demo_database
+from tests.factories import copy_demo_database
 from tests.screen_text import screen_text, settle
 
 TODAY = date(2026, 11, 23)
@@ -13,9 +13,7 @@ TODAY = date(2026, 11, 23)
 
 @pytest.fixture(scope="module")
 def demo_db(tmp_path_factory):
-    path = tmp_path_factory.mktemp("demo") / "demo.db"
-    write_demo_database(path, today=TODAY)
-    return path
+    return copy_demo_database(tmp_path_factory.mktemp("demo") / "demo.db", today=TODAY)
 
 
 def demo_ctx(demo_db):
@@ -48,6 +46,7 @@ async def test_dashboard_shows_exams_with_deadlines_and_progress(demo_db):
         assert "kari" in status and "NTNU" in status
 
 
+@pytest.mark.slow("builds every desk once")
 async def test_every_desk_is_one_key_away_and_back(demo_db):
     app = EksamenApp(ctx=demo_ctx(demo_db))
     async with app.run_test(size=(160, 45)) as pilot:
@@ -76,8 +75,7 @@ async def test_f1_lists_the_keys_of_the_current_screen(demo_db):
 
 async def test_app_opens_database_itself_after_first_frame(tmp_path):
     """Started like the command line does: the database opens in a worker."""
-    db = tmp_path / "fresh.db"
-    write_demo_database(db, today=TODAY)
+    db = copy_demo_database(tmp_path / "fresh.db", today=TODAY)
     app = EksamenApp(db=str(db), clerk="ola", today=TODAY)
     async with app.run_test(size=(160, 45)) as pilot:
         table = await wait_for_dashboard(app, pilot)

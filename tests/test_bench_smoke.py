@@ -5,9 +5,13 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[1]
 
 
+@pytest.mark.slow("every benchmark script end to end in a subprocess: a database generated, "
+                  "10,000 candidates imported, keys typed in the app")
 def test_benchmarks_smoke(tmp_path):
     out = subprocess.run([sys.executable, "-m", "bench", "--smoke", "--json", "--db", str(tmp_path / "smoke.db")],
                          capture_output=True, text=True, cwd=ROOT, timeout=600)
@@ -50,6 +54,7 @@ def test_markdown_table_names_every_target():
     assert "| 124 |" in table and "previous (2026-11-23)" in table
 
 
+@pytest.mark.slow("two clerk processes on one SQLite file")
 def test_many_clerks_smoke_refuses_doubles_and_loses_nothing():
     """Two clerk processes on the same 20 candidates (SQLite): every grade
     written once, every other attempt refused naming the other clerk."""

@@ -3,6 +3,8 @@ import json
 import subprocess
 import sys
 
+import pytest
+
 
 def run(*args, env=None):
     return subprocess.run([sys.executable, "-m", "eksamen_tui", *args], capture_output=True, text=True, env=env)
@@ -62,6 +64,7 @@ def _one_line(out, code):
     return lines[0]
 
 
+@pytest.mark.slow("several CLI processes, one writing the demo database")
 def test_demo_and_backup_refuse_existing_files_and_the_database_itself(tmp_path):
     import hashlib
 

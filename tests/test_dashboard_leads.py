@@ -4,6 +4,8 @@ count on a card filters the table to the exams behind it; each card says
 what period it counts."""
 from datetime import date
 
+import pytest
+
 from eksamen_tui.app import EksamenApp
 from eksamen_tui.domain.attendance import AttendanceState
 from eksamen_tui.services import appeals
@@ -67,6 +69,7 @@ async def open_from_dashboard(app, pilot, exam_id):
     await settle(app, pilot)
 
 
+@pytest.mark.slow("opens five desks from the dashboard")
 async def test_enter_opens_the_right_desk_on_the_right_exam(ctx):
     exams = office(ctx)
     app = EksamenApp(ctx=ctx)

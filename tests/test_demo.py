@@ -3,6 +3,8 @@ import sqlite3
 from datetime import date
 from pathlib import Path
 
+import pytest
+
 from eksamen_tui.services.demo import write_demo_database
 
 
@@ -87,6 +89,7 @@ def test_the_demo_opens_on_a_fresh_machine_without_a_cache_folder(tmp_path, monk
     assert path.stat().st_size > 0
 
 
+@pytest.mark.slow("CLI processes: the demo database, an import and an export")
 def test_demo_onto_a_database_url_then_import_grade_and_export(tmp_path):
     """`eksamen-tui --db URL demo` (PostgreSQL when the suite runs there, a
     sqlite:/// URL otherwise), then an import, a grade and an export: the id

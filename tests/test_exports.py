@@ -249,6 +249,7 @@ def _pdf_pages(pdf: Path) -> list[tuple[tuple[float, float], str]]:
 
 
 @pytest.mark.skipif(SOFFICE is None, reason="LibreOffice (soffice) er ikke installert; .ci/run installerer den")
+@pytest.mark.slow("LibreOffice renders the exports to PDF")
 def test_exports_print_on_a4_as_expected(ctx, tmp_path):
     """All printable exports rendered by LibreOffice in one run: A4, the page
     counts an office expects, and every page carries the first and the last

@@ -10,6 +10,8 @@ import sys
 import time
 from datetime import date
 
+import pytest
+
 from eksamen_tui.services.attendance import mark_unmarked_attended
 from tests.factories import add_exam
 
@@ -53,6 +55,7 @@ class Terminal:
         os.close(self.fd)
 
 
+@pytest.mark.slow("the real app on a pseudo-terminal, twice, waiting for each key to show")
 def test_sigkill_mid_entry_loses_no_grade_shown_as_entered(ctx, tmp_path):
     exam = add_exam(ctx, code="TDT4120", exam_date=date(2026, 11, 12), candidates=40, first_candidate=301)
     mark_unmarked_attended(ctx, exam.id)

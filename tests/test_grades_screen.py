@@ -3,6 +3,7 @@ import random
 import re
 from datetime import date
 
+import pytest
 from sqlmodel import select
 
 from eksamen_tui.app import EksamenApp
@@ -25,6 +26,7 @@ def stored(ctx, exam_id):
                    Grade.source == GradeSource.ENTRY))}
 
 
+@pytest.mark.slow("about 230 keys on the grade desk, each repainting a 150x45 screen")
 async def test_100_candidates_one_key_each_then_control_with_two_mismatches(ctx):
     exam = add_exam(ctx, code="TMA4240", exam_date=DAY, candidates=100, first_candidate=201)
     mark_unmarked_attended(ctx, exam.id)

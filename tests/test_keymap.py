@@ -10,7 +10,7 @@ from textual.widgets import DataTable, Input
 from eksamen_tui.app import EksamenApp
 from eksamen_tui.keymap import keymap_path, load_keymap
 from eksamen_tui.services.context import open_context
-from eksamen_tui.services.demo import write_demo_database
+from tests.factories import copy_demo_database
 from tests.screen_text import screen_text, settle
 
 TODAY = date(2026, 11, 23)
@@ -23,9 +23,7 @@ BINDINGS = {
 
 @pytest.fixture(scope="module")
 def demo_db(tmp_path_factory):
-    path = tmp_path_factory.mktemp("demo") / "demo.db"
-    write_demo_database(path, today=TODAY)
-    return path
+    return copy_demo_database(tmp_path_factory.mktemp("demo") / "demo.db", today=TODAY)
 
 
 def write_keymap(text: str):

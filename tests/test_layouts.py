@@ -8,7 +8,7 @@ import pytest
 
 from eksamen_tui.app import EksamenApp
 from eksamen_tui.services.context import open_context
-from eksamen_tui.services.demo import write_demo_database
+from tests.factories import copy_demo_database
 from tests.screen_text import screen_text, settle
 
 TODAY = date(2026, 11, 23)
@@ -17,9 +17,7 @@ SIZES = [(80, 24), (120, 30), (150, 40)]
 
 @pytest.fixture(scope="module")
 def demo_db(tmp_path_factory):
-    path = tmp_path_factory.mktemp("demo") / "demo.db"
-    write_demo_database(path, today=TODAY)
-    return path
+    return copy_demo_database(tmp_path_factory.mktemp("demo") / "demo.db", today=TODAY)
 
 
 def demo_app(demo_db):

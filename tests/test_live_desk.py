@@ -10,6 +10,7 @@ import sys
 import time
 from datetime import date
 
+import pytest
 from sqlmodel import select
 
 from eksamen_tui.app import EksamenApp
@@ -117,6 +118,7 @@ async def test_a_stale_desk_refuses_names_the_other_clerk_and_shows_their_value(
                 Registration.exam_id == exam.id, Registration.candidate_number == 101)).all() == ["A"]
 
 
+@pytest.mark.slow("waits for the desks' one-second change polls")
 async def test_dashboard_and_attendance_desk_follow_another_counter(ctx):
     exam = add_exam(ctx, code="TMA4240", exam_date=DAY, candidates=10, first_candidate=101)
     other = add_exam(ctx, code="TDT4100", exam_date=DAY, candidates=3, first_candidate=201)

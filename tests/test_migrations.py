@@ -286,6 +286,7 @@ def test_migrations_ship_inside_the_package_and_run_from_any_folder(tmp_path):
     assert conn.execute("SELECT version_num FROM alembic_version").fetchall() == [(head_revision(),)]
 
 
+@pytest.mark.slow("real processes started together")
 def test_several_counters_start_at_once_on_a_fresh_database(tmp_path):
     path = tmp_path / "shared.db"
     code = textwrap.dedent(f"""

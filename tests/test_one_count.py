@@ -18,14 +18,14 @@ from eksamen_tui.domain.grade_rules import compute_course_grade
 from eksamen_tui.domain.scales import GradeScale
 from eksamen_tui.services import appeals, attendance, commission_forms, dashboard, grades, papers
 from eksamen_tui.services.context import open_context
-from eksamen_tui.services.demo import REFERENCE_TODAY, write_demo_database
+from eksamen_tui.services.demo import REFERENCE_TODAY
+from tests.factories import copy_demo_database
 from tests.screen_text import screen_text, settle
 
 
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory):
-    path = tmp_path_factory.mktemp("demo") / "demo.db"
-    write_demo_database(path, today=REFERENCE_TODAY)
+    path = copy_demo_database(tmp_path_factory.mktemp("demo") / "demo.db", today=REFERENCE_TODAY)
     ctx = open_context(str(path), clerk="kari", today=lambda: REFERENCE_TODAY)
     yield ctx
     ctx.engine.dispose()

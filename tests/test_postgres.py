@@ -36,6 +36,7 @@ def test_long_text_is_stored_on_every_backend(ctx):
 
 
 @pytest.mark.postgres_only
+@pytest.mark.slow("holds a row lock for two seconds")
 def test_a_row_lock_held_too_long_is_database_busy(tmp_path, monkeypatch):
     monkeypatch.setattr(engine_module, "BUSY_TIMEOUT_SECONDS", 0.5)
     ctx = open_context(db_target(tmp_path))
@@ -64,6 +65,7 @@ def test_a_row_lock_held_too_long_is_database_busy(tmp_path, monkeypatch):
 
 
 @pytest.mark.postgres_only
+@pytest.mark.slow("four processes started together, two seconds after launch")
 def test_several_counters_start_at_once_on_a_fresh_schema(tmp_path):
     url = db_target(tmp_path, "fresh")
     code = textwrap.dedent("""

@@ -89,6 +89,7 @@ def run(*args):
     return subprocess.run([sys.executable, "-m", "eksamen_tui", *args], capture_output=True, text=True)
 
 
+@pytest.mark.slow("nine CLI processes, each starting Python and the app")
 def test_settings_command_shows_and_sets(tmp_path):
     db = str(tmp_path / "s.db")
     out = run("--db", db, "settings", "--json")

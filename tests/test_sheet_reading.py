@@ -181,6 +181,7 @@ def test_cli_commission_import_prints_warnings_and_skipped_files(ctx, tmp_path):
     ]
 
 
+@pytest.mark.slow("CLI processes: the demo database, then every sample imported")
 def test_the_samples_import_cleanly_into_a_fresh_demo_database(tmp_path):
     """What the README tells a new user to do."""
     from eksamen_tui.services.demo import samples_dir

@@ -21,6 +21,9 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
+# one worker builds the wheel and the venv once for all three tests
+pytestmark = [pytest.mark.xdist_group("wheel"),
+              pytest.mark.slow("builds the wheel, installs it in a fresh venv and runs the CLI and the app from it")]
 SHIPPED = ("pyproject.toml", "README.md", "eksamen_tui", "screens", "data")
 
 
