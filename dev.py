@@ -65,11 +65,26 @@ def _postgres_unreachable(url: str) -> str | None:
     return out.stdout.strip() or None
 
 
+def test_workers() -> int:
+    """pytest-xdist workers: $EKSAMEN_TEST_WORKERS, else two per core. Much
+    of a test's time is waiting (for the app to go idle after each key, for
+    a CLI process, a lock, a poll), so a third and fourth worker fill the
+    cores while the first two wait."""
+    wanted = os.environ.get("EKSAMEN_TEST_WORKERS", "").strip()
+    if wanted.isdigit() and int(wanted) > 0:
+        return int(wanted)
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    return max(2, 2 * cores)
+
+
 def run_tests(rest: list[str]) -> int:
-    """The suite on SQLite, then on PostgreSQL when reachable; says which ran."""
+    """The suite on SQLite, then on PostgreSQL when reachable; says which ran.
+    Each pass ends with its ten slowest tests (README, "Test suite")."""
     ci = os.environ.get("CI", "").lower() in ("1", "true", "yes")
     url = os.environ.get("EKSAMEN_TEST_DB") or DEFAULT_TEST_DB
-    pytest = [str(PYTHON), "-m", "pytest", "-n", "auto", "-q", *rest]
+    # --dist loadgroup (pyproject.toml): each test goes to the next free
+    # worker, the tests marked slow first (tests/conftest.py)
+    pytest = [str(PYTHON), "-m", "pytest", "-n", str(test_workers()), "--durations=10", "-q", *rest]
     env = {key: value for key, value in os.environ.items() if key != "EKSAMEN_TEST_DB"}
     print("== tests on SQLite ==", flush=True)
     results = {"SQLite": subprocess.call(pytest, cwd=ROOT, env=env)}
