@@ -47,6 +47,18 @@ class DeskScreen(Screen):
         if active.enabled:
             await self.app.run_action(active.binding.action, active.node)
 
+    def on_exam_picker_cancelled(self, event) -> None:
+        """Esc Esc in the exam search opened with «/» over an open exam: the
+        desk goes back to that exam, as it was (no exam open: the search
+        stays, it is where the desk starts)."""
+        if getattr(self, "exam_id", None) is None:
+            return
+        event.stop()
+        self.query_one("#picker").display = False
+        self.set_focus(None)
+        self.focus_next()
+        self._say(f"Tilbake til {self.sub_title}" if self.sub_title else "Tilbake til den åpne eksamenen")
+
     @property
     def ctx(self) -> "Context":
         ctx = self.app.ctx  # type: ignore[attr-defined]

@@ -104,3 +104,34 @@ def test_header_shows_the_open_exam_in_bold():
     assert title.plain == "Oppmøte — TMA4115 Matematikk 3 – Skoleeksamen 18.12.2026"
     bold = [span for span in title.spans if "bold" in str(span.style)]
     assert bold and title.plain[bold[0].start:bold[0].end].startswith("TMA4115")
+
+
+@pytest.mark.parametrize("desk_key", ["f3", "f4", "f5", "f10"])
+async def test_esc_empties_the_search_then_goes_back_to_the_open_exam(ctx, desk_key):
+    """«/» over an open exam, a code that matches two exams (the list stays
+    open), Esc empties the search, the second Esc goes back to the exam
+    that was open; the next «/» starts from an empty search."""
+    opened = add_exam(ctx, code="TMA4115", exam_date=date(2026, 11, 24))
+    add_exam(ctx, code="TDT4100", exam_date=date(2026, 11, 25))
+    add_exam(ctx, code="TDT4100", exam_date=date(2026, 12, 18))
+    app = EksamenApp(ctx=ctx)
+    async with app.run_test(size=(150, 45)) as pilot:
+        await settle(app, pilot)
+        await pilot.press(desk_key, *"tma4115", "enter")
+        await settle(app, pilot)
+        desk = app.screen
+        assert desk.exam_id == opened.id
+        await pilot.press("slash", *"tdt4100", "enter")
+        await settle(app, pilot)
+        picker = desk.query_one("#picker")
+        assert picker.display and "2 eksamener passer «tdt4100»" in screen_text(app)
+        await pilot.press("escape")
+        await settle(app, pilot)
+        assert picker.display and picker.query_one("Input").value == ""
+        await pilot.press("escape")
+        await settle(app, pilot)
+        assert not picker.display and desk.exam_id == opened.id
+        assert app.focused is not None and picker not in app.focused.ancestors_with_self
+        await pilot.press("slash", *"tdt4100", "down", "enter")
+        await settle(app, pilot)
+        assert desk.exam_id != opened.id  # the search started empty: «tdt4100», not «tdt4100tdt4100»

@@ -2,7 +2,8 @@
 narrows as you type. Enter opens the exam that matches what is typed when
 Enter is pressed: the exact course code's exam, or the only match. While
 the search for that text is still running, Enter waits for it; when
-several exams match, the list stays open (↓/↑ then Enter picks one)."""
+several exams match, the list stays open (↓/↑ then Enter picks one).
+Esc empties the search, and a second Esc leaves it."""
 from __future__ import annotations
 
 from textual import on, work
@@ -23,6 +24,10 @@ class ExamPicker(ReportsWorkerFailures, Vertical):
     ExamPicker > OptionList { height: auto; max-height: 12; }
     ExamPicker > .picker-message { color: $error; height: auto; }
     """
+
+    class Cancelled(Message):
+        """Esc with nothing typed: the clerk leaves the search (the desk goes
+        back to the exam it has open, if any)."""
 
     class Picked(Message):
         def __init__(self, exam_id: int, label: str) -> None:
@@ -121,8 +126,23 @@ class ExamPicker(ReportsWorkerFailures, Vertical):
         self.post_message(self.Picked(int(option.id), str(option.prompt)))
 
     def on_key(self, event) -> None:
-        # ↓/↑ from the input move in the list without leaving the input
         options = self.query_one(OptionList)
+        if event.key == "escape":
+            # the first Esc empties the search, the next one leaves it
+            event.stop()
+            event.prevent_default()
+            field = self.query_one(Input)
+            if field.value:
+                field.value = ""
+                self._shown = None
+                self._enter_pending = False
+                options.clear_options()
+                self._set_message("")
+                field.focus()
+            else:
+                self.post_message(self.Cancelled())
+            return
+        # ↓/↑ from the input move in the list without leaving the input
         if event.key in ("down", "up") and self.query_one(Input).has_focus and options.option_count:
             current = options.highlighted or 0
             step = 1 if event.key == "down" else -1
