@@ -4,19 +4,22 @@ given, appeals sent to the appeal commission, the new grade typed with the
 grade desk's keys, the decision sent."""
 from __future__ import annotations
 
+import asyncio
+
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Button, DataTable, Header, Input, Label, OptionList, Select, Static
+from textual.widgets import Button, Header, Input, Label, OptionList, Select, Static
 from textual.widgets.option_list import Option
 
 from eksamen_tui.domain.parsing import parse_day
 from screens.base import REFUSED, DeskScreen, ReportsWorkerFailures, call_service, count_text
 from screens.grade_keys import LETTER_KEYS, grade_for_key
 from screens.footer import DeskFooter
+from screens.widgets.entry_table import EntryTable
 
 TYPE_FILTERS = [None, "explanation", "grade_appeal", "formal_appeal"]
 TYPE_LABELS = {None: "alle", "explanation": "begrunnelse", "grade_appeal": "klage på karakter",
@@ -211,7 +214,7 @@ eksport til klagekommisjonen (bare kandidatnummer).
         yield Header()
         yield Static("", id="filters", classes="status-line")
         with Horizontal(id="appeals-body"):
-            yield DataTable(id="cases", cursor_type="row", zebra_stripes=True)
+            yield EntryTable(id="cases", zebra_stripes=True)
             with Vertical(id="case-side"):
                 yield Static("", id="case-detail")
         yield Static("", id="message")
@@ -243,7 +246,7 @@ eksport til klagekommisjonen (bare kandidatnummer).
         if getattr(self, "_columns_tier", None) == tier:
             return
         self._columns_tier = tier
-        table = self.query_one("#cases", DataTable)
+        table = self.query_one("#cases", EntryTable)
         current = self._current() if table.row_count else None
         table.clear(columns=True)
         for label, key, width in self.COLUMNS[tier]:
@@ -264,7 +267,7 @@ eksport til klagekommisjonen (bare kandidatnummer).
 
     def on_ready(self) -> None:
         self.load()
-        self.query_one("#cases", DataTable).focus()
+        self.query_one("#cases", EntryTable).focus()
 
     def on_screen_resume(self) -> None:
         if self.ready and self._ready_done:
@@ -298,26 +301,40 @@ eksport til klagekommisjonen (bare kandidatnummer).
 
     def _show(self, rows, select_case: int | None) -> None:
         self._rows = {row.case.id: row for row in rows}
-        table = self.query_one("#cases", DataTable)
-        table.clear()
-        for row in rows:
-            table.add_row(*self._cells(row), key=str(row.case.id))
+        table = self.query_one("#cases", EntryTable)
+        table.fill([(str(row.case.id), self._cells(row)) for row in rows])
         if select_case is not None and str(select_case) in {str(k) for k in self._rows}:
             table.move_cursor(row=table.get_row_index(str(select_case)))
-        exam = "alle" if self.exam_filter is None else next(
+        self._exam_label = "alle" if self.exam_filter is None else next(
             (f"{r.course_code} {r.exam_date:%d.%m.%Y}" for r in rows), "valgt")
+        self._decided = sum(1 for row in rows if row.case.decision_on)
+        self._show_filters()
+        self._show_detail()
+
+    def _show_filters(self) -> None:
         self.query_one("#filters", Static).update(
-            f"Viser: {VIEWS[self.view]} · type: {TYPE_LABELS[self.type_filter]} · eksamen: {exam} · {count_text(len(rows), 'sak', 'saker')}")
+            f"Viser: {VIEWS[self.view]} · type: {TYPE_LABELS[self.type_filter]} · eksamen: {self._exam_label} · "
+            f"{count_text(len(self._rows), 'sak', 'saker')}, {self._decided} avgjort")
+
+    def _replace_row(self, case) -> None:
+        """One case changed here: its row, the counts and the detail follow
+        at once (no reload of the list: a key per case stays fast)."""
+        from eksamen_tui.services.appeals import updated_row
+
+        old = self._rows[case.id]
+        row = self._rows[case.id] = updated_row(self.ctx, old, case)
+        self._decided += bool(row.case.decision_on) - bool(old.case.decision_on)
+        self.query_one("#cases", EntryTable).update_row(str(case.id), self._cells(row))
+        self._show_filters()
         self._show_detail()
 
     def _current(self):
-        table = self.query_one("#cases", DataTable)
+        table = self.query_one("#cases", EntryTable)
         if table.row_count == 0:
             return None
-        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
-        return self._rows.get(int(key))
+        return self._rows.get(int(table.cursor_key))
 
-    @on(DataTable.RowHighlighted, "#cases")
+    @on(EntryTable.Highlighted, "#cases")
     def _highlighted(self, _event) -> None:
         self._show_detail()
 
@@ -379,7 +396,10 @@ eksport til klagekommisjonen (bare kandidatnummer).
         self.exam_filter = None if self.exam_filter is not None or row is None else row.exam_id
         self.load()
 
-    def _run(self, call, success: str) -> None:
+    def _run(self, call, success: str, *, in_place: bool = False) -> None:
+        """Apply `call(row)` to the case under the cursor; then reload the
+        list, or with `in_place` (call returns (message, CaseView)) update
+        its row and move to the next case."""
         from eksamen_tui.domain.errors import ChangedMeanwhile
 
         row = self._current()
@@ -394,6 +414,12 @@ eksport til klagekommisjonen (bare kandidatnummer).
             return
         except Exception as error:  # noqa: BLE001 - a rule's refusal as it is, anything else logged
             self.report_failure(error, where="saksbehandling")
+            return
+        if in_place:
+            message, case = message
+            self._replace_row(case)
+            self._say(message or success)
+            self.query_one("#cases", EntryTable).action_cursor_down()
             return
         self._say(message or success)
         self.load(select_case=row.case.id)
@@ -468,7 +494,11 @@ eksport til klagekommisjonen (bare kandidatnummer).
             f"Sende {count} {'klage' if count == 1 else 'klager'} på karakter for {label} til klagekommisjonen i dag "
             f"({self.ctx.today():%d.%m.%Y})? Fristen for ny sensur begynner å løpe.", yes="Send"), done)
 
-    def action_grade(self, key: str) -> None:
+    async def action_grade(self, key: str) -> None:
+        self._grade(key)
+        await asyncio.sleep(0)  # a burst of keys: the screen is drawn between them (counters stay current)
+
+    def _grade(self, key: str) -> None:
         from eksamen_tui.domain.appeal_rules import Outcome
         from eksamen_tui.services.appeals import enter_new_grade
 
@@ -482,11 +512,11 @@ eksport til klagekommisjonen (bare kandidatnummer).
             result = enter_new_grade(self.ctx, row.case.id, value, seen=row.status)
             if result.waiting_for_further_assessment:
                 return (f"Ny karakter {value} er to trinn eller mer fra {row.case.original_grade}: "
-                        "venter på videre vurdering (V)")
+                        "venter på videre vurdering (V)"), result.case
             return (f"Ny karakter {value} ({Outcome(result.outcome).label}); "
-                    f"den erstatter {row.case.original_grade}")
+                    f"den erstatter {row.case.original_grade}"), result.case
 
-        self._run(enter, "")
+        self._run(enter, "", in_place=True)  # one key per case: the cursor moves on
 
     def action_further(self) -> None:
         from eksamen_tui.domain.scales import grades_of
@@ -621,7 +651,7 @@ eksport til klagekommisjonen (bare kandidatnummer).
 
         self.exam_filter, self.view, self.type_filter = exam_id, "open", None
         self.load()
-        self.query_one("#cases", DataTable).focus()
+        self.query_one("#cases", EntryTable).focus()
         self.show_opened_exam(exam_choice(self.ctx, exam_id).label, "Eksamenens åpne saker; T viser alle eksamener.")
 
     def action_history(self) -> None:

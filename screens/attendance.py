@@ -3,6 +3,8 @@ list: type a candidate number (or move with the arrows), one key sets the
 state and moves on; `a` marks the rest as attended; `u` undoes."""
 from __future__ import annotations
 
+import asyncio
+
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -178,10 +180,16 @@ dokumentasjon innen fristen.
         table.update_row(str(registration_id), self._cells(self._rows[registration_id]))
 
     def _show_counts(self) -> None:
-        from eksamen_tui.domain.attendance import AttendanceState
+        """Count the whole roster (on opening or refilling) and show it."""
         from eksamen_tui.services.attendance import state_counts
 
-        counts = state_counts(list(self._rows.values()))
+        self._counts = state_counts(list(self._rows.values()))
+        self._draw_counts()
+
+    def _draw_counts(self) -> None:
+        from eksamen_tui.domain.attendance import AttendanceState
+
+        counts = self._counts
         order = [AttendanceState.REGISTERED, AttendanceState.ATTENDED, AttendanceState.NO_SHOW,
                  AttendanceState.WITHDREW_DURING, AttendanceState.BLANK, AttendanceState.VALID_ABSENCE,
                  AttendanceState.WITHDRAWN]
@@ -203,7 +211,11 @@ dokumentasjon innen fristen.
             return self.exam_id is not None
         return True
 
-    def action_state(self, key: str) -> None:
+    async def action_state(self, key: str) -> None:
+        self._set_state(key)
+        await asyncio.sleep(0)  # a burst of keys: the screen is drawn between them (counters stay current)
+
+    def _set_state(self, key: str) -> None:
         from eksamen_tui.domain.attendance import AttendanceState, counts_as_attempt
         from eksamen_tui.services.attendance import set_state
 
@@ -227,12 +239,17 @@ dokumentasjon innen fristen.
     def _apply_change(self, change) -> None:
         from dataclasses import replace
 
+        from eksamen_tui.services.attendance import state_counts
+
         row = self._rows[change.registration_id]
-        self._rows[change.registration_id] = replace(
+        new = self._rows[change.registration_id] = replace(
             row, state=change.new_state, withdrawn_on=change.withdrawn_on,
             documentation_received_on=change.documentation_received_on)
         self._refresh_row(change.registration_id)
-        self._show_counts()
+        # the counts follow every key at once, in O(1) (no recount of the roster)
+        minus, plus = state_counts([row]), state_counts([new])
+        self._counts = {state: count - minus[state] + plus[state] for state, count in self._counts.items()}
+        self._draw_counts()
 
     # --- other counters' changes (polled by DeskScreen) ---------------------------
     def changes_scope(self):

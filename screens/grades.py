@@ -5,6 +5,8 @@ enters a grade and moves to the next row; digits jump to a candidate
 number first. Each grade is committed before the next key is handled."""
 from __future__ import annotations
 
+import asyncio
+
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -75,7 +77,7 @@ protokoll (.xlsx).
         self._rows: dict[int, object] = {}  # registration id -> ProtocolRow
         self._by_number: dict[int, int] = {}
         self._undo: list = []
-        self._progress_pending = False
+        self._progress = None  # what the progress panel shows, kept up to date row by row
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -165,9 +167,14 @@ protokoll (.xlsx).
         ))
 
     def _show_progress(self) -> None:
+        """Count the whole protocol (on opening or refilling) and show it."""
         from eksamen_tui.services.grades import progress_of
 
-        progress = progress_of(list(self._rows.values()), self.info.scale)
+        self._progress = progress_of(list(self._rows.values()), self.info.scale)
+        self._draw_progress()
+
+    def _draw_progress(self) -> None:
+        progress = self._progress
         self.query_one("#progress", Static).update(Text.assemble(
             ("Fremdrift\n", "bold"),
             f"Ført:         {progress.entered:>5} / {progress.expected}\n",
@@ -263,7 +270,11 @@ protokoll (.xlsx).
     def _after_refill(self) -> None:
         self._show_progress()
 
-    def action_grade(self, key: str) -> None:
+    async def action_grade(self, key: str) -> None:
+        self._grade(key)
+        await asyncio.sleep(0)  # a burst of keys: the screen is drawn between them (counters stay current)
+
+    def _grade(self, key: str) -> None:
         from eksamen_tui.services.grades import control_grade, enter_grade
 
         value = grade_for_key(key)
@@ -306,18 +317,15 @@ protokoll (.xlsx).
         self.query_one("#protocol", EntryTable).action_cursor_down()
 
     def _update_row(self, row) -> None:
+        from eksamen_tui.services.grades import progress_changed
+
+        old = self._rows.get(row.registration_id)
         self._rows[row.registration_id] = row
         table = self.query_one("#protocol", EntryTable)
         table.update_row(str(row.registration_id), self._cells(row))
-        # Counting the whole protocol on every key would cost O(n) per entry:
-        # coalesce, so a burst of keys updates the picture once after the burst.
-        if not self._progress_pending:
-            self._progress_pending = True
-            self.call_later(self._flush_progress)
-
-    def _flush_progress(self) -> None:
-        self._progress_pending = False
-        self._show_progress()
+        # the counters follow every key at once, in O(1) (no recount of the protocol)
+        self._progress = progress_changed(self._progress, old, row, self.info.scale)
+        self._draw_progress()
 
     def action_undo(self) -> None:
         from eksamen_tui.services.grades import undo_entry

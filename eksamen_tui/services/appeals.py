@@ -2,7 +2,7 @@
 Every change is one transaction with its audit rows."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 
@@ -431,6 +431,17 @@ def case_status(case: Case | CaseView) -> str:
     return "mottatt, ikke sendt"
 
 
+def _with_case(row: CaseRow, case: CaseView, today: date) -> CaseRow:
+    """The list row with the case as it is now (status, deadline, overdue)."""
+    due = case.deadline if not case.closed_on and not case.decision_on else None
+    return replace(row, case=case, status=case_status(case), due=due, overdue=due is not None and due < today)
+
+
+def updated_row(ctx: Context, row: CaseRow, case: CaseView) -> CaseRow:
+    """A desk's list row after a change to its case (no new query)."""
+    return _with_case(row, case, ctx.today())
+
+
 def case_list(ctx: Context, *, only_open: bool = True, only_overdue: bool = False, exam_id: int | None = None,
               case_type: str | None = None) -> list[CaseRow]:
     today = ctx.today()
@@ -451,12 +462,11 @@ def case_list(ctx: Context, *, only_open: bool = True, only_overdue: bool = Fals
         rows = s.exec(query.order_by(Case.received_on, Case.id)).all()
     result = []
     for case, reg, exam, course, student in rows:
-        due = case.deadline if not case.closed_on and not case.decision_on else None
-        overdue = due is not None and due < today
-        if only_overdue and not overdue:
+        row = _with_case(CaseRow(None, exam.id, course.code, exam.exam_date, reg.candidate_number,
+                                 student.student_number, student.name, "", False, None), CaseView.of(case), today)
+        if only_overdue and not row.overdue:
             continue
-        result.append(CaseRow(CaseView.of(case), exam.id, course.code, exam.exam_date, reg.candidate_number,
-                              student.student_number, student.name, case_status(case), overdue, due))
+        result.append(row)
     result.sort(key=lambda r: (r.due or date.max, r.case.id))
     return result
 

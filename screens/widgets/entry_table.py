@@ -33,6 +33,7 @@ from rich.text import Text
 from textual import events
 from textual.binding import Binding, BindingType
 from textual.geometry import Size
+from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
@@ -163,6 +164,17 @@ class EntryTable(ScrollView, can_focus=True):
         Binding("home,ctrl+home", "cursor_first", "Første rad", show=False),
         Binding("end,ctrl+end", "cursor_last", "Siste rad", show=False),
     ]
+
+    class Highlighted(Message):
+        """The cursor is on another row (or the rows under it were replaced)."""
+
+        def __init__(self, table: EntryTable, key: Hashable | None) -> None:
+            super().__init__()
+            self.table, self.key = table, key
+
+        @property
+        def control(self) -> EntryTable:
+            return self.table
 
     def __init__(self, *, zebra_stripes: bool = False, name: str | None = None, id: str | None = None,
                  classes: str | None = None, disabled: bool = False) -> None:
@@ -352,6 +364,7 @@ class EntryTable(ScrollView, can_focus=True):
         if old != row:
             self._refresh_index(old)
             self._refresh_index(row)
+            self.post_message(self.Highlighted(self, self.cursor_key))
         if scroll:
             self._scroll_to_cursor()
 
@@ -421,6 +434,7 @@ class EntryTable(ScrollView, can_focus=True):
         self._strips.clear()
         self._header = None
         self._cursor = 0
+        self.post_message(self.Highlighted(self, self.cursor_key))
         self._size_changed()
         self.refresh()
         self.scroll_to(0, 0, animate=False, force=True)
