@@ -34,6 +34,11 @@ TARGETS = {
     "first_visit_ms": ("first visit of a desk, slowest desk", "≤ 200 ms", lambda v: v <= 200),
     "entries_per_second": ("grade entries per second (1,000 posted keys)", "≥ 300", lambda v: v >= 300),
     "p95_handler_ms": ("grade entry handler latency p95", "≤ 5 ms", lambda v: v <= 5),
+    "keys_entries_per_second": ("one-key paths (first/control entry, attendance, appeals), slowest, entries/s",
+                                "≥ 300", lambda v: v >= 300),
+    "keys_p95_handler_ms": ("one-key paths, worst handler p95", "≤ 5 ms", lambda v: v <= 5),
+    "keys_counter_lag_frames": ("one-key paths, counters behind the handlers at most (frames)", "≤ 1",
+                                lambda v: v <= 1),
     "import_candidates_s": ("10k-row candidate import (read, check, write)", "≤ 0.7 s", lambda v: v <= 0.7),
     "export_protocol_s": ("10k-row protocol export (.xlsx)", "≤ 0.7 s", lambda v: v <= 0.7),
     "forms_export_s": ("200 commission forms out", "≤ 2 s", lambda v: v <= 2),
@@ -85,6 +90,7 @@ def run(db: Path, *, smoke: bool, scale: float) -> dict:
     figures["desks"] = child("bench.scenarios", "desks", str(db), *(["3"] if smoke else []))
     figures["entry"] = child("bench.bench_grade_entry", "--json", "--db", str(db),
                              *(["--entries", "50"] if smoke else ["--entries", "1000"]))
+    figures["keys"] = child("bench.bench_keys", "--json", "--db", str(db), *(["--smoke"] if smoke else []))
     figures["import_candidates"] = child("bench.scenarios", "import_candidates", str(db))
     figures["forms"] = child("bench.scenarios", "forms", str(db))
     figures["export_protocol"] = child("bench.scenarios", "export_protocol", str(db))
@@ -103,6 +109,9 @@ def run(db: Path, *, smoke: bool, scale: float) -> dict:
         "first_visit_ms": desks["first_visit_max_ms"],
         "entries_per_second": figures["entry"]["entries_per_second"],
         "p95_handler_ms": figures["entry"]["p95_handler_ms"],
+        "keys_entries_per_second": figures["keys"]["slowest_entries_per_second"],
+        "keys_p95_handler_ms": figures["keys"]["worst_p95_handler_ms"],
+        "keys_counter_lag_frames": figures["keys"]["worst_counter_lag_frames"],
         "import_candidates_s": figures["import_candidates"]["total_s"],
         "export_protocol_s": figures["export_protocol"]["total_s"],
         "forms_export_s": figures["forms"]["export_s"],

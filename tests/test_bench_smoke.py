@@ -19,10 +19,13 @@ def test_benchmarks_smoke(tmp_path):
     figures = json.loads(out.stdout)
     summary = figures["summary"]
     assert set(summary) == {"startup_ratio", "dashboard_data_ms", "desk_open_p95_ms", "switch_visited_p95_ms",
-                            "first_visit_ms", "entries_per_second", "p95_handler_ms", "import_candidates_s",
+                            "first_visit_ms", "entries_per_second", "p95_handler_ms", "keys_entries_per_second",
+                            "keys_p95_handler_ms", "keys_counter_lag_frames", "import_candidates_s",
                             "export_protocol_s", "forms_export_s", "forms_import_s", "peak_rss_mb"}
     assert all(value > 0 for value in summary.values())
     assert figures["entry"]["entered_in_database"] == 50
+    for path in ("first_entry", "control_entry", "attendance", "appeal_regrading"):  # every key entered
+        assert figures["keys"][path]["entered"] == figures["keys"][path]["keys"] > 0, path
     assert figures["import_candidates"]["imported"] == 10_000
     assert figures["forms"]["imported_ok"] == figures["forms"]["forms"] > 0
     assert figures["generated"]["registration"] >= 2000
