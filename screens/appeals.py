@@ -5,6 +5,7 @@ grade desk's keys, the decision sent."""
 from __future__ import annotations
 
 import asyncio
+import time
 
 from rich.text import Text
 from textual import on, work
@@ -209,6 +210,7 @@ eksport til klagekommisjonen (bare kandidatnummer).
         self.type_filter: str | None = None
         self.exam_filter: int | None = None
         self._rows: dict[int, object] = {}
+        self._changed_here: dict[int, float] = {}  # case id -> when this desk changed it in place
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -292,10 +294,16 @@ eksport til klagekommisjonen (bare kandidatnummer).
         if not (changed.keys() & {"case", "grade", "registration", "exam"}):
             return None
         view, exam_filter, type_filter = scope
-        return case_list(self.ctx, only_open=view != "all", only_overdue=view == "overdue", exam_id=exam_filter,
-                         case_type=type_filter)
+        started = time.monotonic()
+        return started, case_list(self.ctx, only_open=view != "all", only_overdue=view == "overdue",
+                                  exam_id=exam_filter, case_type=type_filter)
 
-    def show_changes(self, scope, rows) -> None:
+    def show_changes(self, scope, payload) -> None:
+        started, rows = payload
+        # a case changed here after the list was read stays as this desk has it
+        # (the list would put it back as it was; a key on it would then be refused)
+        rows = [self._rows.get(row.case.id, row) if self._changed_here.get(row.case.id, 0) > started else row
+                for row in rows]
         current = self._current()
         self._show(rows, current.case.id if current is not None else None)
 
@@ -323,6 +331,7 @@ eksport til klagekommisjonen (bare kandidatnummer).
 
         old = self._rows[case.id]
         row = self._rows[case.id] = updated_row(self.ctx, old, case)
+        self._changed_here[case.id] = time.monotonic()
         self._decided += bool(row.case.decision_on) - bool(old.case.decision_on)
         self.query_one("#cases", EntryTable).update_row(str(case.id), self._cells(row))
         self._show_filters()
