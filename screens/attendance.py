@@ -4,6 +4,7 @@ state and moves on; `a` marks the rest as attended; `u` undoes."""
 from __future__ import annotations
 
 import asyncio
+import time
 
 from rich.text import Text
 from textual import on
@@ -70,6 +71,7 @@ dokumentasjon innen fristen.
     def __init__(self) -> None:
         super().__init__()
         self.exam_id: int | None = None
+        self._changed_here: dict[int, float] = {}  # registration id -> when this desk changed its row
         self._rows: dict[int, object] = {}  # registration id -> RosterRow
         self._by_number: dict[int, int] = {}  # candidate number -> registration id
         self._undo: list[list] = []
@@ -242,6 +244,7 @@ dokumentasjon innen fristen.
         from eksamen_tui.services.attendance import state_counts
 
         row = self._rows[change.registration_id]
+        self._changed_here[change.registration_id] = time.monotonic()
         new = self._rows[change.registration_id] = replace(
             row, state=change.new_state, withdrawn_on=change.withdrawn_on,
             documentation_received_on=change.documentation_received_on)
@@ -255,7 +258,12 @@ dokumentasjon innen fristen.
     def changes_scope(self):
         return self.exam_id
 
-    def fetch_changes(self, exam_id, changed):
+    def fetch_changes(self, scope, changed):
+        started = time.monotonic()
+        payload = self._fetch_changes(scope, changed)
+        return None if payload is None else (started, payload)
+
+    def _fetch_changes(self, exam_id, changed):
         from eksamen_tui.services.attendance import exam_roster
         from eksamen_tui.services.concurrency import registrations_touched
 
@@ -267,7 +275,12 @@ dokumentasjon innen fristen.
         return touched, exam_roster(self.ctx, exam_id, touched)
 
     def show_changes(self, exam_id, payload) -> None:
+        started, payload = payload
         touched, rows = payload
+        # a row changed here after the poll read it stays as this desk has it
+        # (the poll would put it back as it was; the next key on it would be refused)
+        rows = [self._rows.get(row.registration_id, row)
+                if self._changed_here.get(row.registration_id, 0) > started else row for row in rows]
         if touched is None or any(row.registration_id not in self._rows for row in rows):
             self._refill(rows if touched is None else
                          sorted({**self._rows, **{r.registration_id: r for r in rows}}.values(),

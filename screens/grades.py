@@ -6,6 +6,7 @@ number first. Each grade is committed before the next key is handled."""
 from __future__ import annotations
 
 import asyncio
+import time
 
 from rich.text import Text
 from textual import on
@@ -74,6 +75,7 @@ protokoll (.xlsx).
         self.part_id: int | None = None
         self.control_mode = False
         self.info = None
+        self._changed_here: dict[int, float] = {}  # registration id -> when this desk changed its row
         self._rows: dict[int, object] = {}  # registration id -> ProtocolRow
         self._by_number: dict[int, int] = {}
         self._undo: list = []
@@ -238,6 +240,11 @@ protokoll (.xlsx).
         return (self.exam_id, self.part_id) if self.exam_id is not None else None
 
     def fetch_changes(self, scope, changed):
+        started = time.monotonic()
+        payload = self._fetch_changes(scope, changed)
+        return None if payload is None else (started, payload)
+
+    def _fetch_changes(self, scope, changed):
         from eksamen_tui.services.concurrency import registrations_touched
         from eksamen_tui.services.grades import protocol, protocol_info
 
@@ -250,7 +257,12 @@ protokoll (.xlsx).
         return None, touched, protocol(self.ctx, exam_id, part_id, touched)
 
     def show_changes(self, scope, payload) -> None:
+        started, payload = payload
         info, touched, rows = payload
+        # a row changed here after the poll read it stays as this desk has it
+        # (the poll would put it back as it was; the next key on it would be refused)
+        rows = [self._rows.get(row.registration_id, row)
+                if self._changed_here.get(row.registration_id, 0) > started else row for row in rows]
         fresh = {row.registration_id: row for row in rows}
         if info is not None:
             self.info = info
@@ -321,6 +333,7 @@ protokoll (.xlsx).
 
         old = self._rows.get(row.registration_id)
         self._rows[row.registration_id] = row
+        self._changed_here[row.registration_id] = time.monotonic()
         table = self.query_one("#protocol", EntryTable)
         table.update_row(str(row.registration_id), self._cells(row))
         # the counters follow every key at once, in O(1) (no recount of the protocol)
