@@ -50,8 +50,14 @@ def demo_database(tmp_path_factory) -> Path:
 
 @pytest.fixture
 def demo_copy(demo_database, tmp_path, monkeypatch) -> Path:
-    """This test's own copy of the demo database (tests may change it)."""
+    """This test's own copy of the demo database (tests may change it).
+    No other counter writes to it, so the desks' once-a-second look for
+    other counters' changes is switched off: a refill landing between two
+    frames is timing, not layout."""
+    from screens.base import DeskScreen
+
     monkeypatch.setenv("EKSAMEN_KEYMAP", KEYMAP_FILE)
+    monkeypatch.setattr(DeskScreen, "CHANGE_POLL_SECONDS", 3600.0)
     copy = tmp_path / "demo.db"
     shutil.copyfile(demo_database, copy)
     return copy
@@ -79,6 +85,18 @@ async def keys(pilot, *steps: str) -> None:
         else:
             await pilot.press(step)
         await settle(app, pilot)
+
+
+async def until(pilot, condition, what: str) -> None:
+    """Let the app work until `condition()` holds (a desk opened from
+    another one applies its target after its first refresh, which under
+    load can be a few frames later); fail after about ten seconds."""
+    for _ in range(100):
+        if condition():
+            return
+        await settle(pilot.app, pilot)
+        await pilot.pause(0.1)
+    raise AssertionError(f"not reached: {what}")
 
 
 async def open_exam(pilot, desk_key: str, code: str = EXAM) -> None:

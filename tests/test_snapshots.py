@@ -29,7 +29,7 @@ from pytest_textual_snapshot import SVGImageExtension
 
 from tests.screen_text import screen_text
 from tests.snapshot_support import (EXAM, SIZES, demo_app, demo_copy, demo_database, keys, open_exam,  # noqa: F401
-                                    size_id, steady)
+                                    size_id, steady, until)
 
 pytestmark = pytest.mark.sqlite_only
 
@@ -101,6 +101,7 @@ async def student_from_grades(pilot):
     await open_exam(pilot, "f5")
     await keys(pilot, "f8", f"'{STUDENT_NUMBER}'", "enter")
     assert app.current_mode == "student"
+    await until(pilot, lambda: "Elias Thomassen" in (app.screen.sub_title or ""), "the student opened")
     text = screen_text(app)
     assert "Elias Thomassen" in text and EXAM in text and "6153" in text
 
@@ -111,6 +112,7 @@ async def history_from_grades(pilot):
     app = pilot.app
     await keys(pilot, "f5", "k", "'6156'", "c", "'6156'", "h")
     assert app.current_mode == "audit_log"
+    await until(pilot, lambda: "6156" in (app.screen.sub_title or ""), "the log filtered to 6156")
     text = screen_text(app)
     assert "kandidat 6156" in text and "kari" in text and "23.11.2026 10:00" in text
     assert "anonymt" in text and "Astrid Svendsen" not in text and "553098" not in text
@@ -122,6 +124,7 @@ async def history_from_attendance(pilot):
     await open_exam(pilot, "f4")
     await keys(pilot, "'6160'", "d", "'6160'", "h")
     assert app.current_mode == "audit_log"
+    await until(pilot, lambda: "6160" in (app.screen.sub_title or ""), "the log filtered to 6160")
     text = screen_text(app)
     assert "kandidat 6160" in text and "Ole Johnsen" in text
     assert log_rows(app) == [["23.11.2026 10:00", "kari", "6160", "dokumentasjon mottatt", "– → 23.11.2026"]]
