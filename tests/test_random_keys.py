@@ -219,6 +219,7 @@ class Checker:
     problems: list[str] = field(default_factory=list)
     changes: int = 0  # audit rows written
     batch_entries: list[dict] = field(default_factory=list)
+    grade_reg: dict[int, int] = field(default_factory=dict)  # grade id -> registration, as first seen
 
     def start(self) -> None:
         self.tables = self.db.snapshot()
@@ -274,8 +275,16 @@ class Checker:
         if entity == "registration":
             return self.db.reg_exam.get(entity_id), entity_id
         if entity == "grade":
+            # an undone first entry deletes its grade: its registration is
+            # then known from when the grade was written, or from the batch's start
             reg = self.db.conn.execute("SELECT registration_id FROM grade WHERE id = ?", (entity_id,)).fetchone()
-            return (self.db.reg_exam.get(reg[0]), reg[0]) if reg else (None, None)
+            reg_id = reg[0] if reg else self.grade_reg.get(entity_id)
+            if reg_id is None and (row := self.tables.get("grade", {}).get(entity_id)):
+                reg_id = row[1]
+            if reg_id is None:
+                return None, None
+            self.grade_reg[entity_id] = reg_id
+            return self.db.reg_exam.get(reg_id), reg_id
         if entity == "case":
             reg = self.case_reg.get(entity_id)
             return self.db.reg_exam.get(reg), reg
