@@ -260,6 +260,8 @@ X eksporterer den filtrerte loggen (.xlsx), C tømmer filteret, / går til filte
     def _show(self, audit_filter, lines, total: int, keep_cursor: bool = False) -> None:
         from eksamen_tui.services.audit_log import describe
 
+        if audit_filter != self.audit_filter:
+            return  # a read for an earlier filter finished late (e.g. the whole log, then `h` from a desk)
         table = self.query_one("#log", DataTable)
         on = None
         if keep_cursor and table.row_count:
