@@ -185,8 +185,9 @@ X eksporterer den.
 
     def on_mount(self) -> None:
         exams = self.query_one("#exams", EntryTable)
-        for label, key, width in (("Skjemafrist", "deadline", 12), ("Emne", "code", 10), ("Eksamen", "exam", 26),
-                                  ("Status", "status", 32)):
+        # fits 80 columns whole, «! klagekommisjon mangler» included
+        for label, key, width in (("Skjemafrist", "deadline", 11), ("Emne", "code", 8), ("Eksamen", "exam", 24),
+                                  ("Status", "status", 26)):
             exams.add_column(label, key=key, width=width)
         directory = self.query_one("#directory", DataTable)
         # e-mail addresses in full (the column is as wide as the longest)

@@ -107,3 +107,20 @@ def test_export_is_a_private_xlsx_of_the_filtered_log(ctx, tmp_path):
 def test_folding_matches_accents_but_keeps_norwegian_letters():
     assert fold_text(" RENÉ Müller ") == "rene muller"
     assert fold_text("ØSTBY Åse") == "østby åse"
+
+
+def test_reasons_are_shown_in_words_not_codes(ctx):
+    """The reason codes services write («undo», «control», a mismatch or
+    reopening reason) read as bokmål in the Endringslogg; a code the log
+    does not know is shown as written."""
+    from eksamen_tui.services.audit_log import reason_label
+    exam = add_exam(ctx, code="TMA4100", exam_date=date(2026, 11, 2), candidates=2, first_candidate=1)
+    set_state(ctx, exam.id, 1, AttendanceState.ATTENDED)
+    enter_grade(ctx, exam.id, 1, "C")
+    control_grade(as_clerk(ctx), exam.id, 1, "C")
+    reasons = [line.reason.split(" – ")[0] for line in audit_lines(ctx, AuditFilter(exam_id=exam.id))]
+    assert "kontrollføring" in reasons and "førstegangsføring" in reasons, reasons
+    assert not set(reasons) & {"undo", "entry", "control"}, reasons
+    assert reason_label("reopen_new_information") == "gjenåpnet: nye opplysninger i saken"
+    assert reason_label("control_typo") == "skrivefeil ved kontrollføring"
+    assert reason_label("something_new") == "something_new" and reason_label(None) == ""

@@ -96,6 +96,36 @@ VALUE_LABELS = {
 }
 
 
+# The reason codes the services write, in the clerk's words (bokmål); a code
+# not here is shown as written. The reasons a clerk chooses from a list
+# (corrections, mismatches, reopening a case) come from their services.
+REASON_LABELS = {
+    "appeal": "klage", "attendance": "oppmøte", "attendance_corrected": "oppmøte rettet",
+    "computed": "beregnet fra delene", "control": "kontrollføring", "documentation": "dokumentasjon",
+    "entry": "førstegangsføring", "extension": "utsatt sensurfrist", "form_import": "kommisjonsskjema importert",
+    "guidelines": "sensorveiledning", "hand_out": "utlevert", "import": "kandidatimport",
+    "mismatch_resolved": "avvik løst", "override": "frist overstyrt", "publish": "kunngjort",
+    "redelivery": "levert på nytt", "resolved": "avklart", "settings": "innstillinger", "undo": "angret",
+    "upgrade_duplicate": "dobbel rad ved oppgradering", "up": "opp", "down": "ned", "unchanged": "uendret",
+    "oral": "muntlig", "written": "skriftlig",
+    "fee_sent": "honorarskjema sendt", "fee_confirmed": "honorarskjema bekreftet", "fee_due": "honorarskjema skyldes",
+}
+
+
+def reason_label(code: str | None) -> str:
+    """«undo» → «angret», «reopen_new_information» → «gjenåpnet: nye
+    opplysninger i saken»; an unknown code as written."""
+    if not code:
+        return ""
+    from eksamen_tui.services.appeals import REOPEN_REASONS
+    from eksamen_tui.services.grades import CORRECTION_REASONS, MISMATCH_REASONS
+
+    if code.startswith("reopen_"):
+        rest = code.removeprefix("reopen_")
+        return "gjenåpnet: " + REOPEN_REASONS.get(rest, rest)
+    return REASON_LABELS.get(code) or CORRECTION_REASONS.get(code) or MISMATCH_REASONS.get(code) or code
+
+
 @dataclass(frozen=True)
 class AuditFilter:
     exam_id: int | None = None
@@ -250,7 +280,7 @@ def audit_lines(ctx: Context, f: AuditFilter, limit: int | None = PAGE) -> list[
     lines = []
     for entry, candidate, student_number, name, exam_id, exam_date, published_on, code in rows:
         hidden = f.anonymous or (entry.entity == "grade" and published_on is None)
-        reason = " – ".join(part for part in (entry.reason_code or "", entry.note or "") if part)
+        reason = " – ".join(part for part in (reason_label(entry.reason_code), entry.note or "") if part)
         lines.append(AuditLine(
             entry_id=entry.id, at=entry.at, clerk=entry.clerk, kind=kind_of(entry.entity, entry.field),
             what=_what(entry.entity, entry.field), entity=entry.entity, entity_id=entry.entity_id,
