@@ -106,6 +106,22 @@ def write_private(path: str | os.PathLike, write: Callable[[Path], None], *, add
     """Write a private file atomically at `path`, or at ``path (2)`` and so on
     when the name is taken (with add_counter=False a taken name is refused).
     `write` gets the temporary file's path. Returns the path actually written."""
+    temporary, path = _temporary_for(path)
+    try:
+        write(temporary)
+        os.chmod(temporary, FILE_MODE)
+        with open(temporary, "rb") as written:
+            os.fsync(written.fileno())  # the data is on disk before the name points at it
+        return _move_into_place(temporary, path, MAX_COUNTER if add_counter else 1)
+    except OSError as error:
+        raise ExportError(f"kan ikke skrive {path}: {_reason(error)}") from None
+    finally:
+        temporary.unlink(missing_ok=True)
+
+
+def _temporary_for(path: str | os.PathLike) -> tuple[Path, Path]:
+    """A new empty temporary file in `path`'s (private) folder, and `path`;
+    a name that is no file, or a folder, is refused."""
     path = Path(path)
     if path.name in ("", ".", ".."):
         raise ExportError(f"{path} er ikke et filnavn")
@@ -117,17 +133,7 @@ def write_private(path: str | os.PathLike, write: Callable[[Path], None], *, add
     except OSError as error:
         raise ExportError(f"kan ikke skrive i {folder}: {_reason(error)}") from None
     os.close(handle)
-    temporary = Path(temporary)
-    try:
-        write(temporary)
-        os.chmod(temporary, FILE_MODE)
-        with open(temporary, "rb") as written:
-            os.fsync(written.fileno())  # the data is on disk before the name points at it
-        return _move_into_place(temporary, path, MAX_COUNTER if add_counter else 1)
-    except OSError as error:
-        raise ExportError(f"kan ikke skrive {path}: {_reason(error)}") from None
-    finally:
-        temporary.unlink(missing_ok=True)
+    return Path(temporary), path
 
 
 def _move_into_place(temporary: Path, path: Path, max_counter: int = MAX_COUNTER) -> Path:
@@ -174,20 +180,10 @@ class PrivateBatch:
         return self
 
     def add(self, path: str | os.PathLike, write: Callable[[Path], None]) -> None:
-        path = Path(path)
-        if path.name in ("", ".", ".."):
-            raise ExportError(f"{path} er ikke et filnavn")
-        if path.is_dir():
-            raise ExportError(f"{path} er en mappe, ikke en fil")
-        folder = private_folder(path.parent)
+        temporary, path = _temporary_for(path)
+        self._pending.append((temporary, path))
         try:
-            handle, temporary = tempfile.mkstemp(dir=folder, prefix=f".{path.stem[:40]}.", suffix=".tmp")
-        except OSError as error:
-            raise ExportError(f"kan ikke skrive i {folder}: {_reason(error)}") from None
-        os.close(handle)
-        self._pending.append((Path(temporary), path))
-        try:
-            write(Path(temporary))
+            write(temporary)
             os.chmod(temporary, FILE_MODE)
         except OSError as error:
             raise ExportError(f"kan ikke skrive {path}: {_reason(error)}") from None
