@@ -124,3 +124,18 @@ def test_reasons_are_shown_in_words_not_codes(ctx):
     assert reason_label("reopen_new_information") == "gjenåpnet: nye opplysninger i saken"
     assert reason_label("control_typo") == "skrivefeil ved kontrollføring"
     assert reason_label("something_new") == "something_new" and reason_label(None) == ""
+
+
+def test_an_undone_first_entry_stays_in_the_exams_log(ctx):
+    """«Who changed this?» includes an entry that was undone: the grade row
+    is retired, not deleted, so the log filtered on the exam still finds it."""
+    from eksamen_tui.services.grades import undo_entry
+
+    exam = add_exam(ctx, code="TMA4100", exam_date=date(2026, 11, 2), candidates=1, first_candidate=1)
+    set_state(ctx, exam.id, 1, AttendanceState.ATTENDED)
+    undo_entry(ctx, exam.id, enter_grade(ctx, exam.id, 1, "C"))
+    lines = [line for line in audit_lines(ctx, AuditFilter(exam_id=exam.id)) if line.entity == "grade"]
+    changes = [(line.old, line.new, line.reason.split(" – ")[0]) for line in lines]
+    assert ("C", "", "angret") in changes and ("", "C", "førstegangsføring") in changes, changes
+    assert all(line.candidate_number == 1 for line in lines)
+    assert enter_grade(ctx, exam.id, 1, "B").new_value == "B"  # the candidate can be graded again

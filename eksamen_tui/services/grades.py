@@ -270,6 +270,19 @@ def _changed_grade(ctx: Context, bind, number: int, registration_id: int, part_i
                   at=grade.entered_at, today=ctx.today(), registration_id=registration_id)
 
 
+def _gradeable_facts(conn, exam_id: int, candidate: str | int, number: int, part_id: int | None):
+    """The hot paths' facts for a candidate who may be graded, locked for
+    this transaction on PostgreSQL (one writer per candidate at a time);
+    the precise refusal when the candidate may not be graded."""
+    if takes_row_locks(conn):
+        conn.execute(_LOCK_CANDIDATE, {"exam_id": exam_id, "number": number})
+    facts = _entry_facts(conn, exam_id, number, part_id)
+    if facts is None or not is_gradeable(AttendanceState(facts.attendance_state)):
+        with Session(bind=conn) as s:
+            _gradeable(s, exam_id, candidate)  # raises the precise message
+    return facts
+
+
 def enter_grade(ctx: Context, exam_id: int, candidate: str | int, value: str, part_id: int | None = None, *,
                 seen=UNCHECKED) -> Entry:
     """First entry (or re-entry before control) of a grade. The hot path of
@@ -282,12 +295,7 @@ def enter_grade(ctx: Context, exam_id: int, candidate: str | int, value: str, pa
         scale, has_parts = _exam_scale(conn, exam_id, part_id)
         grade_value = normalize_grade(value, scale)
         number = parse_number(candidate, what="kandidatnummer")
-        if takes_row_locks(conn):  # PostgreSQL: one writer per candidate at a time
-            conn.execute(_LOCK_CANDIDATE, {"exam_id": exam_id, "number": number})
-        facts = _entry_facts(conn, exam_id, number, part_id)
-        if facts is None or not is_gradeable(AttendanceState(facts.attendance_state)):
-            with Session(bind=conn) as s:
-                _gradeable(s, exam_id, candidate)  # raises the precise message
+        facts = _gradeable_facts(conn, exam_id, candidate, number, part_id)
         if part_id is None and has_parts:
             raise DomainError("Eksamenen har deler: før karakter per del; samlet karakter beregnes")
         if part_id is None and facts.blocked:
@@ -418,12 +426,7 @@ def control_grade(ctx: Context, exam_id: int, candidate: str | int, value: str, 
             with Session(bind=conn) as s:
                 _gradeable(s, exam_id, candidate)  # raises the precise message
             raise
-        if takes_row_locks(conn):  # PostgreSQL: one writer per candidate at a time
-            conn.execute(_LOCK_CANDIDATE, {"exam_id": exam_id, "number": number})
-        facts = _entry_facts(conn, exam_id, number, part_id)
-        if facts is None or not is_gradeable(AttendanceState(facts.attendance_state)):
-            with Session(bind=conn) as s:
-                _gradeable(s, exam_id, candidate)  # raises the precise message
+        facts = _gradeable_facts(conn, exam_id, candidate, number, part_id)
         control_value = normalize_grade(value, scale)
         if facts.grade_id is None and is_checked(seen) and seen is not None:
             raise _changed_grade(ctx, conn, number, facts.id, part_id, None, blind=True)
