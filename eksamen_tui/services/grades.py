@@ -383,7 +383,9 @@ def undo_entry(ctx: Context, exam_id: int, entry: Entry) -> ProtocolRow:
         if entry.old_value is None:
             audit.record(s, ctx, "grade", grade.id, "value", grade.value, None, reason_code="undo",
                          note=f"kandidat {entry.candidate_number}")
-            s.delete(grade)
+            # retired, not deleted: the row keeps the audit trail tied to its candidate and exam
+            grade.is_current = False
+            s.add(grade)
             row = ProtocolRow(entry.registration_id, entry.candidate_number, None, ProtocolStatus.EMPTY)
         else:
             audit.record(s, ctx, "grade", grade.id, "value", grade.value, entry.old_value, reason_code="undo",
@@ -400,7 +402,8 @@ def undo_entry(ctx: Context, exam_id: int, entry: Entry) -> ProtocolRow:
                 if recomputed is None:  # a part is empty again: the computed grade goes
                     audit.record(s, ctx, "grade", course_grade.id, "value", course_grade.value, None,
                                  reason_code="undo")
-                    s.delete(course_grade)
+                    course_grade.is_current = False
+                    s.add(course_grade)
         return row
 
 
