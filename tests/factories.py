@@ -146,3 +146,16 @@ def add_exam(
         s.flush()
         s.refresh(exam)
     return exam
+
+
+def write_candidate_sheet(path, rows) -> str:
+    """A candidate list (.xlsx) with the import's headers and `rows`."""
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(["Emnekode", "Eksamensdato", "Studentnr", "Kandidatnr", "Navn", "Målform"])
+    for row in rows:
+        sheet.append(row)
+    workbook.save(path)
+    return str(path)

@@ -1,31 +1,19 @@
 """The import from the app: path, preview with errors or changes, commit."""
 from datetime import date
 
-from openpyxl import Workbook
 from sqlmodel import select
 
 from eksamen_tui.app import EksamenApp
 from eksamen_tui.db.models import Registration
-from tests.factories import add_exam
+from tests.factories import add_exam, write_candidate_sheet
 from tests.screen_text import screen_text, settle
-
-
-def write(path, rows):
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.append(["Emnekode", "Eksamensdato", "Studentnr", "Kandidatnr", "Navn", "Målform"])
-    for row in rows:
-        sheet.append(row)
-    workbook.save(path)
-    return str(path)
-
 
 
 async def test_preview_errors_then_fix_and_commit(ctx, tmp_path):
     exam = add_exam(ctx, code="TDT4100", exam_date=date(2026, 12, 10))
-    bad = write(tmp_path / "bad.xlsx", [["TDT4100", "10.12.2026", "700001", 201, "Kari", "bokmål"],
+    bad = write_candidate_sheet(tmp_path / "bad.xlsx", [["TDT4100", "10.12.2026", "700001", 201, "Kari", "bokmål"],
                                        ["TDT4100", "10.12.2026", "700002", 201, "Ola", "bokmål"]])
-    good = write(tmp_path / "good.xlsx", [["TDT4100", "10.12.2026", "700001", 201, "Kari", "bokmål"],
+    good = write_candidate_sheet(tmp_path / "good.xlsx", [["TDT4100", "10.12.2026", "700001", 201, "Kari", "bokmål"],
                                          ["TDT4100", "10.12.2026", "700002", 202, "Ola", "nynorsk"]])
     app = EksamenApp(ctx=ctx)
     async with app.run_test(size=(150, 45)) as pilot:

@@ -5,12 +5,11 @@ nothing changes. The candidate import (i on the dashboard) and the
 commission-form import (i on F7)."""
 from datetime import date
 
-from openpyxl import Workbook
 from sqlmodel import func, select
 
 from eksamen_tui.app import EksamenApp
 from eksamen_tui.db.models import AuditEntry, Commission, Registration
-from tests.factories import add_exam
+from tests.factories import add_exam, write_candidate_sheet
 from tests.screen_text import screen_text, settle
 
 
@@ -62,21 +61,11 @@ async def test_esc_leaves_the_field_then_the_form_on_f7_import(ctx, tmp_path):
     assert counts(ctx) == before
 
 
-def write(path, rows):
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.append(["Emnekode", "Eksamensdato", "Studentnr", "Kandidatnr", "Navn", "Målform"])
-    for row in rows:
-        sheet.append(row)
-    workbook.save(path)
-    return str(path)
-
-
 async def test_candidate_import_is_a_keyed_form(ctx, tmp_path):
     exam = add_exam(ctx, code="TDT4100", exam_date=date(2026, 12, 10))
-    bad = write(tmp_path / "bad.xlsx", [["TDT4100", "10.12.2026", "700001", 201, "Kari", "bokmål"],
+    bad = write_candidate_sheet(tmp_path / "bad.xlsx", [["TDT4100", "10.12.2026", "700001", 201, "Kari", "bokmål"],
                                        ["TDT4100", "10.12.2026", "700002", 201, "Ola", "bokmål"]])
-    good = write(tmp_path / "good.xlsx", [["TDT4100", "10.12.2026", "700001", 201, "Kari", "bokmål"]])
+    good = write_candidate_sheet(tmp_path / "good.xlsx", [["TDT4100", "10.12.2026", "700001", 201, "Kari", "bokmål"]])
     before = counts(ctx)
     app = EksamenApp(ctx=ctx)
     async with app.run_test(size=(120, 30)) as pilot:
