@@ -7,8 +7,6 @@ shown with a short word, and a few secondary keys leave it too; every key
 still works and is listed on F1 and in the palette."""
 from __future__ import annotations
 
-from collections import defaultdict
-
 from textual.widgets import Footer
 from textual.widgets._footer import FooterKey, FooterLabel, KeyGroup
 
@@ -79,35 +77,70 @@ def shown(bindings, width: int):
 
 
 class DeskFooter(Footer):
-    """Textual's Footer, with the desk's keys sized to the terminal (see the module)."""
+    """Textual's Footer, with the desk's keys sized to the terminal (see the
+    module). It is rebuilt only when what it shows changes: Textual asks on
+    every focus move and binding refresh, and rebuilding mounts some twenty
+    widgets (their styles, then their garbage) each time."""
 
     _tier: str | None = None
+    _shown: tuple | None = None  # what the footer's widgets show now (see `_plan`)
 
     def on_resize(self, event) -> None:
         if tier(self.app.size.width) != self._tier:
             self.call_after_refresh(self.recompose)
 
-    def compose(self):
-        if not self._bindings_ready:
+    def bindings_changed(self, screen) -> None:
+        self._bindings_ready = True
+        if not screen.app.app_focus:
             return
+        if self.is_attached and screen is self.screen:
+            self.call_after_refresh(self._recompose_if_changed)
+
+    async def _recompose_if_changed(self) -> None:
+        if self.is_attached and self._plan() != self._shown:
+            await self.recompose()
+
+    def _plan(self) -> tuple:
+        """What the footer shows at this width: (tier, entries, palette
+        entry), each entry a group word and its keys (binding, enabled,
+        tooltip, description); a plain key has the group word None."""
         width = self.app.size.width
-        self._tier = tier(width)
+        level = tier(width)
         active_bindings = self.screen.active_bindings
         active = [(binding, enabled, tooltip) for (_, binding, enabled, tooltip) in active_bindings.values()]
-        by_action: defaultdict[str, list] = defaultdict(list)
+        by_action: dict[str, tuple] = {}
         for item in shown(active, width):
-            by_action[item[0].action].append(item)
-        items = [found[0] for found in by_action.values()]
-        grouped = self._tier != "wide"
-        self.styles.grid_size_columns = len(items) + grouped
+            by_action.setdefault(item[0].action, item)
+        items = list(by_action.values())
+        grouped = level != "wide"
+        entries = []
         index = 0
         while index < len(items):
-            binding, enabled, tooltip, description = items[index]
-            group = GROUPS.get(binding.id) if grouped else None
+            group = GROUPS.get(items[index][0].id) if grouped else None
             members = [items[index]]
             while group and index + len(members) < len(items) and GROUPS.get(items[index + len(members)][0].id) == group:
                 members.append(items[index + len(members)])
-            if len(members) > 1:
+            entries.append((group if len(members) > 1 else None, tuple(members)))
+            index += len(members)
+        palette = None
+        if self.show_command_palette and self.app.ENABLE_COMMAND_PALETTE:
+            found = active_bindings.get(self.app.COMMAND_PALETTE_BINDING)
+            if found is not None:
+                _, binding, enabled, _ = found
+                palette = (binding, enabled)
+        return level, tuple(entries), palette
+
+    def compose(self):
+        if not self._bindings_ready:
+            return
+        plan = self._plan()
+        self._shown = plan
+        level, entries, palette = plan
+        self._tier = level
+        grouped = level != "wide"
+        self.styles.grid_size_columns = sum(len(members) for _, members in entries) + grouped
+        for group, members in entries:
+            if group is not None:
                 with KeyGroup(classes="-compact"):
                     for binding, enabled, tooltip, _ in members:
                         yield FooterKey(binding.key, self.app.get_key_display(binding), "", binding.action,
@@ -115,19 +148,13 @@ class DeskFooter(Footer):
                                         classes="-grouped").data_bind(compact=Footer.compact)
                 yield FooterLabel(group)
             else:
+                binding, enabled, tooltip, description = members[0]
                 yield FooterKey(binding.key, self.app.get_key_display(binding), description, binding.action,
                                 disabled=not enabled, tooltip=tooltip).data_bind(compact=Footer.compact)
-            index += len(members)
         if grouped:
-            yield FooterLabel("F1 hjelp · F2–F12 pulter" if self._tier == "narrow" else "F2–F12 pulter")
-        if self.show_command_palette and self.app.ENABLE_COMMAND_PALETTE:
-            yield from self._palette_key(active_bindings)
-
-    def _palette_key(self, active_bindings):
-        try:
-            _, binding, enabled, tooltip = active_bindings[self.app.COMMAND_PALETTE_BINDING]
-        except KeyError:
-            return
-        yield FooterKey(binding.key, self.app.get_key_display(binding), binding.description, binding.action,
-                        classes="-command-palette", disabled=not enabled,
-                        tooltip=binding.tooltip or binding.description)
+            yield FooterLabel("F1 hjelp · F2–F12 pulter" if level == "narrow" else "F2–F12 pulter")
+        if palette is not None:
+            binding, enabled = palette
+            yield FooterKey(binding.key, self.app.get_key_display(binding), binding.description, binding.action,
+                            classes="-command-palette", disabled=not enabled,
+                            tooltip=binding.tooltip or binding.description)
