@@ -130,7 +130,16 @@ class DeskFooter(Footer):
                 palette = (binding, enabled)
         return level, tuple(entries), palette
 
+    def _forget_removed_keys(self) -> None:
+        """Drop the data bindings of keys a recompose removed. Textual keeps
+        each bound key in the footer's watcher list until `compact` changes,
+        which it never does after mount, so every rebuild kept its old keys
+        (and their styles) alive for as long as the footer lived."""
+        for watchers in getattr(self, "__watchers", {}).values():
+            watchers[:] = [(node, callback) for node, callback in watchers if not (node._closing or node._closed)]
+
     def compose(self):
+        self._forget_removed_keys()
         if not self._bindings_ready:
             return
         plan = self._plan()

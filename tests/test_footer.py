@@ -59,3 +59,23 @@ async def test_the_footer_shows_each_desks_primary_keys_whole(demo_file, size):
             if size[0] < 140:
                 assert not any(key.key.startswith("f") and key.key[1:].isdigit() and key.key != "f1"
                                for key in footer.query(FooterKey))
+
+
+async def test_a_recomposed_footer_lets_its_old_keys_go(demo_file):
+    """Each recompose (every change of the desk's bindings) makes new keys;
+    the old ones must not stay bound to the footer (they did: ~50 MB of
+    dead keys after the desks benchmark's 120 exam openings)."""
+    from textual.widgets._footer import FooterKey
+
+    ctx = open_context(str(demo_file), clerk="kari", today=lambda: TODAY)
+    app = EksamenApp(ctx=ctx)
+    async with app.run_test(size=(150, 40)) as pilot:
+        await settle(app, pilot)
+        footer = app.screen.query_one("DeskFooter")
+        for _ in range(5):
+            footer.call_later(footer.recompose)  # as on a change of the desk's bindings
+            await pilot.pause(0.05)
+            await settle(app, pilot)
+        shown = len(footer.query(FooterKey))
+        bound = [node for watchers in getattr(footer, "__watchers", {}).values() for node, _ in watchers]
+        assert shown and len(bound) <= shown, (len(bound), shown)
