@@ -81,6 +81,9 @@ class EksamenApp(App):
         today: date | None = None,
     ) -> None:
         super().__init__()
+        from eksamen_tui import gc_policy
+
+        gc_policy.tune()
         self._db = db
         self._clerk = clerk
         self._demo = demo
@@ -184,7 +187,8 @@ class EksamenApp(App):
         """Import the desks' modules ahead of their first visit, one per
         idle moment (each import holds the UI thread for a few ms, never
         long enough to delay a key noticeably). Called once the dashboard
-        shows its data."""
+        shows its data. Then the garbage collector is settled (see
+        eksamen_tui.gc_policy)."""
         if self._warming:
             return
         self._warming = True
@@ -197,6 +201,10 @@ class EksamenApp(App):
             if pending:
                 importlib.import_module(pending.pop(0))
                 self.set_timer(0.02, next_module)
+            else:  # start-up is done: what is alive now lives as long as the app
+                from eksamen_tui import gc_policy
+
+                self.set_timer(0.02, gc_policy.settle)
 
         self.set_timer(0.02, next_module)
 
