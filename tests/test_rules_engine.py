@@ -164,3 +164,18 @@ def test_overrides_are_validated():
         get_profile("ntnu", {"withdrawal_days_before": "fjorten"})
     with pytest.raises(ValidationError):
         get_profile("uio")
+
+
+def test_norwegian_holidays_agree_with_the_holidays_package():
+    """The calendar's own table of public holidays (no import of the
+    `holidays` package at run time) gives the same days and names as that
+    package, every year the app can meet."""
+    import holidays
+
+    from eksamen_tui.domain.calendar import holiday_names, norwegian_holidays
+
+    for year in range(1990, 2101):
+        reference = holidays.country_holidays("NO", years=year, include_sundays=False, language="no")
+        assert holiday_names(year) == dict(reference), year
+        assert norwegian_holidays(year) == frozenset(reference), year
+    assert NTNU.calendar.why_closed(date(2027, 5, 17)) == "helligdag (Andre pinsedag; Grunnlovsdag)"

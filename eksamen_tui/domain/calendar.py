@@ -25,12 +25,35 @@ MOVABLE_LOCAL_DAYS = {
 }
 
 
+# Norway's public holidays (lov om helligdager og helligdagsfred § 2, with
+# 1 and 17 May from lov om 1. og 17. mai som høgtidsdager): fixed dates and
+# days counted from Easter Sunday. Computed here rather than with the
+# `holidays` package, whose import loads every country's calendar (~0.15 s
+# of CPU on the first deadline the app computes); tests/test_rules_engine.py
+# checks both agree, date and name, for 1990-2100.
+FIXED_HOLIDAYS = ((1, 1, "Første nyttårsdag"), (5, 1, "Arbeidernes dag"), (5, 17, "Grunnlovsdag"),
+                  (12, 25, "Første juledag"), (12, 26, "Andre juledag"))
+EASTER_HOLIDAYS = ((-3, "Skjærtorsdag"), (-2, "Langfredag"), (0, "Første påskedag"), (1, "Andre påskedag"),
+                   (39, "Kristi himmelfartsdag"), (49, "Første pinsedag"), (50, "Andre pinsedag"))
+
+
+@lru_cache(maxsize=64)
+def holiday_names(year: int) -> dict[date, str]:
+    """Norway's public holidays in `year`, each with its bokmål name (two on
+    one day: both, «; » between)."""
+    sunday = easter(year)
+    days = [(date(year, month, day), name) for month, day, name in FIXED_HOLIDAYS]
+    days += [(sunday + timedelta(days=offset), name) for offset, name in EASTER_HOLIDAYS]
+    names: dict[date, str] = {}
+    for day, name in sorted(days):
+        names[day] = f"{names[day]}; {name}" if day in names else name
+    return names
+
+
 @lru_cache(maxsize=64)
 def norwegian_holidays(year: int) -> frozenset[date]:
-    """Public holidays in Norway for `year`, from the `holidays` package."""
-    import holidays  # loaded lazily: it is slow to import
-
-    return frozenset(holidays.country_holidays("NO", years=year, include_sundays=False).keys())
+    """Public holidays in Norway for `year`."""
+    return frozenset(holiday_names(year))
 
 
 def movable_holidays(year: int) -> frozenset[date]:
@@ -70,10 +93,7 @@ class WorkingCalendar:
         if day.weekday() == 6:
             return "søndag"
         if day in norwegian_holidays(day.year):
-            import holidays
-
-            name = holidays.country_holidays("NO", years=day.year, language="no").get(day)
-            return f"helligdag ({name})" if name else "helligdag"
+            return f"helligdag ({holiday_names(day.year)[day]})"
         if day in self.closed_days(day.year):
             return "lokal fridag"
         return None
