@@ -95,8 +95,8 @@ Pultene nås med F3–F9 fra hvor som helst; F2 kommer tilbake hit. H viser endr
     def on_resize(self, event) -> None:
         super().on_resize(event)
         self._set_columns()
-        if getattr(self, "_counts", None):
-            self._show_counts(self._counts)
+        for card, values in getattr(self, "_card_counts", {}).items():
+            self._show_card(card, values)
 
     def _cells(self, line, today) -> tuple:
         tier = self._tier()
@@ -162,12 +162,21 @@ Pultene nås med F3–F9 fra hvor som helst; F2 kommer tilbake hit. H viser endr
 
     @work(thread=True, exclusive=True, group="dashboard", exit_on_error=False)
     def load(self) -> None:
-        from eksamen_tui.services.dashboard import desk_counts, exam_lines
+        from textual.worker import get_current_worker
 
+        from eksamen_tui.services.dashboard import CARDS, card_counts
+
+        worker = get_current_worker()
         self.note_changes_seen()
-        # the table first, then the desks' counts (they take longer on a big database)
+        # the table first, then each card as soon as its desk's counts are in
         self.app.call_from_thread(self._show, *self._fetch_lines())
-        self.app.call_from_thread(self._show_counts, desk_counts(self.ctx))
+        counts = {}
+        for card in CARDS:
+            if worker.is_cancelled:  # a newer reading (a chosen count, «r») took over
+                return
+            counts[card] = card_counts(self.ctx, card)
+            self.app.call_from_thread(self._show_card, card, counts[card])
+        self.app.call_from_thread(self._show_counts, counts)
 
     def _show(self, lines, forms=None) -> None:
         self._lines = {line.exam_id: line for line in lines}
@@ -198,26 +207,30 @@ Pultene nås med F3–F9 fra hvor som helst; F2 kommer tilbake hit. H viser endr
             table.move_cursor(row=min(cursor, len(lines) - 1))
 
     def _show_counts(self, counts: dict) -> None:
-        """Each count is an option: Enter (or a click) on it filters the
-        table to the exams behind it. Counts that name no exams are plain."""
+        """Every card's counts (a complete reading)."""
         self._counts = counts
         warm = getattr(self.app, "warm_desks", None)
         if warm is not None:  # the desks' modules, ahead of their first visit
             warm()
+        for card, values in counts.items():
+            self._show_card(card, values)
+
+    def _show_card(self, card: str, values: dict) -> None:
+        """One card's counts. Each count is an option: Enter (or a click) on
+        it filters the table to the exams behind it. Counts that name no
+        exams are plain."""
+        self._card_counts = {**getattr(self, "_card_counts", {}), card: values}
         narrow = self.has_class("-narrow")  # 80 columns: «5 ikke ført», short words that fit a card
-        order = {"papers": ("missing", "late", "due_soon", "received")}
-        for card in ("papers", "attendance", "grades", "cases", "commissions", "after"):
-            keys = order.get(card) or tuple(counts[card])
-            body = self.query_one(f"#card-{card}-body", OptionList)
-            highlighted = body.highlighted
-            body.clear_options()
-            for key in keys:
-                value = counts[card].get(key, 0)
-                selectable = key not in NOT_EXAMS
-                text = f"{value} {SHORT_LABELS.get(key, _label(key).lower())}" if narrow else f"{_label(key)}: {value}"
-                body.add_option(Option(text, id=f"{card}:{key}", disabled=not selectable))
-            if highlighted is not None and highlighted < body.option_count:
-                body.highlighted = highlighted
+        keys = ("missing", "late", "due_soon", "received") if card == "papers" else tuple(values)
+        body = self.query_one(f"#card-{card}-body", OptionList)
+        highlighted = body.highlighted
+        body.clear_options()
+        body.add_options([
+            Option(f"{values.get(key, 0)} {SHORT_LABELS.get(key, _label(key).lower())}" if narrow
+                   else f"{_label(key)}: {values.get(key, 0)}", id=f"{card}:{key}", disabled=key in NOT_EXAMS)
+            for key in keys])
+        if highlighted is not None and highlighted < body.option_count:
+            body.highlighted = highlighted
 
     @on(OptionList.OptionSelected, ".card-body")
     def _count_chosen(self, event: OptionList.OptionSelected) -> None:

@@ -197,18 +197,28 @@ def exam_lines(ctx: Context, *, days_back: int = 30, days_ahead: int = 21, limit
     return lines
 
 
-def desk_counts(ctx: Context) -> dict[str, dict]:
-    """Each desk's own counts, from that desk's service (one place per rule)."""
+def card_counts(ctx: Context, card: str) -> dict:
+    """One dashboard card's counts, from that desk's service (one place per
+    rule): the dashboard shows each card as soon as its counts are in."""
     from eksamen_tui.services import appeals, attendance, commissions, grades, papers
 
-    return {
-        "papers": papers.paper_counts(ctx),
-        "attendance": attendance.attendance_summary(ctx),
-        "grades": grades.grading_summary(ctx),
-        "cases": appeals.case_counts(ctx),
-        "commissions": commissions.commission_counts(ctx),
-        "after": after_exam_counts(ctx),
-    }
+    count = {
+        "papers": papers.paper_counts,
+        "attendance": attendance.attendance_summary,
+        "grades": grades.grading_summary,
+        "cases": appeals.case_counts,
+        "commissions": commissions.commission_counts,
+        "after": after_exam_counts,
+    }[card]
+    return count(ctx)
+
+
+CARDS = ("papers", "attendance", "grades", "cases", "commissions", "after")
+
+
+def desk_counts(ctx: Context) -> dict[str, dict]:
+    """Each desk's own counts, card by card."""
+    return {card: card_counts(ctx, card) for card in CARDS}
 
 
 def after_exam_counts(ctx: Context) -> dict[str, int]:
