@@ -167,7 +167,12 @@ mottaket. En sen levering registreres som sen, aldri avvist; en ny levering
         rows = [p for p in paper_overview(self.ctx) if p.state not in ("received",)]
         self.app.call_from_thread(self._show_overview, rows)
 
+    _overview_rows: list | None = None  # what the overview shows now
+
     def _show_overview(self, rows) -> None:
+        if rows == self._overview_rows:
+            return  # reloaded on every visit: most visits find nothing new (855 rows on a large database)
+        self._overview_rows = rows
         table = self.query_one("#overview", DataTable)
         table.clear()
         for status in rows:
