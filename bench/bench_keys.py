@@ -110,17 +110,20 @@ def _time_handler(cls, name: str, trace: Trace, count):
 
 
 def _watch_counter(widget, parse, trace: Trace) -> None:
-    """Record every draw of the counter widget with the value it shows."""
-    render = widget.render
+    """Record every draw of the counter widget with the value it shows:
+    the lines the compositor asks the widget for (a Static re-renders all
+    of them, a line-based widget only the changed ones; either way a value
+    counts as shown when a line showing it is drawn)."""
+    render_lines = widget.render_lines
 
-    def drawn():
-        content = render()
-        value = parse(str(getattr(content, "plain", content)))
+    def drawn(crop):
+        strips = render_lines(crop)
+        value = parse("\n".join(strip.text for strip in strips))
         if value is not None:
             trace.shown.append((time.perf_counter(), value))
-        return content
+        return strips
 
-    widget.render = drawn
+    widget.render_lines = drawn
 
 
 def _lags(trace: Trace) -> list[float]:

@@ -5,7 +5,6 @@ enters a grade and moves to the next row; digits jump to a candidate
 number first. Each grade is committed before the next key is handled."""
 from __future__ import annotations
 
-import asyncio
 import time
 
 from rich.text import Text
@@ -20,7 +19,9 @@ from screens.base import REFUSED, CandidateNumberTyping, DeskScreen, count_text
 from screens.grade_keys import LETTER_KEYS, PASS_FAIL_KEYS, grade_for_key
 from screens.widgets.exam_picker import ExamPicker
 from screens.footer import DeskFooter
+from screens.widgets.counter_lines import CounterLines
 from screens.widgets.entry_table import EntryTable
+from screens.widgets.key_pacer import KeyPacer
 
 STATUS_LABELS = {
     ProtocolStatus.EMPTY: "", ProtocolStatus.ENTERED: "ført", ProtocolStatus.CONTROLLED: "kontrollert",
@@ -80,6 +81,8 @@ protokoll (.xlsx).
         self._by_number: dict[int, int] = {}
         self._undo: list = []
         self._progress = None  # what the progress panel shows, kept up to date row by row
+        self._key_widgets = None
+        self._pacer = KeyPacer(self, self._drawn_by_keys)
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -88,8 +91,8 @@ protokoll (.xlsx).
         with Horizontal(id="body"):
             yield EntryTable(id="protocol", zebra_stripes=True)
             with Vertical(id="side"):
-                yield Static("", id="progress")
-                yield Static("", id="chart")
+                yield CounterLines(id="progress")
+                yield CounterLines(id="chart")
         yield Static("", id="number-line", classes="status-line")
         yield Static("", id="message")
         yield DeskFooter()
@@ -103,6 +106,13 @@ protokoll (.xlsx).
 
     def on_ready(self) -> None:
         self.query_one(ExamPicker).focus_input()
+
+    def _drawn_by_keys(self) -> list:
+        """The widgets a grade key changes (drawn between the keys of a burst)."""
+        if self._key_widgets is None:
+            self._key_widgets = [self.query_one(f"#{name}") for name in
+                                 ("protocol", "progress", "chart", "message", "number-line")]
+        return self._key_widgets
 
     # --- opening a protocol ---------------------------------------------------
     @on(ExamPicker.Picked)
@@ -176,29 +186,32 @@ protokoll (.xlsx).
         self._draw_progress()
 
     def _draw_progress(self) -> None:
+        """The counters and the distribution, line by line (a key changes
+        one or two lines: only those are drawn again)."""
         progress = self._progress
-        self.query_one("#progress", Static).update(Text.assemble(
-            ("Fremdrift\n", "bold"),
-            f"Ført:         {progress.entered:>5} / {progress.expected}\n",
-            f"Kontrollert:  {progress.controlled:>5}\n",
-            (f"Ukontrollert: {progress.uncontrolled:>5}\n", "bold" if progress.uncontrolled else ""),
-            (f"Avvik:        {progress.mismatches:>5}\n", "bold red" if progress.mismatches else ""),
-            f"Sperret:      {progress.blocked:>5}\n",
-        ))
+        self.query_one("#progress", CounterLines).set_lines([
+            Text("Fremdrift", style="bold"),
+            f"Ført:         {progress.entered:>5} / {progress.expected}",
+            f"Kontrollert:  {progress.controlled:>5}",
+            Text(f"Ukontrollert: {progress.uncontrolled:>5}", style="bold" if progress.uncontrolled else ""),
+            Text(f"Avvik:        {progress.mismatches:>5}", style="bold red" if progress.mismatches else ""),
+            f"Sperret:      {progress.blocked:>5}",
+            "",
+        ])
+        chart = self.query_one("#chart", CounterLines)
         if self.control_mode:  # the distribution of first values is not shown while they are controlled
-            self.query_one("#chart", Static).update(Text.assemble(("Fordeling\n", "bold"),
-                                                                  "skjult under kontrollføring"))
+            chart.set_lines([Text("Fordeling", style="bold"), "skjult under kontrollføring", ""])
             return
         top = max(progress.distribution.values() or [0]) or 1
-        chart = Text("Fordeling\n", style="bold")
+        lines = [Text("Fordeling", style="bold")]  # the whole chart in bold, as it always was
         label_width = max((len(grade) for grade in progress.distribution), default=1)
         longest = 20 if not self.has_class("-narrow") else 10  # a bar never wraps at 80 columns
         for grade, count in progress.distribution.items():
-            bar = "█" * round(longest * count / top)
-            chart.append(f"{grade:>{label_width}} ")
-            chart.append(bar, style="cyan")
-            chart.append(f" {count}\n")
-        self.query_one("#chart", Static).update(chart)
+            line = Text(f"{grade:>{label_width}} ", style="bold")
+            line.append("█" * round(longest * count / top), style="cyan")
+            line.append(f" {count}")
+            lines.append(line)
+        chart.set_lines([*lines, ""])
 
     # --- keys -----------------------------------------------------------------------
     def on_key(self, event) -> None:
@@ -284,7 +297,7 @@ protokoll (.xlsx).
 
     async def action_grade(self, key: str) -> None:
         self._grade(key)
-        await asyncio.sleep(0)  # a burst of keys: the screen is drawn between them (counters stay current)
+        await self._pacer.key_done()  # a burst of keys: the counters are drawn between them
 
     def _grade(self, key: str) -> None:
         from eksamen_tui.services.grades import control_grade, enter_grade
@@ -326,7 +339,7 @@ protokoll (.xlsx).
             message += f" · samlet karakter {computed.grade}"
         self._update_row(new_row)
         self._say(message, error="AVVIK" in message)
-        self.query_one("#protocol", EntryTable).action_cursor_down()
+        self.query_one("#protocol", EntryTable).advance()
 
     def _update_row(self, row) -> None:
         from eksamen_tui.services.grades import progress_changed

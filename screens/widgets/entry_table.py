@@ -374,6 +374,20 @@ class EntryTable(ScrollView, can_focus=True):
     def action_cursor_down(self) -> None:
         self.move_cursor(row=self._cursor + 1)
 
+    def advance(self) -> None:
+        """Move to the next row after an entry. When that row is below the
+        view, the rows scroll by a page at once (the last rows typed stay in
+        view above the cursor), not one line per key: a burst of entries
+        repaints the whole table once a page instead of on every key."""
+        row = min(self._cursor + 1, len(self._keys) - 1)
+        top, visible = self.scroll_offset.y, self._visible_rows()
+        if not self.scrollable_content_region.height or not top <= self._cursor < top + visible:
+            self.move_cursor(row=row)  # not laid out, or the cursor was out of view: the plain rule
+            return
+        self.move_cursor(row=row, scroll=False)
+        if row >= top + visible:
+            self.scroll_to(y=row - min(2, visible // 4), animate=False, force=True)
+
     def action_page_up(self) -> None:
         self.move_cursor(row=self._cursor - self._visible_rows())
 

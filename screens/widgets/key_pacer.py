@@ -1,0 +1,79 @@
+"""Drawing a desk's counters between the keys of a burst, within a frame.
+
+Textual runs a binding's action in the App's task, and keys queued in a
+burst (a scanner, a fast typist, posted events) are handled one after the
+other without the event loop turning: a widget's refresh is only a flag
+and a message to its own task, the screen's update timer (60 a second)
+never gets to run, so nothing is drawn until the burst ends. Yielding once
+per key (``asyncio.sleep(0)``) lets that pipeline run, but every key pays
+for a turn of the loop through every waiting task, and a change still
+waits for the timer's next tick (up to a whole frame) before it is drawn.
+
+`KeyPacer` instead draws the desk's own changed widgets itself, at once,
+when the oldest change not drawn yet is half a frame old (and at the end
+of a burst Textual's own update draws the rest, as for any key): the
+counters are never more than about a frame behind the keys, and a burst
+pays for one partial redraw per half frame instead of a loop turn per key.
+
+The redraw is the screen's own frame (`Screen._on_timer_update`: layout if
+one is pending, then the changed regions), run now with the desk's widgets
+marked changed. Those two names are Textual internals; if a Textual release
+renames them, the pacer falls back to the yield per key
+(`tests/test_key_pacer.py` fails first, so the fallback is never silent).
+"""
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable, Iterable
+from time import perf_counter
+
+from textual import constants
+from textual.widget import Widget
+
+# draw when the oldest undrawn change is this old: half a frame, so a key
+# handled just after a redraw is drawn about a frame later at the latest
+BUDGET = 0.5 / constants.MAX_FPS
+
+
+def can_draw_now(screen) -> bool:
+    """Whether `draw_now` works with this Textual (its internals exist)."""
+    return isinstance(getattr(screen, "_dirty_widgets", None), set) and callable(
+        getattr(screen, "_on_timer_update", None))
+
+
+def draw_now(screen, widgets: Iterable[Widget]) -> bool:
+    """Draw the changed parts of `widgets` on `screen` now (the screen's
+    own frame, as its update timer runs it). False if it could not."""
+    if not can_draw_now(screen):
+        return False
+    screen._dirty_widgets.update(widgets)
+    screen._on_timer_update()  # does nothing while a batch update is open or the screen is not shown
+    return True
+
+
+class KeyPacer:
+    """After each one-key change on a desk: draw the desk's `widgets` if
+    the oldest change not drawn yet is `budget` seconds old."""
+
+    def __init__(self, screen, widgets: Callable[[], Iterable[Widget]], budget: float = BUDGET) -> None:
+        self.screen = screen
+        self.widgets = widgets  # called when drawing: the widgets a key changes
+        self.budget = budget
+        self._undrawn_since: float | None = None  # end of the first key not drawn yet
+        self._last_key = 0.0
+        self.draws = 0
+
+    async def key_done(self) -> None:
+        now = perf_counter()
+        if self._undrawn_since is None or now - self._last_key > self.budget:
+            # the first key of a burst (after a pause the loop has turned and drawn)
+            self._undrawn_since = now
+        self._last_key = now
+        if now - self._undrawn_since < self.budget:
+            return
+        if draw_now(self.screen, self.widgets()):
+            self.draws += 1
+            self._undrawn_since = None
+            self._last_key = perf_counter()
+        else:
+            await asyncio.sleep(0)  # Textual without the internals: let its own update run
