@@ -1,0 +1,59 @@
+"""A burst of one-key entries: the desk draws its counters between the keys
+(screens/widgets/key_pacer.py), with the Textual internals it relies on."""
+import asyncio
+import re
+from datetime import date
+
+from textual import events
+
+from eksamen_tui.app import EksamenApp
+from eksamen_tui.services.attendance import mark_unmarked_attended
+from screens.widgets import key_pacer
+from screens.widgets.counter_lines import CounterLines
+from tests.factories import add_exam
+from tests.screen_text import open_exam_on_desk, screen_text
+
+DAY = date(2026, 11, 12)
+
+
+async def test_a_burst_of_grades_is_drawn_while_it_is_typed(ctx):
+    exam = add_exam(ctx, code="TMA4240", exam_date=DAY, candidates=120, first_candidate=201)
+    mark_unmarked_attended(ctx, exam.id)
+    app = EksamenApp(ctx=ctx)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await open_exam_on_desk(app, pilot, "f5", "TMA4240")
+        screen = app.screen
+        # the fast path is in use: a Textual that renamed what it needs fails here, not silently
+        assert key_pacer.can_draw_now(screen)
+        shown: list[int] = []
+        progress = screen.query_one("#progress", CounterLines)
+        render_lines = progress.render_lines
+
+        def drawn(crop):
+            strips = render_lines(crop)
+            if match := re.search(r"Ført:\s+(\d+)", "\n".join(strip.text for strip in strips)):
+                shown.append(int(match.group(1)))
+            return strips
+
+        progress.render_lines = drawn
+        screen._pacer.budget = 0  # draw after every key: each count shows
+        keys = "abcdef" * 20
+        for key in keys:  # queued at once: the desk handles them without the loop turning in between
+            app.post_message(events.Key(key, key))
+        while len([r for r in screen._rows.values() if r.grade]) < len(keys):
+            await asyncio.sleep(0.01)
+        await pilot.pause()
+        assert shown[:3] == [1, 2, 3] and shown[-1] == 120, shown[:5]
+        assert "120 / 120" in screen_text(app)
+        # the rows scrolled by pages, the cursor on the last row, every row as stored
+        table = screen.query_one("#protocol")
+        assert table.cursor_row == 119
+        assert [screen._rows[int(k)].grade for k in table.rows] == [k.upper() for k in keys]
+
+
+def test_without_the_internals_the_pacer_says_so():
+    class Bare:
+        pass
+
+    assert not key_pacer.can_draw_now(Bare())
+    assert not key_pacer.draw_now(Bare(), [])
