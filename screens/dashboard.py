@@ -46,6 +46,12 @@ Pultene nås med F3–F9 fra hvor som helst; F2 kommer tilbake hit. H viser endr
                 tooltip="Fjern filteret fra et tall på et kort: vis alle eksamener"),
     ]
 
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        # the size classes before the first styling pass, not after it (each
+        # class set on a mounted screen restyles every widget on it)
+        self._size_classes(self.app.size.width, self.app.size.height)
+
     def compose(self) -> ComposeResult:
         yield Header()
         yield Static("Åpner databasen …", id="dashboard-status", classes="status-line")
@@ -212,8 +218,10 @@ Pultene nås med F3–F9 fra hvor som helst; F2 kommer tilbake hit. H viser endr
         warm = getattr(self.app, "warm_desks", None)
         if warm is not None:  # the desks' modules, ahead of their first visit
             warm()
+        shown = getattr(self, "_card_counts", {})
         for card, values in counts.items():
-            self._show_card(card, values)
+            if shown.get(card) != values:  # (a reading shown card by card is on screen already)
+                self._show_card(card, values)
 
     def _show_card(self, card: str, values: dict) -> None:
         """One card's counts. Each count is an option: Enter (or a click) on
@@ -225,10 +233,10 @@ Pultene nås med F3–F9 fra hvor som helst; F2 kommer tilbake hit. H viser endr
         body = self.query_one(f"#card-{card}-body", OptionList)
         highlighted = body.highlighted
         body.clear_options()
-        body.add_options([
-            Option(f"{values.get(key, 0)} {SHORT_LABELS.get(key, _label(key).lower())}" if narrow
-                   else f"{_label(key)}: {values.get(key, 0)}", id=f"{card}:{key}", disabled=key in NOT_EXAMS)
-            for key in keys])
+        for key in keys:
+            value = values.get(key, 0)
+            text = f"{value} {SHORT_LABELS.get(key, _label(key).lower())}" if narrow else f"{_label(key)}: {value}"
+            body.add_option(Option(text, id=f"{card}:{key}", disabled=key in NOT_EXAMS))
         if highlighted is not None and highlighted < body.option_count:
             body.highlighted = highlighted
 
