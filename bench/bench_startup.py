@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import statistics
 import subprocess
 import sys
@@ -76,9 +77,25 @@ print("RSS", resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, flush=Tr
 """
 
 
+# Bytecode as an installed app has it (pip compiles .pyc files when it
+# installs; an editable install writes them on the first run): the children
+# may cache it, in a folder of the benchmark's own, even where the
+# environment says PYTHONDONTWRITEBYTECODE (otherwise every sample would
+# compile the app's ~50 modules from source, ~0.15 s of CPU no clerk pays).
+# The warm-up samples fill it, for the bare app and eksamen-tui alike.
+PYCACHE = Path(tempfile.gettempdir()) / "eksamen-tui-bench-pycache"
+
+
+def child_env() -> dict[str, str]:
+    env = {key: value for key, value in os.environ.items() if key != "PYTHONDONTWRITEBYTECODE"}
+    env["PYTHONPYCACHEPREFIX"] = str(PYCACHE)
+    return env
+
+
 def sample(code: str, *args: str) -> dict[str, float]:
     start = time.monotonic()
-    out = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True, timeout=120)
+    out = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True, timeout=120,
+                         env=child_env())
     marks = {}
     for line in out.stdout.splitlines():
         if line.startswith(("FIRST", "DATA", "COUNTS")):
