@@ -29,6 +29,12 @@ class DeskScreen(Screen):
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self._exports: dict = {}  # running export worker -> (what, done)
+        from textual._context import NoActiveAppError
+
+        try:  # the size classes before the widgets are styled: set after, each restyles them all
+            self._size_classes(self.app.size.width, self.app.size.height, update=False)
+        except NoActiveAppError:
+            pass
 
     async def on_key(self, event) -> None:
         """Caps Lock or Shift on: «C» does what «c» does where only the
@@ -77,20 +83,16 @@ class DeskScreen(Screen):
     # 140 (150×40: side panels beside the list), `-short` below 30 rows.
     NARROW_BELOW, WIDE_FROM, SHORT_BELOW = 100, 140, 30
 
-    def _size_classes(self, width: int, height: int) -> None:
-        self.set_class(width < self.NARROW_BELOW, "-narrow")
-        self.set_class(width >= self.WIDE_FROM, "-wide")
-        self.set_class(height < self.SHORT_BELOW, "-short")
+    def _size_classes(self, width: int, height: int, update: bool = True) -> None:
+        self.set_class(width < self.NARROW_BELOW, "-narrow", update=update)
+        self.set_class(width >= self.WIDE_FROM, "-wide", update=update)
+        self.set_class(height < self.SHORT_BELOW, "-short", update=update)
 
     def on_resize(self, event) -> None:
         self._size_classes(event.size.width, event.size.height)
 
     def on_mount(self) -> None:
-        from textual.widgets import Footer
-
         self._size_classes(self.app.size.width, self.app.size.height)
-        for footer in self.query(Footer):
-            footer.compact = True  # more keys fit on one line
         if self.ready:
             self._become_ready()
 

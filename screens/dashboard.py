@@ -46,12 +46,6 @@ Pultene nås med F3–F9 fra hvor som helst; F2 kommer tilbake hit. H viser endr
                 tooltip="Fjern filteret fra et tall på et kort: vis alle eksamener"),
     ]
 
-    def __init__(self, *args, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        # the size classes before the first styling pass, not after it (each
-        # class set on a mounted screen restyles every widget on it)
-        self._size_classes(self.app.size.width, self.app.size.height)
-
     def compose(self) -> ComposeResult:
         yield Header()
         yield Static("Åpner databasen …", id="dashboard-status", classes="status-line")

@@ -85,6 +85,14 @@ class DeskFooter(Footer):
     _tier: str | None = None
     _shown: tuple | None = None  # what the footer's widgets show now (see `_plan`)
 
+    def __init__(self, *args, compact: bool = True, **kwargs) -> None:
+        super().__init__(*args, compact=compact, **kwargs)  # compact: more keys fit on one line
+
+    def _key_classes(self, *classes: str) -> str:
+        # a key made with its "-compact" class is not restyled when the
+        # footer's compact flag reaches it (twenty keys, each a restyle)
+        return " ".join(classes + (("-compact",) if self.compact else ()))
+
     def on_resize(self, event) -> None:
         if tier(self.app.size.width) != self._tier:
             self.call_after_refresh(self.recompose)
@@ -154,16 +162,17 @@ class DeskFooter(Footer):
                     for binding, enabled, tooltip, _ in members:
                         yield FooterKey(binding.key, self.app.get_key_display(binding), "", binding.action,
                                         disabled=not enabled, tooltip=tooltip or binding.description,
-                                        classes="-grouped").data_bind(compact=Footer.compact)
+                                        classes=self._key_classes("-grouped")).data_bind(compact=Footer.compact)
                 yield FooterLabel(group)
             else:
                 binding, enabled, tooltip, description = members[0]
                 yield FooterKey(binding.key, self.app.get_key_display(binding), description, binding.action,
-                                disabled=not enabled, tooltip=tooltip).data_bind(compact=Footer.compact)
+                                disabled=not enabled, tooltip=tooltip,
+                                classes=self._key_classes()).data_bind(compact=Footer.compact)
         if grouped:
             yield FooterLabel("F1 hjelp · F2–F12 pulter" if level == "narrow" else "F2–F12 pulter")
         if palette is not None:
             binding, enabled = palette
             yield FooterKey(binding.key, self.app.get_key_display(binding), binding.description, binding.action,
-                            classes="-command-palette", disabled=not enabled,
+                            classes=self._key_classes("-command-palette"), disabled=not enabled,
                             tooltip=binding.tooltip or binding.description)
