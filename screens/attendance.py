@@ -3,7 +3,6 @@ list: type a candidate number (or move with the arrows), one key sets the
 state and moves on; `a` marks the rest as attended; `u` undoes."""
 from __future__ import annotations
 
-import asyncio
 import time
 
 from rich.text import Text
@@ -16,6 +15,7 @@ from screens.base import REFUSED, CandidateNumberTyping, DeskScreen, count_text
 from screens.footer import DeskFooter
 from screens.widgets.exam_picker import ExamPicker
 from screens.widgets.entry_table import EntryTable
+from screens.widgets.key_pacer import KeyPacer
 
 # key -> attendance state value (the domain's names)
 STATE_KEYS = {
@@ -75,6 +75,9 @@ dokumentasjon innen fristen.
         self._rows: dict[int, object] = {}  # registration id -> RosterRow
         self._by_number: dict[int, int] = {}  # candidate number -> registration id
         self._undo: list[list] = []
+        self._key_widgets = None
+        self._pacer = KeyPacer(self, self._drawn_by_keys)
+        self._counts_width = -1
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -199,7 +202,9 @@ dokumentasjon innen fristen.
         for state in order:
             text.append(f"{state.label}: ", style="bold" if counts[state] else "")
             text.append(f"{counts[state]}   ")
-        self.query_one("#counts", Static).update(text)
+        # a layout only when the line's length changed (a count gained a digit): it may wrap differently
+        self.query_one("#counts", Static).update(text, layout=len(text) != self._counts_width)
+        self._counts_width = len(text)
 
     # --- typing a candidate number ----------------------------------------
     def on_key(self, event) -> None:
@@ -215,7 +220,13 @@ dokumentasjon innen fristen.
 
     async def action_state(self, key: str) -> None:
         self._set_state(key)
-        await asyncio.sleep(0)  # a burst of keys: the screen is drawn between them (counters stay current)
+        await self._pacer.key_done()  # a burst of keys: the counts are drawn between them
+
+    def _drawn_by_keys(self) -> list:
+        """The widgets a state key changes (drawn between the keys of a burst)."""
+        if self._key_widgets is None:
+            self._key_widgets = [self.query_one(f"#{name}") for name in ("roster", "counts", "message", "number-line")]
+        return self._key_widgets
 
     def _set_state(self, key: str) -> None:
         from eksamen_tui.domain.attendance import AttendanceState, counts_as_attempt
@@ -236,7 +247,7 @@ dokumentasjon innen fristen.
         if counts_as_attempt(new_state, withdrawn_in_time=withdrawn_in_time) and row.attempt > self.ctx.profile.max_attempts:
             message += f" – ADVARSEL: {row.attempt}. forsøk, krever dispensasjon"
         self._say(message, error="ETTER trekkfristen" in message)
-        self.query_one("#roster", EntryTable).action_cursor_down()
+        self.query_one("#roster", EntryTable).advance()
 
     def _apply_change(self, change) -> None:
         from dataclasses import replace

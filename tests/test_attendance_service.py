@@ -215,3 +215,52 @@ def test_documentation_undo_is_audited_and_refused_after_a_later_change(ctx):
     svc.record_documentation(ctx, exam.id, 11, date(2026, 11, 22))
     with pytest.raises(DomainError):
         svc.undo_documentation(ctx, exam.id, first)
+
+
+def test_the_one_key_fast_path_writes_what_the_full_path_writes(ctx, monkeypatch):
+    """set_state takes the SQL Core path for a state on the day (the desk's
+    keys); without it (as for withdrawals), the ORM path. Every state change between
+    the day's states, with grades entered first: the same states, history,
+    grades and audit rows (who, when, old, new, why) either way."""
+    from eksamen_tui.services.grades import enter_grade
+
+    ctx.clock = lambda: __import__("datetime").datetime(2026, 11, 23, 10, 0)
+    states = [S.ATTENDED, S.NO_SHOW, S.WITHDREW_DURING, S.BLANK, S.VALID_ABSENCE]
+    steps = [(a, b) for a in states for b in states]  # every transition (and every state kept)
+    fast = add_exam(ctx, code="TDT4100", exam_date=EXAM_DAY, candidates=len(steps), first_candidate=101)
+    full = add_exam(ctx, code="TDT4145", exam_date=EXAM_DAY, candidates=len(steps), first_candidate=101)
+    core = svc._set_state_core
+    for exam, fast_path in ((fast, core), (full, lambda *args, **kwargs: None)):
+        monkeypatch.setattr(svc, "_set_state_core", fast_path)
+        for n, (first, then) in enumerate(steps):
+            number = 101 + n
+            seen = S.REGISTERED
+            for state in (first, then):
+                change = svc.set_state(ctx, exam.id, number, state, seen=seen)
+                assert change.new_state == state
+                seen = state
+                if state == S.ATTENDED:  # a grade to take out of the protocol on the next change
+                    enter_grade(ctx, exam.id, number, "B")
+
+    def written(exam):
+        with ctx.read() as s:
+            regs = {r.id: r for r in s.exec(select(Registration).where(Registration.exam_id == exam.id))}
+            grades = s.exec(select(Grade).where(Grade.registration_id.in_(list(regs))).order_by(Grade.id)).all()
+            grade_of = {g.id: (regs[g.registration_id].candidate_number, g.value, g.source) for g in grades}
+            changes = s.exec(select(AttendanceChange).where(AttendanceChange.registration_id.in_(list(regs)))
+                             .order_by(AttendanceChange.id)).all()
+            audit = s.exec(select(AuditEntry).order_by(AuditEntry.id)).all()
+            return (
+                sorted((r.candidate_number, r.attendance_state, r.withdrawn_on) for r in regs.values()),
+                [(grade_of[g.id], g.status, g.control_value, g.is_current, g.entered_by, g.entered_at,
+                  g.controlled_by, g.controlled_at) for g in grades],
+                [(regs[c.registration_id].candidate_number, c.old_state, c.new_state, c.changed_at, c.clerk, c.reason)
+                 for c in changes],
+                [(a.at, a.clerk, a.entity, regs[a.entity_id].candidate_number if a.entity == "registration"
+                  else grade_of[a.entity_id], a.field, a.old_value, a.new_value, a.reason_code, a.note)
+                 for a in audit if (a.entity == "registration" and a.entity_id in regs)
+                 or (a.entity == "grade" and a.entity_id in grade_of)],
+            )
+
+    assert written(fast) == written(full)
+    assert len(written(fast)[3]) > 3 * len(steps)  # states, grades, retirements all audited

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
 
+from sqlalchemy import bindparam
 from sqlmodel import Session, select
 
 from eksamen_tui.db.models import AttendanceChange, Course, Exam, Grade, Registration, Student
@@ -205,6 +206,13 @@ def set_state(
     `seen`: the state the clerk's screen showed; if the stored state
     differs, nothing is written (ChangedMeanwhile names who set it)."""
     new_state = AttendanceState.parse(new_state)
+    if new_state != AttendanceState.WITHDRAWN and on_date is None:
+        try:
+            checked = checked_id(exam_id, "eksamen"), parse_number(candidate, what="kandidatnummer")
+        except DomainError:
+            checked = None  # the full path below says why
+        if checked is not None and (change := _set_state_core(ctx, *checked, new_state, reason=reason, seen=seen)):
+            return change
     with ctx.write() as s:
         exam = require(s, Exam, exam_id, "eksamen")
         lock_candidate(s, exam_id, candidate)
@@ -213,6 +221,94 @@ def set_state(
             raise changed_state(ctx, s, reg)
         check_state_allowed(new_state, exam_date=exam.exam_date, today=ctx.today())
         return _apply_state(ctx, s, exam, reg, new_state, reason=reason, on_date=on_date)
+
+
+_REG = Registration.__table__
+_EXAM = Exam.__table__
+_GRADE = Grade.__table__
+# Built once: a key on the attendance desk only binds values.
+_STATE_FACTS = (
+    select(_REG.c.id, _REG.c.candidate_number, _REG.c.attendance_state, _REG.c.withdrawn_on,
+           _REG.c.documentation_received_on, _EXAM.c.exam_date, _EXAM.c.grade_scale)
+    .select_from(_REG.join(_EXAM, _EXAM.c.id == _REG.c.exam_id))
+    .where(_REG.c.exam_id == bindparam("exam_id"), _REG.c.candidate_number == bindparam("number"))
+)
+_LOCK_CANDIDATE = (select(_REG.c.id)
+                   .where(_REG.c.exam_id == bindparam("exam_id"), _REG.c.candidate_number == bindparam("number"))
+                   .with_for_update())
+_SET_STATE = _REG.update().where(_REG.c.id == bindparam("reg_id")).values(attendance_state=bindparam("state"))
+_INSERT_CHANGE = AttendanceChange.__table__.insert()
+_CURRENT_GRADES = select(_GRADE.c.id).where(_GRADE.c.registration_id == bindparam("reg_id"), is_current(_GRADE.c.is_current))
+_CURRENT_GRADES_OF_SOURCE = _CURRENT_GRADES.where(_GRADE.c.source == bindparam("source"))
+_RETIRE_GRADE = _GRADE.update().where(_GRADE.c.id == bindparam("grade_id")).values(is_current=False)
+_INSERT_GRADE = _GRADE.insert()
+
+
+def _set_state_core(ctx: Context, exam_id: int, number: int, new_state: AttendanceState, *, reason: str,
+                    seen) -> Change | None:
+    """`set_state`'s hot path (one key on the attendance desk): SQL Core,
+    the same checks, rows and audit rows as `_apply_state`, in one
+    transaction. None (nothing done) for what it leaves to the ORM path:
+    an unknown candidate or exam (for its precise message) and withdrawals
+    (dates, deadlines)."""
+    with ctx.engine.begin() as conn:
+        if takes_row_locks(conn):
+            conn.execute(_LOCK_CANDIDATE, {"exam_id": exam_id, "number": number})
+        facts = conn.execute(_STATE_FACTS, {"exam_id": exam_id, "number": number}).first()
+        if facts is None or facts.attendance_state == AttendanceState.WITHDRAWN.value:
+            return None
+        if is_checked(seen) and facts.attendance_state != AttendanceState.parse(seen).value:
+            with Session(bind=conn) as s:
+                raise changed_state(ctx, s, s.get(Registration, facts.id))
+        check_state_allowed(new_state, exam_date=facts.exam_date, today=ctx.today())
+        old_state = AttendanceState(facts.attendance_state)
+        reg_id, documentation = facts.id, facts.documentation_received_on
+        if old_state == new_state:
+            return Change(reg_id, number, old_state, new_state, facts.withdrawn_on, "uendret", facts.withdrawn_on,
+                          documentation, documentation)
+        message_parts = [f"Kandidat {number}: {new_state.label}"]
+        if new_state == AttendanceState.VALID_ABSENCE:
+            due = ctx.rules.valid_absence_documentation(facts.exam_date)
+            message_parts.append(f"dokumentasjon innen {due:%d.%m.%Y}")
+        if automatic_fail(new_state) and not automatic_fail(old_state):
+            grade = failing_grade(GradeScale(facts.grade_scale))
+            _retire_grades_core(ctx, conn, reg_id, reason="attendance")
+            fail_id = conn.execute(_INSERT_GRADE, {
+                "registration_id": reg_id, "part_id": None, "value": grade, "status": GradeStatus.CONTROLLED.value,
+                "source": GradeSource.ATTENDANCE.value, "control_value": grade, "is_current": True,
+                "entered_by": ctx.clerk, "entered_at": ctx.now(), "controlled_by": ctx.clerk,
+                "controlled_at": ctx.now()}).inserted_primary_key[0]
+            audit.record_core(conn, ctx, "grade", fail_id, "value", None, grade, reason_code="attendance",
+                              note=f"kandidat {number}: {new_state.label}")
+            message_parts.append(f"karakter {grade}, teller som forsøk")
+        elif automatic_fail(old_state) and not automatic_fail(new_state):
+            _retire_grades_core(ctx, conn, reg_id, reason="attendance_corrected", source=GradeSource.ATTENDANCE)
+        elif old_state == AttendanceState.ATTENDED and new_state != AttendanceState.ATTENDED:
+            if _retire_grades_core(ctx, conn, reg_id, reason="attendance_corrected"):
+                message_parts.append("ført karakter er tatt ut av protokollen (ligger i historikken)")
+        if new_state in (AttendanceState.NO_SHOW,):
+            message_parts.append("teller som forsøk")
+        conn.execute(_SET_STATE, {"reg_id": reg_id, "state": new_state.value})
+        conn.execute(_INSERT_CHANGE, {"registration_id": reg_id, "old_state": old_state.value,
+                                      "new_state": new_state.value, "changed_at": ctx.now(), "clerk": ctx.clerk,
+                                      "reason": reason})
+        audit.record_core(conn, ctx, "registration", reg_id, "attendance_state", old_state.value, new_state.value,
+                          reason_code=reason or None, note=f"kandidat {number}")
+        return Change(reg_id, number, old_state, new_state, facts.withdrawn_on, "; ".join(message_parts),
+                      facts.withdrawn_on, documentation, documentation)
+
+
+def _retire_grades_core(ctx: Context, conn, registration_id: int, *, reason: str,
+                        source: GradeSource | None = None) -> int:
+    """`_retire_grades` on a Core connection (same rows, same audit rows)."""
+    if source:
+        ids = conn.execute(_CURRENT_GRADES_OF_SOURCE, {"reg_id": registration_id, "source": source.value}).scalars().all()
+    else:
+        ids = conn.execute(_CURRENT_GRADES, {"reg_id": registration_id}).scalars().all()
+    for grade_id in ids:
+        conn.execute(_RETIRE_GRADE, {"grade_id": grade_id})
+        audit.record_core(conn, ctx, "grade", grade_id, "is_current", True, False, reason_code=reason)
+    return len(ids)
 
 
 def _apply_state(ctx: Context, s: Session, exam: Exam, reg: Registration, new_state: AttendanceState, *, reason: str,
