@@ -21,6 +21,7 @@ from screens.base import REFUSED, DeskScreen, ReportsWorkerFailures, call_servic
 from screens.grade_keys import LETTER_KEYS, grade_for_key
 from screens.footer import DeskFooter
 from screens.widgets.entry_table import EntryTable
+from screens.widgets.key_pacer import KeyPacer
 
 TYPE_FILTERS = [None, "explanation", "grade_appeal", "formal_appeal"]
 TYPE_LABELS = {None: "alle", "explanation": "begrunnelse", "grade_appeal": "klage på karakter",
@@ -211,6 +212,9 @@ eksport til klagekommisjonen (bare kandidatnummer).
         self.exam_filter: int | None = None
         self._rows: dict[int, object] = {}
         self._changed_here: dict[int, float] = {}  # case id -> when this desk changed it in place
+        self._filters_width = -1
+        self._key_widgets = None
+        self._pacer = KeyPacer(self, self._drawn_by_keys)
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -320,11 +324,13 @@ eksport til klagekommisjonen (bare kandidatnummer).
         self._show_detail()
 
     def _show_filters(self) -> None:
-        self.query_one("#filters", Static).update(
-            f"Viser: {VIEWS[self.view]} · type: {TYPE_LABELS[self.type_filter]} · eksamen: {self._exam_label} · "
-            f"{count_text(len(self._rows), 'sak', 'saker')}, {self._decided} avgjort")
+        text = (f"Viser: {VIEWS[self.view]} · type: {TYPE_LABELS[self.type_filter]} · eksamen: {self._exam_label} · "
+                f"{count_text(len(self._rows), 'sak', 'saker')}, {self._decided} avgjort")
+        # a layout only when the line's length changed (a count gained a digit): it may wrap differently
+        self.query_one("#filters", Static).update(text, layout=len(text) != self._filters_width)
+        self._filters_width = len(text)
 
-    def _replace_row(self, case) -> None:
+    def _replace_row(self, case, *, detail: bool = True) -> None:
         """One case changed here: its row, the counts and the detail follow
         at once (no reload of the list: a key per case stays fast)."""
         from eksamen_tui.services.appeals import updated_row
@@ -335,7 +341,8 @@ eksport til klagekommisjonen (bare kandidatnummer).
         self._decided += bool(row.case.decision_on) - bool(old.case.decision_on)
         self.query_one("#cases", EntryTable).update_row(str(case.id), self._cells(row))
         self._show_filters()
-        self._show_detail()
+        if detail:
+            self._show_detail()
 
     def _current(self):
         table = self.query_one("#cases", EntryTable)
@@ -344,7 +351,10 @@ eksport til klagekommisjonen (bare kandidatnummer).
         return self._rows.get(int(table.cursor_key))
 
     @on(EntryTable.Highlighted, "#cases")
-    def _highlighted(self, _event) -> None:
+    def _highlighted(self, event) -> None:
+        table = self.query_one("#cases", EntryTable)
+        if table.row_count and event.key != table.cursor_key:
+            return  # the cursor moved on since (keys in a burst): the detail already follows it
         self._show_detail()
 
     def _show_detail(self) -> None:
@@ -426,9 +436,10 @@ eksport til klagekommisjonen (bare kandidatnummer).
             return
         if in_place:
             message, case = message
-            self._replace_row(case)
+            self._replace_row(case, detail=False)
             self._say(message or success)
-            self.query_one("#cases", EntryTable).action_cursor_down()
+            self.query_one("#cases", EntryTable).advance()
+            self._show_detail()  # the case the cursor is on now
             return
         self._say(message or success)
         self.load(select_case=row.case.id)
@@ -505,7 +516,13 @@ eksport til klagekommisjonen (bare kandidatnummer).
 
     async def action_grade(self, key: str) -> None:
         self._grade(key)
-        await asyncio.sleep(0)  # a burst of keys: the screen is drawn between them (counters stay current)
+        await self._pacer.key_done()  # a burst of keys: the counts are drawn between them
+
+    def _drawn_by_keys(self) -> list:
+        """The widgets a grade key changes (drawn between the keys of a burst)."""
+        if self._key_widgets is None:
+            self._key_widgets = [self.query_one(f"#{name}") for name in ("cases", "filters", "case-detail", "message")]
+        return self._key_widgets
 
     def _grade(self, key: str) -> None:
         from eksamen_tui.domain.appeal_rules import Outcome

@@ -242,3 +242,52 @@ def test_send_refusal_is_known_before_asking(ctx):
     assert appeals.send_refusal(ctx, exam.id) == ("Ingen åpne klager å sende for denne eksamenen", 0)
     appeals.register_case(ctx, reg_id(ctx, exam, 101), "grade_appeal")
     assert appeals.send_refusal(ctx, exam.id) == (None, 1)
+
+
+def test_the_one_key_fast_path_writes_what_the_full_path_writes(ctx, monkeypatch):
+    """enter_new_grade takes a SQL Core path (the appeals desk's one key per
+    case); without it, the ORM path. One step (final grade) and two steps
+    (further assessment) from the original, each both ways: the same case,
+    grades and audit rows (who, when, old, new, why)."""
+    from datetime import datetime
+
+    ctx.clock = lambda: datetime(2026, 11, 23, 10, 0)
+    originals = ("C", "A", "E", "B", "C", "A", "E", "B")
+    exam = graded_exam(ctx, published=date(2026, 11, 20), grades=originals)
+    commission(ctx, exam, CommissionKind.ORDINARY, [("Ordinær Intern", False), ("Ordinær Ekstern", True)])
+    commission(ctx, exam, CommissionKind.APPEAL, [("Ny Intern", False), ("Ny Ekstern", True)])
+    cases = [appeals.register_case(ctx, reg_id(ctx, exam, n), "grade_appeal") for n in range(101, 109)]
+    appeals.send_to_commission(ctx, exam.id, date(2026, 11, 23))
+    new = ("B", "A", "C", "D")  # up, unchanged, two steps up, two steps down
+    core = appeals._enter_new_grade_core
+    results = []
+    for half, fast_path in ((cases[:4], core), (cases[4:], lambda *args: None)):
+        monkeypatch.setattr(appeals, "_enter_new_grade_core", fast_path)
+        for case, value in zip(half, new):
+            results.append(appeals.enter_new_grade(ctx, case.id, value, seen="hos klagekommisjonen"))
+    fields = [f for f in appeals.CaseView.__dataclass_fields__ if f not in ("id", "registration_id")]
+    shown = [(tuple(getattr(r.case, f) for f in fields), r.outcome, r.waiting_for_further_assessment)
+             for r in results]
+    assert shown[:4] == shown[4:]
+    assert [w for *_, w in shown[:4]] == [False, False, True, True]
+
+    def written(half):
+        with ctx.read() as s:
+            regs = [c.registration_id for c in half]
+            stored = [s.get(Case, c.id) for c in half]
+            grades = s.exec(select(Grade).where(Grade.registration_id.in_(regs)).order_by(Grade.id)).all()
+            by_case = {c.id: n for n, c in enumerate(half)}
+            grade_of = {g.id: (regs.index(g.registration_id), g.value, g.source) for g in grades}
+            audit = s.exec(select(AuditEntry).order_by(AuditEntry.id)).all()
+            return (
+                [tuple(getattr(c, f) for f in fields) for c in stored],
+                [(grade_of[g.id], g.status, g.control_value, g.is_current, g.entered_by, g.entered_at,
+                  g.controlled_by, g.controlled_at) for g in grades],
+                [(a.at, a.clerk, a.entity, by_case[a.entity_id] if a.entity == "case" else grade_of[a.entity_id],
+                  a.field, a.old_value, a.new_value, a.reason_code, a.note.split(":")[-1])  # «klagesak <id>: outcome»
+                 for a in audit if (a.entity == "case" and a.entity_id in by_case)
+                 or (a.entity == "grade" and a.entity_id in grade_of and a.reason_code == "appeal")],
+            )
+
+    assert written(cases[:4]) == written(cases[4:])
+    assert sum(1 for a in written(cases[:4])[2] if a[4] in ("new_grade", "value")) == 4 + 2  # 4 new, 2 final

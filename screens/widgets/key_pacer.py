@@ -53,27 +53,26 @@ def draw_now(screen, widgets: Iterable[Widget]) -> bool:
 
 class KeyPacer:
     """After each one-key change on a desk: draw the desk's `widgets` if
-    the oldest change not drawn yet is `budget` seconds old."""
+    the oldest change not drawn by the pacer yet is `budget` seconds old.
+    (A key typed after a pause is drawn at once; the key before it may have
+    been drawn by Textual meanwhile, and drawing it again costs little: only
+    the regions still marked changed are rendered.)"""
 
     def __init__(self, screen, widgets: Callable[[], Iterable[Widget]], budget: float = BUDGET) -> None:
         self.screen = screen
         self.widgets = widgets  # called when drawing: the widgets a key changes
         self.budget = budget
         self._undrawn_since: float | None = None  # end of the first key not drawn yet
-        self._last_key = 0.0
         self.draws = 0
 
     async def key_done(self) -> None:
         now = perf_counter()
-        if self._undrawn_since is None or now - self._last_key > self.budget:
-            # the first key of a burst (after a pause the loop has turned and drawn)
+        if self._undrawn_since is None:
             self._undrawn_since = now
-        self._last_key = now
         if now - self._undrawn_since < self.budget:
             return
         if draw_now(self.screen, self.widgets()):
             self.draws += 1
             self._undrawn_since = None
-            self._last_key = perf_counter()
         else:
             await asyncio.sleep(0)  # Textual without the internals: let its own update run
