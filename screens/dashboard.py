@@ -10,11 +10,12 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.widgets import DataTable, Header, OptionList, Static
+from textual.widgets import Header, OptionList, Static
 from textual.widgets.option_list import Option
 
 from screens.base import DeskScreen
 from screens.footer import DeskFooter
+from screens.widgets.entry_table import EntryTable
 
 WEEKDAYS = ("man", "tir", "ons", "tor", "fre", "lør", "søn")
 
@@ -44,6 +45,8 @@ Pultene nås med F3–F9 fra hvor som helst; F2 kommer tilbake hit. H viser endr
         Binding("h", "history", "Historikk", id="dashboard.history", tooltip="Endringsloggen for eksamenen"),
         Binding("escape", "show_all", "Vis alle", id="dashboard.show_all",
                 tooltip="Fjern filteret fra et tall på et kort: vis alle eksamener"),
+        Binding("enter", "open_exam", "Åpne", id="dashboard.open", show=False,
+                tooltip="Åpne pulten for det som haster mest på eksamenen"),
     ]
 
     def compose(self) -> ComposeResult:
@@ -57,7 +60,8 @@ Pultene nås med F3–F9 fra hvor som helst; F2 kommer tilbake hit. H viser endr
                     yield Static(title, classes="card-title")
                     yield Static(CARD_PERIODS[key], classes="card-period")
                     yield OptionList(Option("…", disabled=True), classes="card-body", id=f"card-{key}-body")
-        yield DataTable(id="exams", cursor_type="row", zebra_stripes=True)
+        # the Line API table: only the rows on screen are drawn, no cell is measured by Rich
+        yield EntryTable(id="exams", zebra_stripes=True)
         yield Static("", id="exam-detail")
         yield DeskFooter()
 
@@ -84,10 +88,11 @@ Pultene nås med F3–F9 fra hvor som helst; F2 kommer tilbake hit. H viser endr
         if getattr(self, "_columns_tier", None) == tier:
             return
         self._columns_tier = tier
-        table = self.query_one("#exams", DataTable)
+        table = self.query_one("#exams", EntryTable)
         cursor = table.cursor_row
         table.clear(columns=True)
-        table.add_columns(*self.COLUMNS[tier])
+        for label in self.COLUMNS[tier]:
+            table.add_column(label)
         if getattr(self, "_lines", None):
             self._show(list(self._lines.values()))
             table.move_cursor(row=min(cursor, table.row_count - 1), scroll=True)
@@ -102,7 +107,8 @@ Pultene nås med F3–F9 fra hvor som helst; F2 kommer tilbake hit. H viser endr
         tier = self._tier()
         marker = "! " if line.overdue else ""
         style = "bold" if line.exam_date == today else ""
-        code = Text(marker + line.course_code, style="bold red" if line.overdue else style)
+        # Text.styled: the style as a span, which a table drawing with Text.render keeps
+        code = Text.styled(marker + line.course_code, "bold red" if line.overdue else style)
         flags = (_flag(line.paper), _flag(line.attendance), _flag(line.grades)) if tier == "wide" else \
             tuple(_flag(text, compact=True) for text in (line.paper, line.attendance, line.grades))
         deadline = (f"{line.next_deadline:%d.%m} {line.next_deadline_label}" if line.next_deadline else "–")
@@ -126,7 +132,7 @@ Pultene nås med F3–F9 fra hvor som helst; F2 kommer tilbake hit. H viser endr
             " · «!» = frist ute"
         )
         self.load()
-        self.query_one("#exams", DataTable).focus()
+        self.query_one("#exams", EntryTable).focus()
 
     def on_screen_resume(self) -> None:
         # coming back from a desk: the picture may have changed
@@ -190,12 +196,10 @@ Pultene nås med F3–F9 fra hvor som helst; F2 kommer tilbake hit. H viser endr
         status.update(base if chosen is None else
                       Text.assemble(base + " · ", (f"Viser: {chosen[2]} ({len(lines)} eksamener) – Esc viser alle",
                                                    "bold")))
-        table = self.query_one("#exams", DataTable)
+        table = self.query_one("#exams", EntryTable)
         cursor = table.cursor_row
-        table.clear()
         today = self.ctx.today()
-        for line in lines:
-            table.add_row(*self._cells(line, today), key=str(line.exam_id))
+        table.fill((str(line.exam_id), self._cells(line, today)) for line in lines)
         if chosen is not None:
             table.move_cursor(row=0 if cursor is None or cursor >= len(lines) else cursor)
         elif lines and not getattr(self, "_placed", False):
@@ -241,13 +245,13 @@ Pultene nås med F3–F9 fra hvor som helst; F2 kommer tilbake hit. H viser endr
         label = f"{CARD_TITLES[card]} – {_label(key).lower()}"
         self._card_filter = None if self._card_filter and self._card_filter[:2] == (card, key) else (card, key, label)
         self.load()
-        self.query_one("#exams", DataTable).focus()
+        self.query_one("#exams", EntryTable).focus()
 
     def action_show_all(self) -> None:
         if self._card_filter is not None:
             self._card_filter = None
             self.load()
-        self.query_one("#exams", DataTable).focus()
+        self.query_one("#exams", EntryTable).focus()
 
     # --- Enter: the desk of the exam's most urgent item, opened on the exam ---------
     def _leads(self, line):
@@ -255,9 +259,10 @@ Pultene nås med F3–F9 fra hvor som helst; F2 kommer tilbake hit. H viser endr
 
         return leads_for(line, line.exam_id in self._forms, self._forms.get(line.exam_id, False))
 
-    @on(DataTable.RowSelected, "#exams")
-    def _exam_chosen(self, event: DataTable.RowSelected) -> None:
-        line = self._lines.get(int(event.row_key.value)) if hasattr(self, "_lines") else None
+    def action_open_exam(self) -> None:
+        """Enter on a row: its exam's most urgent desk (or the desk of the
+        count the table is filtered by)."""
+        line = self._highlighted_line()
         if line is None:
             return
         if self._card_filter is not None:  # a list behind a count: its own desk
@@ -269,10 +274,11 @@ Pultene nås med F3–F9 fra hvor som helst; F2 kommer tilbake hit. H viser endr
             return
         self.app.open_desk(leads[0].desk, line.exam_id)  # type: ignore[attr-defined]
 
-    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
-        if event.row_key is None or not hasattr(self, "_lines"):
+    @on(EntryTable.Highlighted, "#exams")
+    def _exam_highlighted(self, event: EntryTable.Highlighted) -> None:
+        if event.key is None or not hasattr(self, "_lines"):
             return
-        line = self._lines.get(int(event.row_key.value))
+        line = self._lines.get(int(event.key))
         if line is None:
             return
         # each deadline with its state in words (utført / ikke utført / forsinket), from the service
@@ -308,10 +314,10 @@ Pultene nås med F3–F9 fra hvor som helst; F2 kommer tilbake hit. H viser endr
                                                                       f"{line.exam_date:%d.%m.%Y}"))
 
     def _highlighted_line(self):
-        table = self.query_one("#exams", DataTable)
+        table = self.query_one("#exams", EntryTable)
         if table.row_count == 0 or not hasattr(self, "_lines"):
             return None
-        return self._lines.get(int(table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value))
+        return self._lines.get(int(table.cursor_key))
 
     def action_import_candidates(self) -> None:
         from screens.candidate_import import CandidateImportScreen
@@ -319,6 +325,8 @@ Pultene nås med F3–F9 fra hvor som helst; F2 kommer tilbake hit. H viser endr
         self.app.push_screen(CandidateImportScreen(), callback=lambda _result: self.action_refresh())
 
     def check_action(self, action: str, parameters: tuple) -> bool | None:
+        if action == "open_exam":  # Enter on the table (a card's list takes its own Enter)
+            return self.focused is self.query_one("#exams")
         if action == "show_all":
             return getattr(self, "_card_filter", None) is not None
         if action in ("refresh", "import_candidates", "history"):
@@ -378,8 +386,8 @@ def _compact(text: str) -> str:
 def _flag(text: str, compact: bool = False) -> Text:
     shown = _compact(text) if compact else text
     if "frist ute" in text or text.startswith("MANGLER"):
-        return Text(shown, style="bold red")
+        return Text.styled(shown, "bold red")
     if "for sent" in text:
-        return Text(shown, style="yellow")
+        return Text.styled(shown, "yellow")
     return Text(shown)
 

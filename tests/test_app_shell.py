@@ -24,10 +24,8 @@ def demo_ctx(demo_db):
 async def wait_for_dashboard(app, pilot):
     """The dashboard's load worker starts once the database is announced;
     `settle` waits for it (and its call_from_thread) deterministically."""
-    from textual.widgets import DataTable
-
     await settle(app, pilot)
-    table = app.screen.query_one("#exams", DataTable)
+    table = app.screen.query_one("#exams")
     assert table.row_count, "dashboard never filled"
     return table
 

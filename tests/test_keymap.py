@@ -166,7 +166,7 @@ def test_the_app_knows_the_widgets_of_each_real_desk():
     audit_log = taken["screens.audit_log.AuditLogScreen"]
     assert "Input" in audit_log["ctrl+a"].widget and "DataTable" in audit_log["pageup"].widget
     assert "Select" in audit_log["enter"].widget  # the kind-of-change list
-    assert "DataTable" in taken["screens.dashboard.DashboardScreen"]["enter"].widget
+    assert "OptionList" in taken["screens.dashboard.DashboardScreen"]["enter"].widget  # the cards' counts
     assert "ctrl+a" not in taken["screens.dashboard.DashboardScreen"]  # no text field there
 
 
