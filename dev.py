@@ -85,7 +85,10 @@ def run_tests(rest: list[str]) -> int:
     # --dist loadgroup (pyproject.toml): each test goes to the next free
     # worker, the tests marked slow first (tests/conftest.py)
     pytest = [str(PYTHON), "-m", "pytest", "-n", str(test_workers()), "--durations=10", "-q", *rest]
-    env = {key: value for key, value in os.environ.items() if key != "EKSAMEN_TEST_DB"}
+    # PYTHONDONTWRITEBYTECODE (set on some machines) would make every test
+    # worker and every process a test starts compile the app from source
+    env = {key: value for key, value in os.environ.items()
+           if key not in ("EKSAMEN_TEST_DB", "PYTHONDONTWRITEBYTECODE")}
     print("== tests on SQLite ==", flush=True)
     results = {"SQLite": subprocess.call(pytest, cwd=ROOT, env=env)}
     reason = _postgres_unreachable(url)

@@ -155,8 +155,9 @@ def desks(db: str, openings: str = str(OPENINGS)) -> dict:
     return asyncio.run(_desks(db, int(openings)))
 
 
-def import_candidates(db: str, rows: int = 10_000) -> dict:
+def import_candidates(db: str, rows: int | str = 10_000) -> dict:
     """Write a 10,000-row FS candidate list for upcoming exams, then import it."""
+    rows = int(rows)
     from openpyxl import Workbook
     from sqlmodel import select
 
