@@ -192,6 +192,9 @@ def _server_engine(url) -> Engine:
     except Exception as error:
         raise DatabaseRefused(f"ugyldig database-URL: {_short(error)}") from None
     if engine.dialect.name == "postgresql":
+        from eksamen_tui.db.models import with_postgresql_clauses
+
+        with_postgresql_clauses()  # the partial indexes' clause on PostgreSQL (see models._partial_unique)
         event.listen(engine, "connect", _postgres_settings)
     event.listen(engine, "handle_error", _busy_error)
     _engines.add(engine)
