@@ -9,7 +9,7 @@ from datetime import date, timedelta
 
 from sqlmodel import select
 
-from eksamen_tui.db.models import Exam, GuidelinesPublication
+from eksamen_tui.db.models import Exam, GuidelinesPublication, PaperDelivery
 from eksamen_tui.domain.errors import DomainError
 from eksamen_tui.domain.exam_forms import needs_paper
 from eksamen_tui.domain.plausibility import check_happened_on
@@ -69,14 +69,17 @@ def _missing(ctx: Context, days_back: int, days_ahead: int) -> tuple[list[int], 
     """(exams whose paper came without its guidelines, published exams
     whose guidelines are not published) around today."""
     today = ctx.today()
+    in_window = (Exam.exam_date >= today - timedelta(days=days_back), Exam.exam_date <= today + timedelta(days=days_ahead))
     with ctx.read() as s:
-        exams = s.exec(select(Exam).where(Exam.exam_date >= today - timedelta(days=days_back),
-                                          Exam.exam_date <= today + timedelta(days=days_ahead))).all()
-        papers = latest_deliveries(s, [e.id for e in exams if needs_paper(e.exam_form)])
-        published = {row for row in s.exec(select(GuidelinesPublication.exam_id).where(
-            GuidelinesPublication.exam_id.in_([e.id for e in exams]))).all()}
-    not_delivered = [exam_id for exam_id, d in papers.items() if not json.loads(d.checklist).get(ITEM)]
-    not_published = [e.id for e in exams if e.published_on is not None and e.id not in published]
+        # plain rows and a subquery, not ORM objects and thousands of bound ids (the dashboard asks on every look)
+        exams = s.exec(select(Exam.id, Exam.exam_form, Exam.published_on).where(*in_window)).all()
+        forms = {form: needs_paper(form) for form in {form for _, form, _ in exams}}
+        papers = latest_deliveries(s, [exam_id for exam_id, form, _ in exams if forms[form]], PaperDelivery.checklist)
+        published = set(s.exec(select(GuidelinesPublication.exam_id).where(
+            GuidelinesPublication.exam_id.in_(select(Exam.id).where(*in_window).scalar_subquery()))).all())
+    not_delivered = [exam_id for exam_id, (checklist,) in papers.items() if not json.loads(checklist).get(ITEM)]
+    not_published = [exam_id for exam_id, _, published_on in exams
+                     if published_on is not None and exam_id not in published]
     return not_delivered, not_published
 
 

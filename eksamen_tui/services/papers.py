@@ -98,14 +98,20 @@ def paper_overview(ctx: Context, days: int = 14) -> list[PaperStatus]:
     return result
 
 
-def latest_deliveries(session, exam_ids: list[int]) -> dict[int, PaperDelivery]:
-    """The latest delivery per exam (a re-delivery replaces the earlier one)."""
-    latest: dict[int, PaperDelivery] = {}
+def latest_deliveries(session, exam_ids: list[int], *columns) -> dict:
+    """The latest delivery per exam (a re-delivery replaces the earlier one).
+    With `columns`: exam id -> a plain row of those columns (no ORM objects:
+    the dashboard asks about thousands of exams)."""
+    latest: dict = {}
     if not exam_ids:
         return latest
-    for delivery in session.exec(
-        select(PaperDelivery).where(PaperDelivery.exam_id.in_(exam_ids)).order_by(PaperDelivery.received_at, PaperDelivery.id)
-    ).all():
+    order = (PaperDelivery.received_at, PaperDelivery.id)
+    if columns:
+        for exam_id, *row in session.exec(select(PaperDelivery.exam_id, *columns)
+                                          .where(PaperDelivery.exam_id.in_(exam_ids)).order_by(*order)).all():
+            latest[exam_id] = tuple(row)
+        return latest
+    for delivery in session.exec(select(PaperDelivery).where(PaperDelivery.exam_id.in_(exam_ids)).order_by(*order)).all():
         latest[delivery.exam_id] = delivery
     return latest
 
