@@ -214,6 +214,7 @@ eksport til klagekommisjonen (bare kandidatnummer).
         self._changed_here: dict[int, float] = {}  # case id -> when this desk changed it in place
         self._filters_width = -1
         self._key_widgets = None
+        self._detail_stale = False
         self._pacer = KeyPacer(self, self._drawn_by_keys)
 
     def compose(self) -> ComposeResult:
@@ -439,7 +440,7 @@ eksport til klagekommisjonen (bare kandidatnummer).
             self._replace_row(case, detail=False)
             self._say(message or success)
             self.query_one("#cases", EntryTable).advance()
-            self._show_detail()  # the case the cursor is on now
+            self._detail_stale = True  # the case the cursor is on now: shown by the pacer's next draw
             return
         self._say(message or success)
         self.load(select_case=row.case.id)
@@ -519,7 +520,11 @@ eksport til klagekommisjonen (bare kandidatnummer).
         await self._pacer.key_done()  # a burst of keys: the counts are drawn between them
 
     def _drawn_by_keys(self) -> list:
-        """The widgets a grade key changes (drawn between the keys of a burst)."""
+        """The widgets a grade key changes (drawn between the keys of a
+        burst); the detail follows the cursor here, once a draw."""
+        if self._detail_stale:
+            self._detail_stale = False
+            self._show_detail()
         if self._key_widgets is None:
             self._key_widgets = [self.query_one(f"#{name}") for name in ("cases", "filters", "case-detail", "message")]
         return self._key_widgets

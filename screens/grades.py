@@ -82,6 +82,7 @@ protokoll (.xlsx).
         self._undo: list = []
         self._progress = None  # what the progress panel shows, kept up to date row by row
         self._key_widgets = None
+        self._progress_stale = False  # counts changed by keys, panel not drawn yet (the pacer draws it)
         self._pacer = KeyPacer(self, self._drawn_by_keys)
 
     def compose(self) -> ComposeResult:
@@ -108,7 +109,11 @@ protokoll (.xlsx).
         self.query_one(ExamPicker).focus_input()
 
     def _drawn_by_keys(self) -> list:
-        """The widgets a grade key changes (drawn between the keys of a burst)."""
+        """The widgets a grade key changes (drawn between the keys of a
+        burst); the progress panel is brought up to date here, once a draw."""
+        if self._progress_stale:
+            self._progress_stale = False
+            self._draw_progress()
         if self._key_widgets is None:
             self._key_widgets = [self.query_one(f"#{name}") for name in
                                  ("protocol", "progress", "chart", "message", "number-line")]
@@ -337,11 +342,11 @@ protokoll (.xlsx).
             self._undo.append(entry)
         if computed is not None:
             message += f" · samlet karakter {computed.grade}"
-        self._update_row(new_row)
+        self._update_row(new_row, panel=False)  # the pacer draws the panel (once a draw, not once a key)
         self._say(message, error="AVVIK" in message)
         self.query_one("#protocol", EntryTable).advance()
 
-    def _update_row(self, row) -> None:
+    def _update_row(self, row, *, panel: bool = True) -> None:
         from eksamen_tui.services.grades import progress_changed
 
         old = self._rows.get(row.registration_id)
@@ -351,7 +356,10 @@ protokoll (.xlsx).
         table.update_row(str(row.registration_id), self._cells(row))
         # the counters follow every key at once, in O(1) (no recount of the protocol)
         self._progress = progress_changed(self._progress, old, row, self.info.scale)
-        self._draw_progress()
+        if panel:
+            self._draw_progress()
+        else:
+            self._progress_stale = True
 
     def action_undo(self) -> None:
         from eksamen_tui.services.grades import undo_entry

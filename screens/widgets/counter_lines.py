@@ -54,10 +54,11 @@ class CounterLines(Widget):
             self.refresh(layout=True)  # a size that depends on the content changed
             return
         width = max(self.size.width, 1)
-        for y, (before, after) in enumerate(zip(old, new)):
-            if before != after:
-                self._strips.pop(y, None)
-                self.refresh(Region(0, y, width, 1))
+        changed = [y for y, (before, after) in enumerate(zip(old, new)) if before != after]
+        for y in changed:
+            self._strips.pop(y, None)
+        if changed:  # one refresh for all of them (each call works out the widget's geometry)
+            self.refresh(*(Region(0, y, width, 1) for y in changed))
 
     def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
         return len(self._lines)

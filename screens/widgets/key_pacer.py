@@ -10,8 +10,8 @@ for a turn of the loop through every waiting task, and a change still
 waits for the timer's next tick (up to a whole frame) before it is drawn.
 
 `KeyPacer` instead draws the desk's own changed widgets itself, at once,
-when the oldest change not drawn yet is half a frame old (and at the end
-of a burst Textual's own update draws the rest, as for any key): the
+when the oldest change not drawn yet is half a frame old, and when the
+loop next turns after a key (the end of a burst, or a single key): the
 counters are never more than about a frame behind the keys, and a burst
 pays for one partial redraw per half frame instead of a loop turn per key.
 
@@ -52,27 +52,41 @@ def draw_now(screen, widgets: Iterable[Widget]) -> bool:
 
 
 class KeyPacer:
-    """After each one-key change on a desk: draw the desk's `widgets` if
-    the oldest change not drawn by the pacer yet is `budget` seconds old.
-    (A key typed after a pause is drawn at once; the key before it may have
-    been drawn by Textual meanwhile, and drawing it again costs little: only
-    the regions still marked changed are rendered.)"""
+    """After each one-key change on a desk: draw the desk's widgets if the
+    oldest change not drawn yet is `budget` seconds old; otherwise draw them
+    as soon as the event loop turns (the burst has ended or paused).
+
+    `widgets()` is called just before each draw: the desk may bring what
+    its keys only marked as changed (a panel of counts) up to date there,
+    once per draw instead of once per key."""
 
     def __init__(self, screen, widgets: Callable[[], Iterable[Widget]], budget: float = BUDGET) -> None:
         self.screen = screen
-        self.widgets = widgets  # called when drawing: the widgets a key changes
+        self.widgets = widgets
         self.budget = budget
         self._undrawn_since: float | None = None  # end of the first key not drawn yet
+        self._scheduled = False
         self.draws = 0
 
     async def key_done(self) -> None:
         now = perf_counter()
         if self._undrawn_since is None:
             self._undrawn_since = now
-        if now - self._undrawn_since < self.budget:
-            return
-        if draw_now(self.screen, self.widgets()):
-            self.draws += 1
-            self._undrawn_since = None
-        else:
-            await asyncio.sleep(0)  # Textual without the internals: let its own update run
+        if now - self._undrawn_since >= self.budget:
+            if not self._draw():
+                await asyncio.sleep(0)  # Textual without the internals: let its own update run
+        elif not self._scheduled:  # the last key of a burst is drawn when the loop turns
+            self._scheduled = True
+            asyncio.get_running_loop().call_soon(self._loop_turned)
+
+    def _loop_turned(self) -> None:
+        self._scheduled = False
+        if self._undrawn_since is not None:
+            self._draw()
+
+    def _draw(self) -> bool:
+        if not draw_now(self.screen, self.widgets()):
+            return False
+        self.draws += 1
+        self._undrawn_since = None
+        return True
