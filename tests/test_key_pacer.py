@@ -57,3 +57,21 @@ def test_without_the_internals_the_pacer_says_so():
 
     assert not key_pacer.can_draw_now(Bare())
     assert not key_pacer.draw_now(Bare(), [])
+
+
+async def test_keys_then_another_desk_in_one_burst_leave_the_counts_right(ctx):
+    exam = add_exam(ctx, code="TMA4240", exam_date=DAY, candidates=20, first_candidate=201)
+    mark_unmarked_attended(ctx, exam.id)
+    app = EksamenApp(ctx=ctx)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await open_exam_on_desk(app, pilot, "f5", "TMA4240")
+        grades = app.screen
+        for key in ("a", "b", "c", "f4"):  # the desk changes before the loop turns
+            app.post_message(events.Key(key, key if len(key) == 1 else None))
+        while app.screen is grades:
+            await asyncio.sleep(0.01)
+        await pilot.pause()
+        await pilot.press("f5")
+        await pilot.pause()
+        assert app.screen is grades
+        assert re.search(r"Ført:\s+3 / 20", screen_text(app)), screen_text(app)

@@ -28,6 +28,7 @@ from collections.abc import Callable, Iterable
 from time import perf_counter
 
 from textual import constants
+from textual.css.query import NoMatches
 from textual.widget import Widget
 
 # draw when the oldest undrawn change is this old: half a frame, so a key
@@ -82,7 +83,10 @@ class KeyPacer:
     def _loop_turned(self) -> None:
         self._scheduled = False
         if self._undrawn_since is not None:
-            self._draw()
+            try:
+                self._draw()  # brings the desk's panels up to date even if another screen is shown now
+            except NoMatches:  # the desk was taken down meanwhile: nothing left to draw
+                self._undrawn_since = None
 
     def _draw(self) -> bool:
         if not draw_now(self.screen, self.widgets()):
