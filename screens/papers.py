@@ -11,9 +11,10 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Checkbox, DataTable, Header, Input, Label, Select, Static
+from textual.widgets import Checkbox, Header, Input, Label, Select, Static
 
 from screens.base import REFUSED, DeskScreen, ReportsWorkerFailures, count_text
+from screens.widgets.entry_table import EntryTable
 from screens.widgets.exam_picker import ExamPicker
 from screens.footer import DeskFooter
 
@@ -90,6 +91,18 @@ class CheckItem(Checkbox):
 FORM_FIELDS = (("delivered-by", "l"), ("format", "f"), ("copies", "k"), ("remark", "m"))
 
 
+def _overview_cells(status) -> tuple:
+    """A row of the overview: deadline, course, exam date, state in words
+    (red when late, yellow when due soon), working days left."""
+    state = STATE_TEXT[status.state]
+    if status.delivery is not None and not status.delivery.checklist_complete:
+        state += ", ufullstendig"
+    style = "bold red" if status.state == "missing_late" else ("yellow" if status.state == "due_soon" else "")
+    days = status.working_days_left
+    return (f"{status.deadline:%d.%m.%Y}", status.course_code, f"{status.exam_date:%d.%m.%Y}",
+            Text.styled(state, style), str(days) if days >= 0 else f"{-days} for sent")
+
+
 class PapersScreen(DeskScreen):
     TITLE = "Eksamensoppgaver"
     CSS_PATH = "papers.tcss"
@@ -113,6 +126,8 @@ mottaket. En sen levering registreres som sen, aldri avvist; en ny levering
         Binding("k", "receipt", "Kvittering", id="papers.receipt", tooltip="Vis siste kvittering for eksamenen"),
         Binding("h", "history", "Historikk", id="papers.history", tooltip="Endringsloggen for eksamenens oppgave"),
         *(Binding(str(n), f"toggle({n})", f"Punkt {n}", show=False, id=f"papers.toggle{n}") for n in range(1, 10)),
+        Binding("enter", "open_overview_row", "Åpne", show=False, id="papers.open",
+                tooltip="Åpne mottaket for eksamenen i oversikten"),
     ]
 
     def __init__(self) -> None:
@@ -128,7 +143,8 @@ mottaket. En sen levering registreres som sen, aldri avvist; en ny levering
         with Horizontal(id="papers-body"):
             with Vertical(id="overview-panel"):
                 yield Label(Text("Neste 14 dager: mangler, frist snart eller for sent", style="bold"))
-                yield DataTable(id="overview", cursor_type="row", zebra_stripes=True)
+                # the Line API table: only the rows on screen are drawn, no cell is measured by Rich
+                yield EntryTable(id="overview", zebra_stripes=True)
             with VerticalScroll(id="form"):
                 yield Static("Velg en eksamen: skriv emnekode over, eller Enter på en rad i oversikten.", id="exam-info")
                 yield Static("", id="result")
@@ -146,7 +162,7 @@ mottaket. En sen levering registreres som sen, aldri avvist; en ny levering
         yield DeskFooter()
 
     def on_mount(self) -> None:
-        table = self.query_one("#overview", DataTable)
+        table = self.query_one("#overview", EntryTable)
         for label, key, width in (("Frist", "deadline", 11), ("Emne", "code", 10), ("Eksamen", "exam", 11),
                                   ("Status", "state", 30), ("Virked.", "days", 10)):
             table.add_column(label, key=key, width=width)
@@ -173,26 +189,18 @@ mottaket. En sen levering registreres som sen, aldri avvist; en ny levering
         if rows == self._overview_rows:
             return  # reloaded on every visit: most visits find nothing new (855 rows on a large database)
         self._overview_rows = rows
-        table = self.query_one("#overview", DataTable)
-        table.clear()
-        for status in rows:
-            state = STATE_TEXT[status.state]
-            if status.delivery is not None and not status.delivery.checklist_complete:
-                state += ", ufullstendig"
-            style = "bold red" if status.state == "missing_late" else ("yellow" if status.state == "due_soon" else "")
-            days = status.working_days_left
-            table.add_row(f"{status.deadline:%d.%m.%Y}", status.course_code, f"{status.exam_date:%d.%m.%Y}",
-                          Text(state, style=style), str(days) if days >= 0 else f"{-days} for sent",
-                          key=str(status.exam_id))
+        self.query_one("#overview", EntryTable).fill((str(status.exam_id), _overview_cells(status)) for status in rows)
 
     # --- choosing the exam -----------------------------------------------------
     @on(ExamPicker.Picked)
     def _picked(self, event: ExamPicker.Picked) -> None:
         self.open_exam(event.exam_id)
 
-    @on(DataTable.RowSelected, "#overview")
-    def _overview_selected(self, event: DataTable.RowSelected) -> None:
-        self.open_exam(int(event.row_key.value))
+    def action_open_overview_row(self) -> None:
+        """Enter on a row of the overview: its exam's delivery form."""
+        table = self.query_one("#overview", EntryTable)
+        if table.row_count:
+            self.open_exam(int(table.cursor_key))
 
     def open_exam(self, exam_id: int, announce: bool = True) -> None:
         from eksamen_tui.domain.paper_checklist import CHECKLIST_ITEMS
@@ -249,6 +257,8 @@ mottaket. En sen levering registreres som sen, aldri avvist; en ny levering
 
     # --- actions ------------------------------------------------------------------
     def check_action(self, action: str, parameters: tuple) -> bool | None:
+        if action == "open_overview_row":
+            return self.query_one("#overview", EntryTable).has_focus
         if action in ("overview", "receipt", "history") and self._in_form():
             return False  # a letter typed in the form is never a desk shortcut
         if action in ("register", "toggle", "receipt", "history"):
@@ -320,7 +330,7 @@ mottaket. En sen levering registreres som sen, aldri avvist; en ny levering
 
     def action_overview(self) -> None:
         self.remove_class("-exam-open")  # a narrow desk shows the overview in the form's place
-        self.query_one("#overview", DataTable).focus()
+        self.query_one("#overview", EntryTable).focus()
 
     # --- the form by keys ---------------------------------------------------------
     def _in_form(self) -> bool:

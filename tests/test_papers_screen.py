@@ -163,3 +163,27 @@ async def test_the_form_is_driven_by_keys(ctx):
         await pilot.press("escape", "escape")  # out of the field, out of the form: to the search
         assert app.focused.has_class("picker-input")
         assert "✔ Registrert" in screen_text(app)  # the result stays until another exam is opened
+
+
+async def test_enter_on_a_row_of_the_overview_opens_its_exam(ctx):
+    first = add_exam(ctx, code="TDT4120", exam_date=date(2026, 12, 4), candidates=3)
+    second = add_exam(ctx, code="TMA4100", exam_date=date(2026, 12, 7), candidates=3)
+    app = EksamenApp(ctx=ctx)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("f3")
+        await settle(app, pilot)
+        desk = app.screen
+        table = desk.query_one("#overview")
+        for _ in range(3):  # Tab from the search, past its list, to the overview
+            if table.has_focus:
+                break
+            await pilot.press("tab")
+            await settle(app, pilot)
+        assert table.has_focus
+        keys = [table.row_key_at(i) for i in range(table.row_count)]
+        assert keys == [str(first.id), str(second.id)]  # by deadline
+        await pilot.press("down", "enter")
+        await settle(app, pilot)
+        assert desk.exam_id == second.id and "TMA4100" in desk.sub_title
+        assert "Åpnet TMA4100" in screen_text(app)
