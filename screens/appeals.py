@@ -521,8 +521,10 @@ eksport til klagekommisjonen (bare kandidatnummer).
 
     def _drawn_by_keys(self) -> list:
         """The widgets a grade key changes (drawn between the keys of a
-        burst); the detail follows the cursor here, once a draw."""
-        if self._detail_stale:
+        burst); the detail follows the cursor here, when a burst ends or
+        pauses (a dozen lines of another case on every frame of a burst
+        would cost more than the keys; the counts are drawn every time)."""
+        if self._detail_stale and not self._pacer.mid_burst:
             self._detail_stale = False
             self._show_detail()
         if self._key_widgets is None:

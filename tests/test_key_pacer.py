@@ -36,7 +36,7 @@ async def test_a_burst_of_grades_is_drawn_while_it_is_typed(ctx):
             return strips
 
         progress.render_lines = drawn
-        screen._pacer.budget = 0  # draw after every key: each count shows
+        screen._pacer.frame = 0  # draw after every key: each count shows
         keys = "abcdef" * 20
         for key in keys:  # queued at once: the desk handles them without the loop turning in between
             app.post_message(events.Key(key, key))

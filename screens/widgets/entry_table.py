@@ -176,6 +176,11 @@ class EntryTable(ScrollView, can_focus=True):
         def control(self) -> EntryTable:
             return self.table
 
+        def can_replace(self, message: Message) -> bool:
+            # queued one after another (a burst of keys, each moving the cursor),
+            # only the last is handled: listeners want where the cursor is now
+            return isinstance(message, EntryTable.Highlighted) and message.table is self.table
+
     def __init__(self, *, zebra_stripes: bool = False, name: str | None = None, id: str | None = None,
                  classes: str | None = None, disabled: bool = False) -> None:
         super().__init__(name=name, id=id, classes=classes, disabled=disabled)

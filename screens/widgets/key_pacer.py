@@ -31,9 +31,9 @@ from textual import constants
 from textual.css.query import NoMatches
 from textual.widget import Widget
 
-# draw when the oldest undrawn change is this old: half a frame, so a key
-# handled just after a redraw is drawn about a frame later at the latest
-BUDGET = 0.5 / constants.MAX_FPS
+FRAME = 1 / constants.MAX_FPS
+# what a key and a draw take, until measured: on the 2-core machine ~2 ms and ~5 ms
+FIRST_KEY, FIRST_DRAW = 0.002, 0.005
 
 
 def can_draw_now(screen) -> bool:
@@ -53,28 +53,42 @@ def draw_now(screen, widgets: Iterable[Widget]) -> bool:
 
 
 class KeyPacer:
-    """After each one-key change on a desk: draw the desk's widgets if the
-    oldest change not drawn yet is `budget` seconds old; otherwise draw them
-    as soon as the event loop turns (the burst has ended or paused).
+    """After each one-key change on a desk: draw the desk's widgets now if
+    waiting for one more key would leave the oldest change not drawn yet
+    more than a frame behind (what a key and a draw take is measured as the
+    keys come: slow keys are drawn one by one, fast ones a few at a time);
+    otherwise draw them as soon as the event loop turns (the burst has
+    ended or paused).
 
     `widgets()` is called just before each draw: the desk may bring what
     its keys only marked as changed (a panel of counts) up to date there,
-    once per draw instead of once per key."""
+    once per draw instead of once per key; `mid_burst` says whether more
+    keys are waiting (what is not worth drawing for every frame of a burst
+    can wait for its end)."""
 
-    def __init__(self, screen, widgets: Callable[[], Iterable[Widget]], budget: float = BUDGET) -> None:
+    def __init__(self, screen, widgets: Callable[[], Iterable[Widget]], frame: float = FRAME) -> None:
         self.screen = screen
         self.widgets = widgets
-        self.budget = budget
+        self.frame = frame
         self._undrawn_since: float | None = None  # end of the first key not drawn yet
+        self._last_key = 0.0
+        self._key = FIRST_KEY  # what a key takes (from one key's end to the next's), lately
+        self._draw_time = FIRST_DRAW  # what a draw takes, lately
         self._scheduled = False
+        self.mid_burst = False
         self.draws = 0
 
     async def key_done(self) -> None:
         now = perf_counter()
+        interval = now - self._last_key
+        self._last_key = now
+        if interval < self.frame:  # keys of a burst: how fast they come
+            self._key = 0.8 * self._key + 0.2 * interval
         if self._undrawn_since is None:
             self._undrawn_since = now
-        if now - self._undrawn_since >= self.budget:
-            if not self._draw():
+        # a margin of a tenth of a frame for what the next key or draw takes more than lately
+        if now + self._key + self._draw_time >= self._undrawn_since + 0.9 * self.frame:
+            if not self._draw(mid_burst=True):
                 await asyncio.sleep(0)  # Textual without the internals: let its own update run
         elif not self._scheduled:  # the last key of a burst is drawn when the loop turns
             self._scheduled = True
@@ -88,9 +102,18 @@ class KeyPacer:
             except NoMatches:  # the desk was taken down meanwhile: nothing left to draw
                 self._undrawn_since = None
 
-    def _draw(self) -> bool:
-        if not draw_now(self.screen, self.widgets()):
+    def _draw(self, *, mid_burst: bool = False) -> bool:
+        start = perf_counter()
+        self.mid_burst = mid_burst
+        try:
+            drawn = draw_now(self.screen, self.widgets())
+        finally:
+            self.mid_burst = False
+        if not drawn:
             return False
+        end = perf_counter()
+        self._draw_time = 0.7 * self._draw_time + 0.3 * (end - start)
         self.draws += 1
         self._undrawn_since = None
+        self._last_key = end  # the next key's time starts after the draw
         return True
