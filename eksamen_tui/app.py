@@ -73,7 +73,10 @@ class DatabaseFailed(Message):
 class EksamenApp(App):
     TITLE = "eksamen-tui"
     SUB_TITLE = "Eksamenskontoret"
-    CSS_PATH = "app.tcss"
+    # the dashboard's styles with the app's: parsed once before the first
+    # frame, where reading them on the dashboard's mode switch re-parsed
+    # every stylesheet of the app (see _screen_factory)
+    CSS_PATH = ["app.tcss", "../screens/dashboard.tcss"]
     MODES = {name: _screen_factory(target) for name, (_, _, target) in DESKS.items()}
     BINDINGS = [
         Binding("f1", "help", "Hjelp", id="app.help", tooltip="Vis tastene for dette skjermbildet"),
