@@ -219,7 +219,9 @@ def _sync(paths: list[Path]) -> None:
 
 def save_workbook(workbook, path: str | os.PathLike) -> Path:
     """An openpyxl workbook, saved privately and atomically; returns the path written."""
-    return write_private(path, lambda temporary: workbook.save(temporary))
+    from eksamen_tui.excel.writer import save_workbook as save
+
+    return write_private(path, lambda temporary: save(workbook, temporary))
 
 
 def write_text(path: str | os.PathLike, text: str) -> Path:

@@ -72,7 +72,10 @@ def export_forms(ctx: Context, exam_ids: list[int], folder: Path, *, blank: bool
     privately and never over another file. Returns the paths written.
     The exams' facts and commissions are read in a few queries (not per
     exam), and the files are made durable together (PrivateBatch)."""
+    from functools import partial
+
     from eksamen_tui.excel.commission_form import FormWorkbooks
+    from eksamen_tui.excel.writer import save_workbook as save_xlsx
     from eksamen_tui.export_files import PrivateBatch, private_folder
 
     private_folder(folder)
@@ -107,7 +110,7 @@ def export_forms(ctx: Context, exam_ids: list[int], folder: Path, *, blank: bool
     with PrivateBatch() as batch:
         done = 0
         for index, (exam_id, header, ordinary, appeal, path) in enumerate(forms):
-            batch.add(path, workbooks.fill(header, ordinary, appeal).save)  # saved before the next fill
+            batch.add(path, partial(save_xlsx, workbooks.fill(header, ordinary, appeal)))  # saved before the next fill
             if progress and (index + 1 == len(forms) or forms[index + 1][0] != exam_id):
                 done += 1
                 progress(done, len(exam_ids))
