@@ -274,6 +274,31 @@ async def test_figures_are_not_cut_and_long_text_is_marked():
         assert table.columns["score"].render_width == len("171/200") + 2
 
 
+async def test_a_text_cells_own_style_is_drawn():
+    """A Text cell is drawn in its style, with or without spans (Rich's
+    Text.render drops the base style of a Text without spans: grades'
+    «AVVIK» bold red and attendance's dim states were drawn plain)."""
+    app = TableApp()
+    async with app.run_test(size=(60, 20)) as pilot:
+        table = app.query_one(EntryTable)
+        spanned = Text("ok ")
+        spanned.append("IB", style="bold")
+        table.fill([("a", ["10001", "7/200", Text("AVVIK", style="bold red")]),
+                    ("b", ["10002", "8/200", Text("oppmeldt", style="dim")]),
+                    ("c", ["10003", "9/200", spanned]),
+                    ("d", ["10004", "", ""])])
+        table.move_cursor(row=3)  # the cursor's own colours off the rows looked at
+        await pilot.pause()
+
+        def style_of(y: int, word: str):
+            return next(segment.style for segment in table.render_line(y) if word in segment.text)
+
+        avvik = style_of(1, "AVVIK")
+        assert avvik.bold and avvik.color.name == "red"
+        assert style_of(2, "oppmeldt").dim
+        assert style_of(3, "IB").bold and not style_of(3, "ok").bold
+
+
 async def test_zebra_and_cursor_are_styled_by_tcss():
     class Styled(TableApp):
         CSS = TableApp.CSS + """

@@ -478,7 +478,12 @@ class EntryTable(ScrollView, can_focus=True):
             if text.cell_len > width:
                 text = text.copy()
                 text.truncate(width, overflow="ellipsis")
-            segments = list(text.render(self.app.console))
+            console = self.app.console
+            if text.spans:  # Rich applies the text's own style under its spans
+                segments = list(text.render(console))
+            else:  # ... but drops it when there are none: Text("AVVIK", style="bold red")
+                style = console.get_style(text.style, default=Style.null()) if text.style else None
+                segments = [Segment(text.plain, style or None)]
             if text.cell_len < width:
                 segments.append(Segment(" " * (width - text.cell_len)))
             return segments
