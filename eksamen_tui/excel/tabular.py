@@ -71,7 +71,13 @@ def header_keys(text: Any) -> list[str]:
     """The ways a header may be meant, most literal first: as written,
     without a bracketed remark ("Ekstern sensor (J/N)" -> "eksternsensor"),
     then each part of a bilingual header ("Emnekode / Course code")."""
-    raw = str(text or "").translate(_INVISIBLE)
+    return list(_header_keys(str(text or "")))
+
+
+@lru_cache(maxsize=4096)
+def _header_keys(text: str) -> tuple[str, ...]:
+    """Cached: every form and list repeats the same few headers and labels."""
+    raw = text.translate(_INVISIBLE)
     keys = [normalize_header(raw)]
     without = re.sub(r"\([^)]*\)|\[[^\]]*\]", " ", raw)
     keys.append(normalize_header(without))
@@ -81,7 +87,7 @@ def header_keys(text: Any) -> list[str]:
     for key in keys:
         if key and key not in seen:
             seen.append(key)
-    return seen
+    return tuple(seen)
 
 
 def match_header(text: Any, lookup: dict[str, str]) -> str | None:

@@ -230,12 +230,16 @@ def plan_form_import(ctx: Context, path: Path) -> FormPlan:
 
 
 def _existing_members(s, exam_id: int, part_id: int | None) -> dict:
-    existing = {}
-    for commission in s.exec(select(Commission).where(
+    """kind -> the members of the exam's (part's) commission of that kind
+    with the lowest number (two queries)."""
+    commissions = s.exec(select(Commission.id, Commission.kind).where(
             Commission.exam_id == exam_id,
             of_part(Commission.part_id, part_id))
-            .order_by(Commission.number.desc())).all():
-        existing[commission.kind] = _members(s, commission.id)
+            .order_by(Commission.number.desc())).all()
+    members = _members_of(s, [commission_id for commission_id, _ in commissions]) if commissions else {}
+    existing = {}
+    for commission_id, kind in commissions:
+        existing[kind] = members.get(commission_id, [])
     return existing
 
 
@@ -276,6 +280,9 @@ def apply_form_import(ctx: Context, plan: FormPlan) -> dict[str, int]:
     counts = {"new": 0, "changed": 0, "removed": 0}
     with ctx.write() as s:
         _check_seen(s, ctx, plan)
+        emails = {person.email for person in plan.form.ordinary + plan.form.appeal if person.email}
+        examiners = {examiner.email: examiner for examiner in s.exec(
+            select(Examiner).where(Examiner.email.in_(emails))).all()} if emails else {}
         for kind, people in ((CommissionKind.ORDINARY, plan.form.ordinary), (CommissionKind.APPEAL, plan.form.appeal)):
             if not people and kind == CommissionKind.APPEAL:
                 continue
@@ -289,7 +296,7 @@ def apply_form_import(ctx: Context, plan: FormPlan) -> dict[str, int]:
                 CommissionMember.commission_id == commission.id)).all()}
             keep: set[int] = set()
             for person in people:
-                examiner = _examiner_for(s, ctx, person)
+                examiner = _examiner_for(s, ctx, person, examiners)
                 keep.add(examiner.id)
                 member = members.get(examiner.id)
                 values = (person.role, person.is_paid, person.candidate_count)
@@ -348,14 +355,21 @@ def apply_form_imports(ctx: Context, plans: list[FormPlan]) -> list[FormImportRe
     return results
 
 
-def _examiner_for(s, ctx: Context, person: FormExaminer) -> Examiner:
-    """The examiner by e-mail (else by exact name); created or updated."""
-    examiner = s.exec(select(Examiner).where(Examiner.email == person.email)).first() if person.email else None
+def _examiner_for(s, ctx: Context, person: FormExaminer, by_email: dict[str, Examiner] | None = None) -> Examiner:
+    """The examiner by e-mail (else by exact name); created or updated.
+    `by_email`: the examiners already read by e-mail (one query per form),
+    kept up to date with the ones created here."""
+    if by_email is None:
+        examiner = s.exec(select(Examiner).where(Examiner.email == person.email)).first() if person.email else None
+    else:
+        examiner = by_email.get(person.email) if person.email else None
     if examiner is None:
         examiner = Examiner(name=person.name, email=person.email, employer=person.employer,
                             is_external=person.is_external)
         s.add(examiner)
         s.flush()
+        if by_email is not None and person.email:
+            by_email[person.email] = examiner
         audit.record(s, ctx, "examiner", examiner.id, "created", None, f"{person.name} <{person.email}>")
         return examiner
     for attribute, value in (("name", person.name), ("employer", person.employer), ("is_external", person.is_external)):
