@@ -173,6 +173,26 @@ def markdown(figures: dict, previous: dict | None = None) -> str:
                      " |")
     lines.append(f"| switching between visited desks | p95 {_number(desks['switch_visited_p95_ms'])} / median "
                  f"{_number(desks['switch_visited_median_ms'])} | |")
+    keys = figures.get("keys", {})
+    paths = [name for name in ("first_entry", "control_entry", "attendance", "appeal_regrading")
+             if isinstance(keys.get(name), dict) and "cpu_ms_per_entry" in keys[name]]
+    if paths:  # CPU per entry depends far less on other work on the machine than the wall-clock rates
+        cpu = {name.replace("_", " "): keys[name]["cpu_ms_per_entry"] for name in paths}
+        if "cpu_ms_per_entry" in figures.get("entry", {}):
+            cpu["grade entry"] = figures["entry"]["cpu_ms_per_entry"]
+        lines += ["", "Process CPU per entry over each 1,000-key burst (keys, draws and database; less dependent "
+                  "on the machine's load than the rates above): "
+                  + ", ".join(f"{name} {ms:.1f} ms" for name, ms in cpu.items())
+                  + f"; the slowest is {1000 / max(cpu.values()):,.0f} entries/s of CPU."]
+    if "eksamen_first_frame_cpu_s" in startup:
+        lines += ["", f"Start-up in process CPU: bare Textual app {startup['bare_textual_first_frame_cpu_s']:.3f} s, "
+                  f"eksamen-tui's first frame {startup['eksamen_first_frame_cpu_s']:.3f} s "
+                  f"({startup['ratio_first_frame_cpu']:.2f}×), the dashboard's data "
+                  f"{startup['dashboard_data_after_first_frame_cpu_ms']:,.0f} ms of CPU after its first frame."]
+    if "warm_up_after_dashboard_ms" in desks:
+        lines += ["", f"First visits are measured after the app's warm-up (the desks' modules and styles read, the "
+                  f"garbage collector settled), which ended {desks['warm_up_after_dashboard_ms']:,.0f} ms after the "
+                  "dashboard's data."]
     lines += ["",
               f"Bare Textual app, first frame: {startup['bare_textual_first_frame_s']:.3f} s (median of "
               f"{startup['runs']}, peak {startup['bare_textual_peak_rss_mb']:.0f} MB); eksamen-tui first frame "
