@@ -39,6 +39,9 @@ def _normal_workbook():
     sheet.merge_cells("A10:C10")
     sheet["A10"] = "flettet"
     sheet["A10"].font = bold
+    for ref in ("A12", "B12", "C12"):
+        sheet[ref].border = Border(top=thin, bottom=thin)
+    sheet.merge_cells("A12:C12")  # merged cells keep their borders
     second = workbook.create_sheet("To")
     for number in range(300):
         second.append([f"K{number}", number, number / 7])

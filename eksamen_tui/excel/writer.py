@@ -222,7 +222,9 @@ def _fast_row_writer():
                 if value is None and not styled:
                     continue
                 kind = cell.data_type
-                if kind == "s" and type(value) is str and value:
+                if value is None and kind == "n":  # styled and empty (a form's bordered blanks)
+                    parts.append(f'<c r="{cell.coordinate}" s="{cell.style_id}" t="n" />')
+                elif kind == "s" and type(value) is str and value:
                     style = f' s="{cell.style_id}"' if styled else ""
                     stripped = value.strip()
                     space = ' xml:space="preserve"' if stripped and stripped != value else ""
@@ -260,8 +262,10 @@ def _use_fast_rows(sheet) -> None:
 
 def save_workbook(workbook, filename) -> None:
     """`workbook.save(filename)` with the cell rows written by FastRowWriter
-    (same bytes as openpyxl's own save)."""
+    and each sheet's XML made in memory instead of in a temporary file: every
+    part of the file holds the same bytes as after openpyxl's own save."""
     import datetime
+    from io import BytesIO
     from zipfile import ZIP_DEFLATED, ZipFile
 
     from openpyxl.drawing.spreadsheet_drawing import SpreadsheetDrawing
@@ -279,12 +283,11 @@ def save_workbook(workbook, filename) -> None:
             ws._drawing = SpreadsheetDrawing()
             ws._drawing.charts = ws._charts
             ws._drawing.images = ws._images
-            writer = row_writer(ws)
+            writer = row_writer(ws, BytesIO())  # in memory, not a temporary file per sheet
             writer.write()
             ws._rels = writer._rels
-            self._archive.write(writer.out, ws.path[1:])
+            self._archive.writestr(ws.path[1:], writer.read())
             self.manifest.append(ws)
-            writer.cleanup()
 
     archive = ZipFile(filename, "w", ZIP_DEFLATED, allowZip64=True)
     workbook.properties.modified = datetime.datetime.now(tz=datetime.timezone.utc).replace(tzinfo=None)
