@@ -76,6 +76,7 @@ dokumentasjon innen fristen.
         self._by_number: dict[int, int] = {}  # candidate number -> registration id
         self._undo: list[list] = []
         self._key_widgets = None
+        self._counts_stale = False  # counts changed by keys, line not drawn yet (the pacer draws it)
         self._pacer = KeyPacer(self, self._drawn_by_keys)
         self._counts_width = -1
 
@@ -223,7 +224,11 @@ dokumentasjon innen fristen.
         await self._pacer.key_done()  # a burst of keys: the counts are drawn between them
 
     def _drawn_by_keys(self) -> list:
-        """The widgets a state key changes (drawn between the keys of a burst)."""
+        """The widgets a state key changes (drawn between the keys of a
+        burst); the counts line is brought up to date here, once a draw."""
+        if self._counts_stale:
+            self._counts_stale = False
+            self._draw_counts()
         if self._key_widgets is None:
             self._key_widgets = [self.query_one(f"#{name}") for name in ("roster", "counts", "message", "number-line")]
         return self._key_widgets
@@ -240,7 +245,7 @@ dokumentasjon innen fristen.
         change = self._call(set_state, self.ctx, self.exam_id, row.candidate_number, new_state, seen=row.state)
         if change is REFUSED:
             return
-        self._apply_change(change)
+        self._apply_change(change, counts=False)  # the pacer draws the counts (once a draw, not once a key)
         self._undo.append([change])
         message = change.message
         withdrawn_in_time = "innen trekkfristen" in message
@@ -249,7 +254,7 @@ dokumentasjon innen fristen.
         self._say(message, error="ETTER trekkfristen" in message)
         self.query_one("#roster", EntryTable).advance()
 
-    def _apply_change(self, change) -> None:
+    def _apply_change(self, change, *, counts: bool = True) -> None:
         from dataclasses import replace
 
         from eksamen_tui.services.attendance import state_counts
@@ -263,7 +268,10 @@ dokumentasjon innen fristen.
         # the counts follow every key at once, in O(1) (no recount of the roster)
         minus, plus = state_counts([row]), state_counts([new])
         self._counts = {state: count - minus[state] + plus[state] for state, count in self._counts.items()}
-        self._draw_counts()
+        if counts:
+            self._draw_counts()
+        else:
+            self._counts_stale = True
 
     # --- other counters' changes (polled by DeskScreen) ---------------------------
     def changes_scope(self):

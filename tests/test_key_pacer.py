@@ -75,3 +75,20 @@ async def test_keys_then_another_desk_in_one_burst_leave_the_counts_right(ctx):
         await pilot.pause()
         assert app.screen is grades
         assert re.search(r"Ført:\s+3 / 20", screen_text(app)), screen_text(app)
+
+
+async def test_a_burst_of_attendance_states_ends_with_the_counts_right(ctx):
+    exam = add_exam(ctx, code="TMA4240", exam_date=DAY, candidates=40, first_candidate=201)
+    app = EksamenApp(ctx=ctx)
+    async with app.run_test(size=(150, 30)) as pilot:
+        await open_exam_on_desk(app, pilot, "f4", "TMA4240")
+        screen = app.screen
+        drawn_before = screen._pacer.draws
+        for key in "mimtmbmg" * 5:
+            app.post_message(events.Key(key, key))
+        while sum(1 for row in screen._rows.values() if row.state.value != "registered") < 40:
+            await asyncio.sleep(0.01)
+        await pilot.pause()
+        text = screen_text(app)
+        assert re.search(r"ikke registrert:\s+0\b", text) and re.search(r"møtt:\s+20\b", text), text
+        assert screen._pacer.draws > drawn_before
