@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Callable, Iterable
 
 from eksamen_tui.excel.problems import FileProblems, Problem
 from eksamen_tui.excel.reader import Sheet, Workbook
@@ -39,6 +39,13 @@ class Table:
         if index is None or index >= len(cells):
             return None
         return cells[index]
+
+    def getter(self, field_name: str) -> Callable[[list[Any]], Any]:
+        """`cell` for one field, its column looked up once (for a loop over rows)."""
+        index = self.columns.get(field_name)
+        if index is None:
+            return lambda cells: None
+        return lambda cells: cells[index] if index < len(cells) else None
 
     def where(self, row: int, field_name: str) -> dict:
         index = self.columns[field_name]
@@ -172,6 +179,13 @@ def parse_date(value: Any, *, date_1904: bool = False, slash_order: str | None =
     text = clean_text(value)
     if not text:
         return None
+    return _parse_date_str(text, date_1904, slash_order, slash_problem)
+
+
+@lru_cache(maxsize=4096)
+def _parse_date_str(text: str, date_1904: bool, slash_order: str | None, slash_problem: str | None) -> date:
+    """parse_date for cleaned, non-empty text. Cached: a list repeats the same
+    few dates thousands of times (a refusal is not cached: raised each time)."""
     slash = SLASH_DATE.fullmatch(text)
     if slash:
         first, second, year = (int(part) for part in slash.groups())

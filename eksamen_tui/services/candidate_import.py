@@ -108,9 +108,13 @@ def plan_import(ctx: Context, path: Path, progress: Callable[[int, int], None] |
     if not table.rows:
         raise FileProblems([Problem(path.name, "ingen kandidater under overskriftsraden", sheet=sheet.name,
                                     row=table.header_row)])
+    (course_code_of, exam_date_of, student_number_of, candidate_number_of, name_of, first_name_of, last_name_of,
+     language_form_of, attempt_number_of, accommodations_of) = (table.getter(column) for column in (
+        "course_code", "exam_date", "student_number", "candidate_number", "name", "first_name", "last_name",
+        "language_form", "attempt_number", "accommodations"))
     errors: list[Problem] = []
     plan = ImportPlan(file=path.name, rows_read=len(table.rows), warnings=list(table.warnings))
-    slash_order, slash_problem = slash_date_order(table.cell(cells, "exam_date") for _, cells in table.rows)
+    slash_order, slash_problem = slash_date_order(exam_date_of(cells) for _, cells in table.rows)
     padded = _student_number_formats(book, table)
     wanted_length = ctx.profile.student_number_length
     short_numbers: list[int] = []
@@ -122,7 +126,7 @@ def plan_import(ctx: Context, path: Path, progress: Callable[[int, int], None] |
         courses = s.exec(select(Course.id, Course.code)).all()
         known_courses = {code.casefold() for _, code in courses}
         # only the exams of the courses the file names (not every exam of every year)
-        named = {clean_text(table.cell(cells, "course_code")).casefold() for _, cells in table.rows}
+        named = {clean_text(course_code_of(cells)).casefold() for _, cells in table.rows}
         course_ids = [course_id for course_id, code in courses if code.casefold() in named]
         exams: dict[tuple[str, date], list[tuple[int, str]]] = defaultdict(list)
         for exam_id, code, exam_date, form in s.exec(
@@ -136,9 +140,9 @@ def plan_import(ctx: Context, path: Path, progress: Callable[[int, int], None] |
         for index, (row, cells) in enumerate(table.rows):
             if progress and index % 500 == 0:
                 progress(index, total)
-            code = clean_text(table.cell(cells, "course_code")).upper()
+            code = clean_text(course_code_of(cells)).upper()
             try:
-                exam_date = parse_date(table.cell(cells, "exam_date"), date_1904=book.date_1904,
+                exam_date = parse_date(exam_date_of(cells), date_1904=book.date_1904,
                                        slash_order=slash_order, slash_problem=slash_problem)
             except ValueError as problem:
                 error(row, "exam_date", str(problem))
@@ -160,7 +164,7 @@ def plan_import(ctx: Context, path: Path, progress: Callable[[int, int], None] |
                 error(row, "exam_date", f"{code} har flere eksamener {exam_date:%d.%m.%Y}; del filen per eksamen")
                 continue
             exam_id, label = matches[0]
-            raw_student = table.cell(cells, "student_number")
+            raw_student = student_number_of(cells)
             student_number = padded.get(row) or clean_text(raw_student)
             if isinstance(raw_student, float) and raw_student.is_integer() and row not in padded:
                 student_number = str(int(raw_student))
@@ -169,7 +173,7 @@ def plan_import(ctx: Context, path: Path, progress: Callable[[int, int], None] |
                 continue
             if len(student_number) < wanted_length:
                 short_numbers.append(row)
-            raw_candidate = table.cell(cells, "candidate_number")
+            raw_candidate = candidate_number_of(cells)
             try:
                 candidate = parse_int(raw_candidate)
             except ValueError as problem:
@@ -180,31 +184,31 @@ def plan_import(ctx: Context, path: Path, progress: Callable[[int, int], None] |
                       f"{candidate} ligner et studentnummer, ikke et kandidatnummer (høyst 5 sifre)")
                 continue
             if "name" in table.columns:
-                name = clean_text(table.cell(cells, "name"))
+                name = clean_text(name_of(cells))
                 if "," in name:  # "Etternavn, Fornavn" as FS prints it
                     last, first = (part.strip() for part in name.split(",", 1))
                     name = f"{first} {last}".strip()
                 name_field = "name"
             else:
-                name = f"{clean_text(table.cell(cells, 'first_name'))} {clean_text(table.cell(cells, 'last_name'))}".strip()
+                name = f"{clean_text(first_name_of(cells))} {clean_text(last_name_of(cells))}".strip()
                 name_field = "last_name"
             if not name:
                 error(row, name_field, "navn mangler")
                 continue
-            language = clean_text(table.cell(cells, "language_form")).casefold() or "bokmål"
+            language = clean_text(language_form_of(cells)).casefold() or "bokmål"
             if language not in LANGUAGE_FORMS:
                 error(row, "language_form", f"ukjent målform «{language}» (bokmål, nynorsk eller engelsk)")
                 continue
             attempt = 1
-            if "attempt_number" in table.columns and not is_blank(table.cell(cells, "attempt_number")):
+            if "attempt_number" in table.columns and not is_blank(attempt_number_of(cells)):
                 try:
-                    attempt = check_attempt_number(parse_int(table.cell(cells, "attempt_number")))
+                    attempt = check_attempt_number(parse_int(attempt_number_of(cells)))
                 except ValueError as problem:  # ValidationError is one too
                     error(row, "attempt_number", str(problem))
                     continue
             plan.per_exam.setdefault(exam_id, ExamSummary(label))
             parsed.append(PlannedRow(row, exam_id, student_number, name, candidate,
-                                     LANGUAGE_FORMS[language], clean_text(table.cell(cells, "accommodations")), attempt))
+                                     LANGUAGE_FORMS[language], clean_text(accommodations_of(cells)), attempt))
 
         # duplicates inside the file
         seen_candidate: dict[tuple[int, int], PlannedRow] = {}
