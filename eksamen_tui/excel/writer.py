@@ -224,8 +224,11 @@ def _fast_row_writer():
                 kind = cell.data_type
                 if value is None and kind == "n":  # styled and empty (a form's bordered blanks)
                     parts.append(f'<c r="{cell.coordinate}" s="{cell.style_id}" t="n" />')
-                elif kind == "s" and type(value) is str and value:
+                elif kind == "s" and type(value) is str:
                     style = f' s="{cell.style_id}"' if styled else ""
+                    if not value:
+                        parts.append(f'<c r="{cell.coordinate}"{style} t="inlineStr" />')
+                        continue
                     stripped = value.strip()
                     space = ' xml:space="preserve"' if stripped and stripped != value else ""
                     parts.append(f'<c r="{cell.coordinate}"{style} t="inlineStr"><is><t{space}>'
