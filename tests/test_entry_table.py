@@ -274,6 +274,29 @@ async def test_figures_are_not_cut_and_long_text_is_marked():
         assert table.columns["score"].render_width == len("171/200") + 2
 
 
+async def test_paging_through_2000_rows_keeps_a_few_screens_of_rendered_rows():
+    """Rendered rows are cached for redraws, but only a few screens' worth
+    (the oldest dropped first): paging once through a 2,000-row roster kept
+    every row's strip (5.4 MB a table). A row drawn again is rendered again,
+    the same."""
+    from screens.widgets import entry_table
+
+    app = TableApp()
+    async with app.run_test(size=(60, 20)) as pilot:
+        table = app.query_one(EntryTable)
+        table.fill([(str(i), row_cells(i)) for i in range(2000)])
+        await pilot.pause()
+        first = table.render_line(1).text
+        for _ in range(2000 // 15 + 1):
+            table.action_page_down()
+            await pilot.pause()
+        assert table.cursor_row == 1999
+        assert len(table._strips) <= entry_table._STRIP_CACHE_LIMIT < 500  # not the whole roster
+        table.action_cursor_first()
+        await pilot.pause()
+        assert "10000" in first and table.render_line(1).text == first
+
+
 async def test_a_text_cells_own_style_is_drawn():
     """A Text cell is drawn in its style, with or without spans (Rich's
     Text.render drops the base style of a Text without spans: grades'
