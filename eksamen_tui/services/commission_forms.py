@@ -283,17 +283,26 @@ def apply_form_import(ctx: Context, plan: FormPlan) -> dict[str, int]:
         emails = {person.email for person in plan.form.ordinary + plan.form.appeal if person.email}
         examiners = {examiner.email: examiner for examiner in s.exec(
             select(Examiner).where(Examiner.email.in_(emails))).all()} if emails else {}
+        # per kind the commission with the lowest number, and its members (two queries for both kinds)
+        first_of_kind: dict[CommissionKind, int] = {}
+        for commission_id, kind in s.exec(select(Commission.id, Commission.kind).where(
+                Commission.exam_id == plan.exam_id, of_part(Commission.part_id, plan.part_id))
+                .order_by(Commission.number.desc())).all():
+            first_of_kind[kind] = commission_id
+        members_of: dict[int, dict[int, CommissionMember]] = {id_: {} for id_ in first_of_kind.values()}
+        if members_of:
+            for member in s.exec(select(CommissionMember).where(
+                    CommissionMember.commission_id.in_(list(members_of)))).all():
+                members_of[member.commission_id][member.examiner_id] = member
         for kind, people in ((CommissionKind.ORDINARY, plan.form.ordinary), (CommissionKind.APPEAL, plan.form.appeal)):
             if not people and kind == CommissionKind.APPEAL:
                 continue
-            commission = s.exec(select(Commission).where(
-                Commission.exam_id == plan.exam_id, Commission.kind == kind,
-                of_part(Commission.part_id, plan.part_id))
-                .order_by(Commission.number)).first()
-            if commission is None:
-                commission = create_commission(s, ctx, plan.exam_id, kind, plan.part_id)
-            members = {m.examiner_id: m for m in s.exec(select(CommissionMember).where(
-                CommissionMember.commission_id == commission.id)).all()}
+            if kind in first_of_kind:
+                commission_id = first_of_kind[kind]
+                members = members_of[commission_id]
+            else:
+                commission_id = create_commission(s, ctx, plan.exam_id, kind, plan.part_id).id
+                members = {}
             keep: set[int] = set()
             for person in people:
                 examiner = _examiner_for(s, ctx, person, examiners)
@@ -301,16 +310,16 @@ def apply_form_import(ctx: Context, plan: FormPlan) -> dict[str, int]:
                 member = members.get(examiner.id)
                 values = (person.role, person.is_paid, person.candidate_count)
                 if member is None:
-                    s.add(CommissionMember(commission_id=commission.id, examiner_id=examiner.id, role=person.role,
+                    s.add(CommissionMember(commission_id=commission_id, examiner_id=examiner.id, role=person.role,
                                            is_paid=person.is_paid, candidate_count=person.candidate_count))
-                    audit.record(s, ctx, "commission", commission.id, "member", None, examiner.name,
+                    audit.record(s, ctx, "commission", commission_id, "member", None, examiner.name,
                                  reason_code="form_import", note=plan.file)
                     counts["new"] += 1
                 elif (member.role, member.is_paid, member.candidate_count) != values:
                     old = f"{member.role}, honorar {member.is_paid}, antall {member.candidate_count}"
                     member.role, member.is_paid, member.candidate_count = values
                     s.add(member)
-                    audit.record(s, ctx, "commission", commission.id, f"member {examiner.name}", old,
+                    audit.record(s, ctx, "commission", commission_id, f"member {examiner.name}", old,
                                  f"{person.role}, honorar {person.is_paid}, antall {person.candidate_count}",
                                  reason_code="form_import", note=plan.file)
                     counts["changed"] += 1
@@ -318,7 +327,7 @@ def apply_form_import(ctx: Context, plan: FormPlan) -> dict[str, int]:
                 if examiner_id not in keep:
                     examiner = s.get(Examiner, examiner_id)
                     s.delete(member)
-                    audit.record(s, ctx, "commission", commission.id, "member", examiner.name, None,
+                    audit.record(s, ctx, "commission", commission_id, "member", examiner.name, None,
                                  reason_code="form_import", note=plan.file)
                     counts["removed"] += 1
     return counts
