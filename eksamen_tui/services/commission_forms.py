@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from itertools import groupby
+from operator import itemgetter
 from pathlib import Path
 from typing import Callable
 
@@ -509,30 +511,30 @@ def commission_overview(ctx: Context, days_back: int = 7, days_ahead: int = 60) 
         exams = s.exec(select(Exam.id, Course.code, Exam.exam_form, Exam.exam_date)
                        .join(Course, Course.id == Exam.course_id).where(in_window)).all()
         ids = select(Exam.id).where(in_window).scalar_subquery()
-        members: dict[tuple[int, str], list[MemberInfo]] = {}
-        for exam_id, kind, examiner_id, name, external in s.exec(
-                select(Commission.exam_id, Commission.kind, Examiner.id, Examiner.name, Examiner.is_external)
-                .join(CommissionMember, CommissionMember.commission_id == Commission.id)
-                .join(Examiner, Examiner.id == CommissionMember.examiner_id)
-                .where(Commission.exam_id.in_(ids), of_part(Commission.part_id, None))).all():
-            members.setdefault((exam_id, kind), []).append(MemberInfo(str(examiner_id), name, external))
+        # members streamed exam by exam, each exam's status decided as its
+        # members pass: only one exam's members are held at a time (holding
+        # every member of two months' commissions at once was ~4 MB at peak)
+        members = s.exec(
+            select(Commission.exam_id, Commission.kind, Examiner.id, Examiner.name, Examiner.is_external)
+            .join(CommissionMember, CommissionMember.commission_id == Commission.id)
+            .join(Examiner, Examiner.id == CommissionMember.examiner_id)
+            .where(Commission.exam_id.in_(ids), of_part(Commission.part_id, None))
+            .order_by(Commission.exam_id)
+            .execution_options(yield_per=1000))
+        statuses: dict[int, str] = {}
+        for exam_id, rows in groupby(members, key=itemgetter(0)):
+            ordinary: list[MemberInfo] = []
+            appeal: list[MemberInfo] = []
+            for _, kind, examiner_id, name, external in rows:
+                if kind == CommissionKind.ORDINARY:
+                    ordinary.append(MemberInfo(str(examiner_id), name, external))
+                elif kind == CommissionKind.APPEAL:
+                    appeal.append(MemberInfo(str(examiner_id), name, external))
+            statuses[exam_id] = _commission_status(ctx, ordinary, appeal)
     result = []
     deadlines: dict[date, date] = {}  # the deadline once per exam date
     for exam_id, course_code, exam_form, exam_date in exams:
-        ordinary = members.get((exam_id, CommissionKind.ORDINARY), [])
-        appeal = members.get((exam_id, CommissionKind.APPEAL), [])
-        # the domain's rules, the same ones the form import and sending appeals apply
-        if not ordinary:
-            status = "skjema mangler"
-        elif ordinary_commission_problems(ordinary,
-                                          requires_external=ctx.profile.ordinary_commission_requires_external):
-            status = "ufullstendig"
-        elif not appeal:
-            status = "klagekommisjon mangler"
-        elif appeal_commission_problems(appeal, ordinary):
-            status = "klagekommisjon ufullstendig"
-        else:
-            status = "komplett"
+        status = statuses.get(exam_id, "skjema mangler")
         deadline = deadlines.get(exam_date)
         if deadline is None:
             deadline = deadlines[exam_date] = ctx.rules.commission_form(exam_date)
@@ -540,6 +542,20 @@ def commission_overview(ctx: Context, days_back: int = 7, days_ahead: int = 60) 
                                        status != "komplett" and deadline < today))
     result.sort(key=lambda r: (r.deadline, r.course_code))
     return result
+
+
+def _commission_status(ctx: Context, ordinary: list[MemberInfo], appeal: list[MemberInfo]) -> str:
+    """An exam's commission status by the domain's rules, the same ones the
+    form import and sending appeals apply."""
+    if not ordinary:
+        return "skjema mangler"
+    if ordinary_commission_problems(ordinary, requires_external=ctx.profile.ordinary_commission_requires_external):
+        return "ufullstendig"
+    if not appeal:
+        return "klagekommisjon mangler"
+    if appeal_commission_problems(appeal, ordinary):
+        return "klagekommisjon ufullstendig"
+    return "komplett"
 
 
 def commission_summary(overview: list[CommissionStatus]) -> dict:
