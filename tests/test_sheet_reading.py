@@ -200,3 +200,32 @@ def test_the_samples_import_cleanly_into_a_fresh_demo_database(tmp_path):
     assert "Importert 12 oppmeldinger og 12 nye studenter fra kandidatliste_eksempel.csv" in outputs[".csv"]
     # the .xlsx holds the same list: already there
     assert "Importert 0 oppmeldinger og 0 nye studenter" in outputs[".xlsx"]
+
+
+@pytest.mark.parametrize("space", [" ", "\n", "\t", "\r\n"])
+def test_a_far_cell_is_refused_whatever_white_space_precedes_its_reference(tmp_path, space):
+    """The bounds scan reads cell references after any white space (it has a
+    faster path for references after a plain space only)."""
+    from openpyxl import Workbook
+
+    plain = tmp_path / "plain.xlsx"
+    workbook = Workbook()
+    workbook.active.append(["Emnekode", "Kandidatnr"])
+    workbook.active.append(["INF100", 1])
+    workbook.save(plain)
+    far = tmp_path / "far.xlsx"
+    with zipfile.ZipFile(plain) as source, zipfile.ZipFile(far, "w") as target:
+        for item in source.infolist():
+            data = source.read(item.filename)
+            if item.filename == "xl/worksheets/sheet1.xml":  # one more cell in column HZ (234 > 200 columns)
+                data = data.replace(b"</row></sheetData>",
+                                    f'<c{space}r="HZ2" t="n"><v>5</v></c></row></sheetData>'.encode())
+                assert b'r="HZ2"' in data
+            target.writestr(item, data)
+    from eksamen_tui.excel.reader import _scan_xlsx_sheet
+
+    with pytest.raises(FileProblems) as refused:  # by the scan, before calamine reads the sheet
+        _scan_xlsx_sheet(far, "xl/worksheets/sheet1.xml", far.name, "Sheet")
+    assert "234 kolonner" in str(refused.value.problems[0].message)
+    with pytest.raises(FileProblems):
+        open_workbook(far).sheet()
