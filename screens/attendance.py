@@ -165,9 +165,9 @@ dokumentasjon innen fristen.
         """The row's cells by column key; what needs action comes first in the
         note, so it shows even where the column is narrow."""
         notes = []
-        attempt = Text(str(row.attempt))
+        attempt = str(row.attempt)  # plain strings where nothing is styled: 2,000 rows per opening
         if row.attempt > self.ctx.profile.max_attempts:
-            attempt.stylize("bold red")
+            attempt = Text(attempt, style="bold red")
             notes.append("krever dispensasjon")
         if row.state.value == "valid_absence":
             notes.append(f"dok. mottatt {row.documentation_received_on:%d.%m}" if row.documentation_received_on
@@ -176,7 +176,7 @@ dokumentasjon innen fristen.
             notes.append(f"trukket {row.withdrawn_on:%d.%m.%Y}")
         if row.accommodations:
             notes.append(row.accommodations)
-        state = Text(row.state.label, style="dim" if row.state.value == "registered" else "")
+        state = Text(row.state.label, style="dim") if row.state.value == "registered" else row.state.label
         cells = {"number": str(row.candidate_number), "student": row.student_number, "name": row.name,
                  "state": state, "attempt": attempt, "note": ", ".join(notes)}
         return tuple(cells[key] for _, key, _ in self.COLUMNS[self._columns_tier])

@@ -163,7 +163,7 @@ protokoll (.xlsx).
         if shown.status == ProtocolStatus.MISMATCH:
             status = f"AVVIK ({shown.grade} / {shown.control_value})" if shown.grade else "AVVIK"
             grade = grade or "?"
-        return (str(row.candidate_number), grade, Text(status, style=style))
+        return (str(row.candidate_number), grade, Text(status, style=style) if style else status)
 
     def _show_info(self) -> None:
         from eksamen_tui.services.grades import grading_deadline_text
