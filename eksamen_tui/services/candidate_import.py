@@ -325,12 +325,20 @@ def apply_import(ctx: Context, plan: ImportPlan) -> ImportResult:
     refusal = (f"{plan.file}: en annen skranke importerte de samme kandidatene samtidig; "
                "ingenting er importert herfra – les inn filen på nytt")
     with integrity_as_refusal(refusal), ctx.write() as s:
+        # RETURNING makes SQLAlchemy insert in multi-row statements ("insertmanyvalues"), ~3x cheaper
+        # than executemany here, and gives the new rows' ids without another query
+        students = Student.__table__
+        ids: dict[str, int] = {}
         if plan.new_students:
-            s.execute(insert(Student.__table__),
-                      [{"student_number": n, "name": name} for n, name in plan.new_students.items()])
-        ids = _students_by_number(s, {item.student_number for item in plan.new_registrations}, Student.id)
+            ids.update(s.execute(insert(students).returning(students.c.student_number, students.c.id),
+                                 [{"student_number": n, "name": name} for n, name in plan.new_students.items()]).all())
+        ids.update(_students_by_number(s, {item.student_number for item in plan.new_registrations} - ids.keys(),
+                                       Student.id))
+        added = []
         if plan.new_registrations:
-            s.execute(insert(Registration.__table__), [
+            registrations = Registration.__table__
+            added = s.execute(insert(registrations).returning(
+                registrations.c.id, registrations.c.candidate_number), [
                 {
                     "exam_id": item.exam_id, "student_id": ids[item.student_number],
                     "candidate_number": item.candidate_number, "attempt_number": item.attempt_number,
@@ -338,8 +346,8 @@ def apply_import(ctx: Context, plan: ImportPlan) -> ImportResult:
                     "attendance_state": "registered",
                 }
                 for item in plan.new_registrations
-            ])
-        _audit_each_registration(s, ctx, plan)
+            ]).all()
+        _audit_each_registration(s, ctx, plan, added)
         for exam_id, summary in plan.per_exam.items():
             if summary.new:
                 audit.record(s, ctx, "exam", exam_id, "candidates_imported", summary.unchanged,
@@ -347,24 +355,21 @@ def apply_import(ctx: Context, plan: ImportPlan) -> ImportResult:
     return ImportResult(len(plan.new_registrations), len(plan.new_students), plan.unchanged)
 
 
-def _audit_each_registration(s, ctx: Context, plan: ImportPlan) -> None:
+def _audit_each_registration(s, ctx: Context, plan: ImportPlan, added) -> None:
     """One audit row per registration the import added (an import adds
-    registrations, it never changes one), in one bulk insert."""
-    if not plan.new_registrations:
+    registrations, it never changes one), in one bulk insert; `added`:
+    (id, candidate number) of each."""
+    if not added:
         return
-    wanted = {(item.exam_id, item.candidate_number) for item in plan.new_registrations}
-    exam_ids = {exam_id for exam_id, _ in wanted}
     at = ctx.now()
     rows = [
         {"at": at, "clerk": ctx.clerk, "entity": "registration", "entity_id": reg_id,
          "field": "imported", "old_value": None, "new_value": f"kandidat {number}",
          "reason_code": "import", "note": plan.file}
-        for reg_id, exam_id, number in s.execute(
-            select(Registration.id, Registration.exam_id, Registration.candidate_number)
-            .where(Registration.exam_id.in_(exam_ids)))
-        if (exam_id, number) in wanted
+        for reg_id, number in added
     ]
-    s.execute(insert(AuditEntry.__table__), rows)
+    entries = AuditEntry.__table__
+    s.execute(insert(entries).returning(entries.c.id), rows).all()  # RETURNING: multi-row statements (see apply_import)
 
 
 def write_sample_candidate_lists(ctx: Context, folder: Path, course_code: str, exam_date: date, count: int = 12) -> list[Path]:
