@@ -347,6 +347,13 @@ async def test_zebra_and_cursor_are_styled_by_tcss():
         table.focus()
         await pilot.pause()
         assert background(3) == "#00ff00"
+        # drawn lines are reused only while nothing they show changed
+        table.move_cursor(row=3)
+        await pilot.pause()
+        assert (background(3), background(4)) == ("#001100", "#00ff00")
+        table.update_cell("3", "status", Text("kontrollert", style="green"))
+        await pilot.pause()
+        assert "kontrollert" in table.render_line(4).text and background(4) == "#00ff00"
 
 
 async def test_a_cell_update_is_drawn_on_screen():

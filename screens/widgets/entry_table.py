@@ -195,6 +195,9 @@ class EntryTable(ScrollView, can_focus=True):
         self._cells: dict[Hashable, list] = {}
         self._positions: dict[Hashable, int] | None = {}  # None: rebuild before use
         self._strips: dict[Hashable, Strip] = {}  # rendered cells (without row style) per row
+        # per row: (its rendered strip, style, post style, scroll x, width) -> the line drawn; a few
+        # screens' worth, so that redrawing an unchanged line does not restyle every segment
+        self._lines: dict[Hashable, tuple] = {}
         self._header: Strip | None = None
         self._cursor = 0
         self._auto_key = 0
@@ -448,12 +451,14 @@ class EntryTable(ScrollView, can_focus=True):
     def _layout_changed(self) -> None:
         """Column widths changed: every rendered row is stale."""
         self._strips.clear()
+        self._lines.clear()
         self._header = None
         self._size_changed()
         self.refresh()
 
     def _reset_view(self) -> None:
         self._strips.clear()
+        self._lines.clear()
         self._header = None
         self._cursor = 0
         self.post_message(self.Highlighted(self, self.cursor_key))
@@ -470,6 +475,7 @@ class EntryTable(ScrollView, can_focus=True):
     def notify_style_update(self) -> None:
         super().notify_style_update()
         self._strips.clear()  # a cell's rich style can depend on the theme
+        self._lines.clear()
         self._header = None
         self._base_style = None
 
@@ -553,5 +559,21 @@ class EntryTable(ScrollView, can_focus=True):
         strip = self._row_strip(self._keys[index])
         if index == self._cursor:
             cursor = self.get_component_rich_style("entry-table--cursor")
-            return self._styled(strip, style + cursor, Style.from_color(color=cursor.color))
-        return self._styled(strip, style)
+            return self._line(index, strip, style + cursor, Style.from_color(color=cursor.color))
+        return self._line(index, strip, style)
+
+    def _line(self, index: int, strip: Strip, style: Style, post_style: Style | None = None) -> Strip:
+        """Row `index` drawn in `style`: the last drawing of the row when
+        nothing it depends on changed (the row's strip is re-rendered on
+        any change of its cells or the columns)."""
+        key = self._keys[index]
+        width, scroll_x = self.size.width, self.scroll_offset.x
+        cached = self._lines.get(key)
+        if (cached is not None and cached[0] is strip and cached[3] == scroll_x and cached[4] == width
+                and cached[1] == style and cached[2] == post_style):
+            return cached[5]
+        line = self._styled(strip, style, post_style)
+        if len(self._lines) >= _STRIP_CACHE_LIMIT // 2:
+            del self._lines[next(iter(self._lines))]  # the oldest drawn
+        self._lines[key] = (strip, style, post_style, scroll_x, width, line)
+        return line
