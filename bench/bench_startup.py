@@ -44,7 +44,9 @@ from datetime import date
 from eksamen_tui.app import EksamenApp
 
 class Timed(EksamenApp):
-    CSS_PATH = str(__import__("pathlib").Path(__import__("eksamen_tui.app").app.__file__).with_name("app.tcss"))
+    # the app's own stylesheets, as absolute paths (this class has no file to resolve them from)
+    CSS_PATH = [str((__import__("pathlib").Path(__import__("eksamen_tui.app").app.__file__).parent / path).resolve())
+                for path in EksamenApp.CSS_PATH]
     seen = set()
 
     def on_mount(self):
