@@ -213,9 +213,10 @@ eksport til klagekommisjonen (bare kandidatnummer).
         self._rows: dict[int, object] = {}
         self._changed_here: dict[int, float] = {}  # case id -> when this desk changed it in place
         self._filters_width = -1
-        self._key_widgets = None
         self._detail_stale = False
-        self._pacer = KeyPacer(self, self._drawn_by_keys)
+        # the widgets its keys change, and what to bring up to date before they are drawn
+        self._pacer = KeyPacer(self, ("cases", "filters", "case-detail", "message"),
+                               self._before_key_draw)
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -519,17 +520,14 @@ eksport til klagekommisjonen (bare kandidatnummer).
         self._grade(key)
         await self._pacer.key_done()  # a burst of keys: the counts are drawn between them
 
-    def _drawn_by_keys(self) -> list:
-        """The widgets a grade key changes (drawn between the keys of a
-        burst); the detail follows the cursor here, when a burst ends or
+    def _before_key_draw(self) -> None:
+        """Before the pacer draws what a grade key changed: the detail
+        follows the cursor here, when a burst ends or
         pauses (a dozen lines of another case on every frame of a burst
         would cost more than the keys; the counts are drawn every time)."""
         if self._detail_stale and not self._pacer.mid_burst:
             self._detail_stale = False
             self._show_detail()
-        if self._key_widgets is None:
-            self._key_widgets = [self.query_one(f"#{name}") for name in ("cases", "filters", "case-detail", "message")]
-        return self._key_widgets
 
     def _grade(self, key: str) -> None:
         from eksamen_tui.domain.appeal_rules import Outcome

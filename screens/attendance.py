@@ -75,9 +75,10 @@ dokumentasjon innen fristen.
         self._rows: dict[int, object] = {}  # registration id -> RosterRow
         self._by_number: dict[int, int] = {}  # candidate number -> registration id
         self._undo: list[list] = []
-        self._key_widgets = None
         self._counts_stale = False  # counts changed by keys, line not drawn yet (the pacer draws it)
-        self._pacer = KeyPacer(self, self._drawn_by_keys)
+        # the widgets its keys change, and what to bring up to date before they are drawn
+        self._pacer = KeyPacer(self, ("roster", "counts", "message", "number-line"),
+                               self._before_key_draw)
         self._counts_width = -1
 
     def compose(self) -> ComposeResult:
@@ -223,15 +224,12 @@ dokumentasjon innen fristen.
         self._set_state(key)
         await self._pacer.key_done()  # a burst of keys: the counts are drawn between them
 
-    def _drawn_by_keys(self) -> list:
-        """The widgets a state key changes (drawn between the keys of a
-        burst); the counts line is brought up to date here, once a draw."""
+    def _before_key_draw(self) -> None:
+        """Before the pacer draws what a state key changed: the counts line
+        is brought up to date here, once a draw instead of once a key."""
         if self._counts_stale:
             self._counts_stale = False
             self._draw_counts()
-        if self._key_widgets is None:
-            self._key_widgets = [self.query_one(f"#{name}") for name in ("roster", "counts", "message", "number-line")]
-        return self._key_widgets
 
     def _set_state(self, key: str) -> None:
         from eksamen_tui.domain.attendance import AttendanceState, counts_as_attempt

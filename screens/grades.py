@@ -81,9 +81,10 @@ protokoll (.xlsx).
         self._by_number: dict[int, int] = {}
         self._undo: list = []
         self._progress = None  # what the progress panel shows, kept up to date row by row
-        self._key_widgets = None
         self._progress_stale = False  # counts changed by keys, panel not drawn yet (the pacer draws it)
-        self._pacer = KeyPacer(self, self._drawn_by_keys)
+        # the widgets its keys change, and what to bring up to date before they are drawn
+        self._pacer = KeyPacer(self, ("protocol", "progress", "chart", "message", "number-line"),
+                               self._before_key_draw)
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -108,16 +109,12 @@ protokoll (.xlsx).
     def on_ready(self) -> None:
         self.query_one(ExamPicker).focus_input()
 
-    def _drawn_by_keys(self) -> list:
-        """The widgets a grade key changes (drawn between the keys of a
-        burst); the progress panel is brought up to date here, once a draw."""
+    def _before_key_draw(self) -> None:
+        """Before the pacer draws what a grade key changed: the progress
+        panel is brought up to date here, once a draw instead of once a key."""
         if self._progress_stale:
             self._progress_stale = False
             self._draw_progress()
-        if self._key_widgets is None:
-            self._key_widgets = [self.query_one(f"#{name}") for name in
-                                 ("protocol", "progress", "chart", "message", "number-line")]
-        return self._key_widgets
 
     # --- opening a protocol ---------------------------------------------------
     @on(ExamPicker.Picked)

@@ -60,15 +60,19 @@ class KeyPacer:
     otherwise draw them as soon as the event loop turns (the burst has
     ended or paused).
 
-    `widgets()` is called just before each draw: the desk may bring what
+    The desk names the widgets its keys change (`widget_ids`).
+    `before_draw()` is called just before each draw: the desk may bring what
     its keys only marked as changed (a panel of counts) up to date there,
     once per draw instead of once per key; `mid_burst` says whether more
     keys are waiting (what is not worth drawing for every frame of a burst
     can wait for its end)."""
 
-    def __init__(self, screen, widgets: Callable[[], Iterable[Widget]], frame: float = FRAME) -> None:
+    def __init__(self, screen, widget_ids: Iterable[str], before_draw: Callable[[], None] | None = None,
+                 frame: float = FRAME) -> None:
         self.screen = screen
-        self.widgets = widgets
+        self.widget_ids = tuple(widget_ids)
+        self.before_draw = before_draw
+        self._widgets: list[Widget] | None = None
         self.frame = frame
         self._undrawn_since: float | None = None  # end of the first key not drawn yet
         self._last_key = 0.0
@@ -101,6 +105,14 @@ class KeyPacer:
                 self._draw()  # brings the desk's panels up to date even if another screen is shown now
             except NoMatches:  # the desk was taken down meanwhile: nothing left to draw
                 self._undrawn_since = None
+
+    def widgets(self) -> list[Widget]:
+        """The desk's key widgets, brought up to date (looked up once)."""
+        if self.before_draw is not None:
+            self.before_draw()
+        if self._widgets is None:
+            self._widgets = [self.screen.query_one(f"#{name}") for name in self.widget_ids]
+        return self._widgets
 
     def _draw(self, *, mid_burst: bool = False) -> bool:
         start = perf_counter()
