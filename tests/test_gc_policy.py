@@ -30,3 +30,26 @@ def test_settle_freezes_what_is_alive_once_and_only_once(monkeypatch):
         assert made_later
     finally:
         gc.unfreeze()
+
+
+def test_hold_pauses_collection_until_the_last_release():
+    assert gc.isenabled()
+    gc_policy.hold()
+    gc_policy.hold()  # a second holder (another desk's burst)
+    assert not gc.isenabled()
+    gc_policy.release()
+    assert not gc.isenabled(), "the first release let a collection in while still held"
+    gc_policy.release()
+    assert gc.isenabled()
+    gc_policy.release()  # one too many: nothing to undo, nothing breaks
+    assert gc.isenabled()
+
+
+def test_hold_leaves_a_collector_that_was_off_off():
+    gc.disable()
+    try:
+        gc_policy.hold()
+        gc_policy.release()
+        assert not gc.isenabled()
+    finally:
+        gc.enable()

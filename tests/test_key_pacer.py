@@ -92,3 +92,30 @@ async def test_a_burst_of_attendance_states_ends_with_the_counts_right(ctx):
         text = screen_text(app)
         assert re.search(r"ikke registrert:\s+0\b", text) and re.search(r"møtt:\s+20\b", text), text
         assert screen._pacer.draws > drawn_before
+
+
+async def test_no_collection_pauses_a_burst_and_collection_resumes_after_it(ctx):
+    import gc
+
+    exam = add_exam(ctx, code="TMA4240", exam_date=DAY, candidates=30, first_candidate=201)
+    mark_unmarked_attended(ctx, exam.id)
+    app = EksamenApp(ctx=ctx)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await open_exam_on_desk(app, pilot, "f5", "TMA4240")
+        screen = app.screen
+        during: list[bool] = []
+        grade = type(screen)._grade
+
+        def graded(desk, *args):
+            during.append(gc.isenabled())
+            return grade(desk, *args)
+
+        screen._grade = graded.__get__(screen)
+        for key in "abcdef" * 5:
+            app.post_message(events.Key(key, key))
+        while len(during) < 30:
+            await asyncio.sleep(0.01)
+        await pilot.pause()
+        # the pacer hears of a burst after its first key: from the second key on, no collection
+        assert during[0] is True and not any(during[1:]), "the collector was on while the burst's keys were handled"
+        assert gc.isenabled(), "the burst ended but the collector stayed off"

@@ -10,10 +10,13 @@ for a turn of the loop through every waiting task, and a change still
 waits for the timer's next tick (up to a whole frame) before it is drawn.
 
 `KeyPacer` instead draws the desk's own changed widgets itself, at once,
-when the oldest change not drawn yet is half a frame old, and when the
-loop next turns after a key (the end of a burst, or a single key): the
-counters are never more than about a frame behind the keys, and a burst
-pays for one partial redraw per half frame instead of a loop turn per key.
+when the oldest change not drawn yet would otherwise be more than about
+half a frame old by the time it is drawn, and when the loop next turns
+after a key (the end of a burst, or a single key): the counters stay
+within a frame of the keys, and a burst pays for one partial redraw every
+few keys instead of a loop turn per key. While a burst lasts, the garbage
+collector waits (`gc_policy.hold`): a collection of 5-15 ms between a key
+and its draw was what put a counter more than a frame behind.
 
 The redraw is the screen's own frame (`Screen._on_timer_update`: layout if
 one is pending, then the changed regions), run now with the desk's widgets
@@ -31,9 +34,16 @@ from textual import constants
 from textual.css.query import NoMatches
 from textual.widget import Widget
 
+from eksamen_tui import gc_policy
+
 FRAME = 1 / constants.MAX_FPS
 # what a key and a draw take, until measured: on the 2-core machine ~2 ms and ~5 ms
 FIRST_KEY, FIRST_DRAW = 0.002, 0.005
+# Draw when the oldest change not drawn yet would otherwise be this much of
+# a frame old by the end of the next key and draw (estimated from their
+# recent highs): the rest of the frame is the margin for a key or draw that
+# takes longer than any lately.
+DRAW_AT = 0.6
 
 
 def can_draw_now(screen) -> bool:
@@ -87,24 +97,26 @@ class KeyPacer:
         interval = now - self._last_key
         self._last_key = now
         if interval < self.frame:  # keys of a burst: how fast they come
-            self._key = 0.8 * self._key + 0.2 * interval
+            self._key = max(interval, 0.9 * self._key + 0.1 * interval)
         if self._undrawn_since is None:
             self._undrawn_since = now
-        # a margin of a tenth of a frame for what the next key or draw takes more than lately
-        if now + self._key + self._draw_time >= self._undrawn_since + 0.9 * self.frame:
+        if not self._scheduled:  # the burst's first key: the burst ends when the loop turns
+            self._scheduled = True
+            gc_policy.hold()
+            asyncio.get_running_loop().call_soon(self._loop_turned)
+        if now + self._key + self._draw_time >= self._undrawn_since + DRAW_AT * self.frame:
             if not self._draw(mid_burst=True):
                 await asyncio.sleep(0)  # Textual without the internals: let its own update run
-        elif not self._scheduled:  # the last key of a burst is drawn when the loop turns
-            self._scheduled = True
-            asyncio.get_running_loop().call_soon(self._loop_turned)
 
     def _loop_turned(self) -> None:
         self._scheduled = False
-        if self._undrawn_since is not None:
-            try:
-                self._draw()  # brings the desk's panels up to date even if another screen is shown now
-            except NoMatches:  # the desk was taken down meanwhile: nothing left to draw
-                self._undrawn_since = None
+        try:
+            if self._undrawn_since is not None:
+                self._draw()  # the burst's last keys; brings the desk's panels up to date even if another screen is shown now
+        except NoMatches:  # the desk was taken down meanwhile: nothing left to draw
+            self._undrawn_since = None
+        finally:
+            gc_policy.release()
 
     def widgets(self) -> list[Widget]:
         """The desk's key widgets, brought up to date (looked up once)."""
@@ -124,7 +136,7 @@ class KeyPacer:
         if not drawn:
             return False
         end = perf_counter()
-        self._draw_time = 0.7 * self._draw_time + 0.3 * (end - start)
+        self._draw_time = max(end - start, 0.9 * self._draw_time + 0.1 * (end - start))
         self.draws += 1
         self._undrawn_since = None
         self._last_key = end  # the next key's time starts after the draw
