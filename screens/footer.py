@@ -4,9 +4,11 @@ Below 140 columns the F-keys that switch desks leave the footer (one
 «F2–F12 pulter» reminder instead; F1 and the palette name them all), so
 the desk's own keys are not cut. Below 100 columns (80×24) each key is
 shown with a short word, and a few secondary keys leave it too; every key
-still works and is listed on F1 and in the palette."""
+still works and is listed on F1 and in the palette. Keys at the end that
+would run under the palette key are left out rather than cut."""
 from __future__ import annotations
 
+from rich.cells import cell_len
 from textual.widgets import Footer
 from textual.widgets._footer import FooterKey, FooterLabel, KeyGroup
 
@@ -54,6 +56,10 @@ SECONDARY = {
 }
 
 
+# the F-key reminder below 140 columns, longest first: the first that fits
+REMINDERS = {"narrow": ("F1 hjelp · F2–F12 pulter", "F1 hjelp"), "medium": ("F2–F12 pulter",)}  # (none when wide)
+
+
 def tier(width: int) -> str:
     return "narrow" if width < NARROW_BELOW else ("wide" if width >= WIDE_FROM else "medium")
 
@@ -82,6 +88,18 @@ class DeskFooter(Footer):
     every focus move and binding refresh, and rebuilding mounts some twenty
     widgets (their styles, then their garbage) each time."""
 
+    # Textual's compact footer puts no space after a group's word, so the
+    # next key ran into it («Statusa Resten»)
+    DEFAULT_CSS = """
+    DeskFooter.-compact FooterLabel {
+        margin: 0 1 0 0;
+    }
+    /* the compact keys' margin left the last column to what scrolled under the docked palette key */
+    DeskFooter.-compact FooterKey.-command-palette {
+        margin-right: 0;
+    }
+    """
+
     _tier: str | None = None
     _shown: tuple | None = None  # what the footer's widgets show now (see `_plan`)
 
@@ -96,6 +114,8 @@ class DeskFooter(Footer):
     def on_resize(self, event) -> None:
         if tier(self.app.size.width) != self._tier:
             self.call_after_refresh(self.recompose)
+        else:  # which keys and reminder fit may have changed
+            self.call_after_refresh(self._recompose_if_changed)
 
     def bindings_changed(self, screen) -> None:
         self._bindings_ready = True
@@ -136,7 +156,33 @@ class DeskFooter(Footer):
             if found is not None:
                 _, binding, enabled, _ = found
                 palette = (binding, enabled)
-        return level, tuple(entries), palette
+        entries, reminder = self._fit(level, entries, palette, width)
+        return level, tuple(entries), palette, reminder
+
+    def _fit(self, level: str, entries: list, palette, width: int) -> tuple[list, str]:
+        """The entries that fit whole before the palette key (in order: the
+        desk's own keys come first, so what gives way is at the end, and
+        every key still works and is on F1 and in the palette), and the
+        F-key reminder that fits after them: the long one, a shorter one,
+        or none. A key or reminder cut in half («F1 hjel») helps nobody."""
+        display = self.app.get_key_display
+        room = width
+        if palette is not None:  # docked at the right: its border, key and word
+            binding = palette[0]
+            room -= 1 + cell_len(display(binding)) + 1 + cell_len(binding.description)
+        used, kept = 0, []
+        for group, members in entries:  # each as the compact footer draws it (see DEFAULT_CSS), its margin last
+            if group is None:
+                binding, _, _, description = members[0]
+                needed = cell_len(display(binding)) + 1 + cell_len(description) + 1
+            else:
+                needed = 1 + sum(cell_len(display(binding)) for binding, *_ in members) + 1 + cell_len(group) + 1
+            if used + needed - 1 > room:
+                break
+            kept.append((group, members))
+            used += needed
+        reminder = next((text for text in REMINDERS.get(level, ()) if used + cell_len(text) <= room), "")
+        return kept, reminder
 
     def _forget_removed_keys(self) -> None:
         """Drop the data bindings of keys a recompose removed. Textual keeps
@@ -152,10 +198,10 @@ class DeskFooter(Footer):
             return
         plan = self._plan()
         self._shown = plan
-        level, entries, palette = plan
+        level, entries, palette, reminder = plan
         self._tier = level
         grouped = level != "wide"
-        self.styles.grid_size_columns = sum(len(members) for _, members in entries) + grouped
+        self.styles.grid_size_columns = sum(len(members) for _, members in entries) + bool(reminder)
         for group, members in entries:
             if group is not None:
                 with KeyGroup(classes="-compact"):
@@ -169,8 +215,8 @@ class DeskFooter(Footer):
                 yield FooterKey(binding.key, self.app.get_key_display(binding), description, binding.action,
                                 disabled=not enabled, tooltip=tooltip,
                                 classes=self._key_classes()).data_bind(compact=Footer.compact)
-        if grouped:
-            yield FooterLabel("F1 hjelp · F2–F12 pulter" if level == "narrow" else "F2–F12 pulter")
+        if reminder:
+            yield FooterLabel(reminder)
         if palette is not None:
             binding, enabled = palette
             yield FooterKey(binding.key, self.app.get_key_display(binding), binding.description, binding.action,

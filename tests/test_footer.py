@@ -79,3 +79,31 @@ async def test_a_recomposed_footer_lets_its_old_keys_go(demo_file):
         shown = len(footer.query(FooterKey))
         bound = [node for watchers in getattr(footer, "__watchers", {}).values() for node, _ in watchers]
         assert shown and len(bound) <= shown, (len(bound), shown)
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 30), (150, 40)], ids=lambda s: f"{s[0]}x{s[1]}")
+async def test_nothing_in_the_footer_runs_into_its_neighbour_or_under_the_palette_key(demo_file, size):
+    """Each key, group word and reminder stands apart, and none is cut by
+    the palette key docked at the right: what does not fit at the end is
+    left out (a reminder shortened first), not cut in half. (At 80 columns «mitbgf Status»
+    ran into «a Resten», and «F1 hjelp» was cut to «F1 hjel».)"""
+    from textual.widgets._footer import FooterKey, FooterLabel
+
+    ctx = open_context(str(demo_file), clerk="kari", today=lambda: TODAY)
+    app = EksamenApp(ctx=ctx)
+    async with app.run_test(size=size) as pilot:
+        await settle(app, pilot)
+        for desk, (exam, _) in PRIMARY.items():
+            app.open_desk(desk, exam_id(ctx, *exam) if exam else None)
+            await settle(app, pilot)
+            await pilot.pause(0.1)
+            footer = app.screen.query_one("DeskFooter")
+            palette = footer.query_one(".-command-palette", FooterKey)
+            items = sorted((item for item in footer.query("FooterKey, FooterLabel")
+                            if item is not palette and item.region.width), key=lambda item: item.region.x)
+            words = [item for item in items if isinstance(item, FooterLabel) or item.description]
+            for left, right in zip(words, words[1:]):  # one blank column at least between words
+                assert left.region.right < right.region.x, (desk, size, str(left.render()), str(right.render()))
+            for item in items:  # whole before the palette key, or not shown at all
+                assert item.region.right <= palette.region.x, (desk, size, str(item.render()))
+            assert palette.region.right == footer.region.right, (desk, size)
