@@ -17,6 +17,7 @@ import os
 import re
 import sqlite3
 import stat
+import time
 import weakref
 from contextlib import contextmanager
 from pathlib import Path
@@ -173,10 +174,29 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
     dbapi_connection.isolation_level = None  # no implicit transactions (see _sqlite_begin)
     cursor = dbapi_connection.cursor()
     cursor.execute(f"PRAGMA busy_timeout={int(BUSY_TIMEOUT_SECONDS * 1000)}")
-    cursor.execute("PRAGMA journal_mode=WAL")
+    _switch_to_wal(cursor)
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.close()
+
+
+def _switch_to_wal(cursor) -> None:
+    """PRAGMA journal_mode=WAL, waiting for the lock as a write would.
+    SQLite does not apply the busy timeout here when another connection is
+    switching the same new file at that moment: several counters opening a
+    fresh database at once, one of them failed with «database is locked»
+    at once. Retried with short pauses until the busy timeout."""
+    deadline = time.monotonic() + BUSY_TIMEOUT_SECONDS
+    pause = 0.002
+    while True:
+        try:
+            cursor.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as error:
+            if "locked" not in str(error) or time.monotonic() + pause > deadline:
+                raise
+        time.sleep(pause)
+        pause = min(2 * pause, 0.1)
 
 
 # --- PostgreSQL (and other servers) ----------------------------------------
