@@ -41,6 +41,10 @@ print("RSS", resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, flush=Tr
 EKSAMEN_APP = r"""
 import time, sys
 from datetime import date
+# as the CLI starts the app (eksamen_tui.cli.run_app): the dashboard's data
+# read by a second process while Textual starts
+from eksamen_tui.dashboard_feed import DashboardFeed
+feed = DashboardFeed.start(sys.argv[1], today=date.fromisoformat(sys.argv[2]))
 from eksamen_tui.app import EksamenApp
 
 class Timed(EksamenApp):
@@ -73,7 +77,11 @@ class Timed(EksamenApp):
             self.call_after_refresh(lambda: print(name, time.monotonic(), time.process_time(), flush=True))
         if self.seen == {"DATA", "COUNTS"}:
             self.call_after_refresh(self.exit)
-Timed(db=sys.argv[1], today=date.fromisoformat(sys.argv[2])).run(headless=True, size=(140, 45))
+try:
+    Timed(db=sys.argv[1], today=date.fromisoformat(sys.argv[2]), dashboard_feed=feed).run(headless=True, size=(140, 45))
+finally:
+    if feed is not None:
+        feed.close()
 import resource
 print("RSS", resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, flush=True)
 """

@@ -3,11 +3,14 @@
 Start-up is kept light: only Textual is imported before the first frame.
 The database (SQLModel, holidays ...) is opened in a worker thread after it,
 and each desk's module is imported the first time its mode is entered.
+Started from the command line, the dashboard's data is read meanwhile by a
+second process (eksamen_tui.dashboard_feed).
 """
 from __future__ import annotations
 
 import importlib
 import inspect
+import threading
 from datetime import date
 from pathlib import Path, PurePath
 from typing import TYPE_CHECKING, Callable
@@ -21,12 +24,17 @@ from textual.screen import Screen
 from eksamen_tui.desks import DESKS  # (re-exported: eksamen_tui.app.DESKS)
 
 if TYPE_CHECKING:
+    from eksamen_tui.dashboard_feed import DashboardFeed
     from eksamen_tui.services.context import Context
 
 
 # Short names in the footer, so every desk key fits on one line.
 FOOTER_NAMES = {"papers": "Oppgaver", "appeals": "Klager", "commissions": "Kommisjoner", "audit_log": "Logg",
                 "settings": "Oppsett", "after": "Etter eks."}
+
+
+# how long the app's opening of the database waits for the dashboard's feed at most
+FEED_WAIT_SECONDS = 3.0
 
 
 def _screen_factory(target: str) -> Callable[[], Screen]:
@@ -101,6 +109,7 @@ class EksamenApp(App):
         demo: bool = False,
         ctx: "Context | None" = None,
         today: date | None = None,
+        dashboard_feed: "DashboardFeed | None" = None,
     ) -> None:
         super().__init__()
         from eksamen_tui import gc_policy
@@ -113,6 +122,20 @@ class EksamenApp(App):
         self.ctx: Context | None = ctx
         self.database_error: str | None = None
         self.keymap_result = None  # eksamen_tui.keymap.KeymapResult once read
+        self._dashboard_feed = dashboard_feed
+        # set when the feed has ended (or there is none): the app's own opening
+        # of the database waits for it, so that importing the database layer
+        # (~0.3 s holding the GIL) does not hold up drawing the feed's data
+        self.dashboard_feed_ended = threading.Event()
+        if dashboard_feed is None:
+            self.dashboard_feed_ended.set()
+
+    def take_dashboard_feed(self) -> "DashboardFeed | None":
+        """The dashboard's data being read by another process while the app
+        starts (see eksamen_tui.dashboard_feed), once: the dashboard
+        takes it when it is mounted."""
+        feed, self._dashboard_feed = self._dashboard_feed, None
+        return feed
 
     @property
     def ready(self) -> bool:
@@ -131,6 +154,7 @@ class EksamenApp(App):
 
     @work(thread=True, exclusive=True, group="database")
     def _open_database(self) -> None:
+        self.dashboard_feed_ended.wait(FEED_WAIT_SECONDS)
         try:
             from eksamen_tui.services.context import open_context
 
@@ -155,6 +179,8 @@ class EksamenApp(App):
         self.refresh_bindings()
         for screen in self.screen_stack:
             screen.post_message(DatabaseReady())
+        if self._desk_when_ready is not None:
+            self.call_after_refresh(self.action_desk, self._desk_when_ready)
 
     def _database_failed(self, error: str) -> None:
         self.database_error = error
@@ -252,13 +278,17 @@ class EksamenApp(App):
         return Content.assemble(Content(title), (" — ", "dim"), (sub_title, "bold"))
 
     # --- actions ---------------------------------------------------------
-    def check_action(self, action: str, parameters: tuple) -> bool | None:
-        if action == "desk":
-            return self.ready or parameters == ("dashboard",)
-        return True
+    _desk_when_ready: str | None = None
 
     def action_desk(self, name: str) -> None:
-        if self.current_mode != name and self.check_action("desk", (name,)):
+        if not self.ready and name != "dashboard":
+            # the dashboard can show its data before the database is open here
+            # (dashboard_feed): a desk key pressed then is not lost, the desk
+            # opens as soon as the database is open
+            self._desk_when_ready = name
+            return
+        self._desk_when_ready = None
+        if self.current_mode != name:
             self.switch_mode(name)
 
     def open_desk(self, name: str, target=None) -> None:
@@ -307,7 +337,7 @@ class EksamenApp(App):
         """A desk's action chosen in the palette: go to the desk, run it
         there; if it is not possible there now, say so (never nothing)."""
         if self.current_mode != desk:
-            if not self.check_action("desk", (desk,)):
+            if not self.ready:
                 self.notify("Databasen er ikke åpnet ennå", severity="warning")
                 return
             self.switch_mode(desk)

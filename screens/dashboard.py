@@ -17,6 +17,8 @@ from screens.base import DeskScreen
 from screens.footer import DeskFooter
 from screens.widgets.entry_table import EntryTable
 
+# how long the feed may still read once the database is open here
+FEED_GRACE_SECONDS = 2.0
 WEEKDAYS = ("man", "tir", "ons", "tor", "fre", "lør", "søn")
 
 
@@ -65,11 +67,24 @@ Pultene nås med F3–F9 fra hvor som helst; F2 kommer tilbake hit. H viser endr
         yield Static("", id="exam-detail")
         yield DeskFooter()
 
+    # The data read by the feed process while the app started (see
+    # eksamen_tui.dashboard_feed): "running" while it arrives, then
+    # "complete" or "failed"; None when there is none or it is consumed.
+    _feed_state: str | None = None
+
     def on_mount(self) -> None:
         self._card_filter: tuple[str, str, str] | None = None  # (card, count key, label)
         self._forms: dict[int, bool] = {}  # exam id -> form deadline passed, for exams without a form
+        take_feed = getattr(self.app, "take_dashboard_feed", None)
+        feed = take_feed() if take_feed is not None else None
+        if feed is not None:  # (before the base's on_mount: with the database open already, it calls on_ready)
+            self._feed = feed
+            self._feed_state = "running"
+            self._feed_counts: dict[str, dict] = {}
         super().on_mount()
         self._set_columns()
+        if feed is not None:
+            self._read_feed(feed)
 
     # The table's columns by terminal width (the -narrow/-wide classes of
     # DeskScreen): nothing is cut, a narrow table has fewer and shorter
@@ -125,14 +140,89 @@ Pultene nås med F3–F9 fra hvor som helst; F2 kommer tilbake hit. H viser endr
     def on_database_failed(self, message) -> None:
         self.query_one("#dashboard-status", Static).update(f"Databasen kunne ikke åpnes: {message.error}")
 
+    def _identity(self) -> tuple[date, str, str]:
+        """Today, the profile's title and the clerk: from the open database,
+        or before it is open from the feed's reading of it."""
+        if self.ready:
+            ctx = self.ctx
+            return ctx.today(), ctx.profile.title, ctx.clerk
+        header = self._feed_header
+        return header["today"], header["profile"], header["clerk"]
+
+    def _status_base(self) -> str:
+        today, profile, clerk = self._identity()
+        return f"I dag {short_date(today)} · profil {profile} · saksbehandler {clerk} · «!» = frist ute"
+
     def on_ready(self) -> None:
-        ctx = self.ctx
-        self.query_one("#dashboard-status", Static).update(
-            f"I dag {short_date(ctx.today())} · profil {ctx.profile.title} · saksbehandler {ctx.clerk}"
-            " · «!» = frist ute"
-        )
-        self.load()
+        if self._card_filter is None:
+            self.query_one("#dashboard-status", Static).update(self._status_base())
+        if self._feed_state is None:
+            self.load()
+        else:
+            self._settle_feed()
         self.query_one("#exams", EntryTable).focus()
+
+    # --- the feed: the dashboard's data read by a second process at start-up ------
+    @work(thread=True, group="dashboard-feed", exit_on_error=False)
+    def _read_feed(self, feed) -> None:
+        for message in feed.messages():
+            self.app.call_from_thread(self._feed_message, message)
+        self.app.call_from_thread(self._feed_ended, feed.complete)
+
+    def _feed_message(self, message: tuple) -> None:
+        if self._feed_state != "running":  # the dashboard reads its own data now
+            return
+        kind = message[0]
+        if kind == "header":
+            self._feed_header = message[1]
+            self.query_one("#dashboard-status", Static).update(self._status_base())
+        elif kind == "lines":
+            self._show(message[1], message[2])
+        elif kind == "card":
+            self._feed_counts[message[1]] = message[2]
+            self._show_card(message[1], message[2])
+
+    def _feed_ended(self, complete: bool) -> None:
+        ended = getattr(self.app, "dashboard_feed_ended", None)
+        if ended is not None:
+            # after this frame: the feed's data drawn before the app imports the database layer
+            self.call_after_refresh(ended.set)
+        if self._feed_state != "running":
+            return
+        self._feed_state = "complete" if complete else "failed"
+        if complete:
+            self._show_counts(self._feed_counts)
+        self._settle_feed()
+
+    def _settle_feed(self) -> None:
+        """Once the database is open and the feed has ended: keep what the
+        feed showed, taking its change marker (a change since its reading
+        shows at the next poll), or read everything here if it failed or a
+        count was chosen meanwhile."""
+        if not self.ready:
+            return
+        if self._feed_state == "running":  # the database is open first: the feed gets a moment more
+            self.set_timer(FEED_GRACE_SECONDS, self._give_up_on_feed)
+            return
+        complete = self._feed_state == "complete"
+        self._feed_state = None
+        if complete and self._card_filter is None:
+            self._change_marker = self._feed_header["marker"]
+            self._warm_desks()
+        else:
+            self.load()
+
+    def _give_up_on_feed(self) -> None:
+        """The feed is still reading long after the database opened here (a
+        server that stopped answering it): read here, and stop it."""
+        if self._feed_state == "running":
+            self.load()
+            self._feed.close()
+
+    def _warm_desks(self) -> None:
+        warm = getattr(self.app, "warm_desks", None)
+        if warm is not None and self.ready:  # (their modules import the database layer the app is importing)
+            warm()
 
     def on_screen_resume(self) -> None:
         # coming back from a desk: the picture may have changed
@@ -166,8 +256,12 @@ Pultene nås med F3–F9 fra hvor som helst; F2 kommer tilbake hit. H viser endr
             lines = exam_lines(self.ctx, exam_ids=exams_behind(self.ctx, chosen[0], chosen[1]))
         return lines, form_status(self.ctx, [(line.exam_id, line.exam_date) for line in lines])
 
-    @work(thread=True, exclusive=True, group="dashboard", exit_on_error=False)
     def load(self) -> None:
+        self._feed_state = None  # what the feed still sends is older than this
+        self._load()
+
+    @work(thread=True, exclusive=True, group="dashboard", exit_on_error=False)
+    def _load(self) -> None:
         from textual.worker import get_current_worker
 
         from eksamen_tui.services.dashboard import CARDS, card_counts
@@ -190,15 +284,13 @@ Pultene nås med F3–F9 fra hvor som helst; F2 kommer tilbake hit. H viser endr
             self._forms = forms
         chosen = self._card_filter
         status = self.query_one("#dashboard-status", Static)
-        ctx = self.ctx
-        base = (f"I dag {short_date(ctx.today())} · profil {ctx.profile.title} · saksbehandler {ctx.clerk}"
-                " · «!» = frist ute")
+        base = self._status_base()
         status.update(base if chosen is None else
                       Text.assemble(base + " · ", (f"Viser: {chosen[2]} ({len(lines)} eksamener) – Esc viser alle",
                                                    "bold")))
         table = self.query_one("#exams", EntryTable)
         cursor = table.cursor_row
-        today = self.ctx.today()
+        today = self._identity()[0]
         table.fill((str(line.exam_id), self._cells(line, today)) for line in lines)
         if chosen is not None:
             table.move_cursor(row=0 if cursor is None or cursor >= len(lines) else cursor)
@@ -213,9 +305,7 @@ Pultene nås med F3–F9 fra hvor som helst; F2 kommer tilbake hit. H viser endr
     def _show_counts(self, counts: dict) -> None:
         """Every card's counts (a complete reading)."""
         self._counts = counts
-        warm = getattr(self.app, "warm_desks", None)
-        if warm is not None:  # the desks' modules, ahead of their first visit
-            warm()
+        self._warm_desks()  # the desks' modules, ahead of their first visit
         shown = getattr(self, "_card_counts", {})
         for card, values in counts.items():
             if shown.get(card) != values:  # (a reading shown card by card is on screen already)
@@ -244,18 +334,22 @@ Pultene nås med F3–F9 fra hvor som helst; F2 kommer tilbake hit. H viser endr
         card, key = event.option.id.split(":")
         label = f"{CARD_TITLES[card]} – {_label(key).lower()}"
         self._card_filter = None if self._card_filter and self._card_filter[:2] == (card, key) else (card, key, label)
+        if not self.ready:  # (the feed's counts, shown before the database is open): read when it is
+            self._say(f"Åpner databasen … viser så {label.lower()}" if self._card_filter else "Åpner databasen …")
+            return
         self.load()
         self.query_one("#exams", EntryTable).focus()
 
     def action_show_all(self) -> None:
         if self._card_filter is not None:
             self._card_filter = None
-            self.load()
+            if self.ready:
+                self.load()
         self.query_one("#exams", EntryTable).focus()
 
     # --- Enter: the desk of the exam's most urgent item, opened on the exam ---------
     def _leads(self, line):
-        from eksamen_tui.services.dashboard_leads import leads_for
+        from eksamen_tui.services.exam_line import leads_for
 
         return leads_for(line, line.exam_id in self._forms, self._forms.get(line.exam_id, False))
 
@@ -289,7 +383,7 @@ Pultene nås med F3–F9 fra hvor som helst; F2 kommer tilbake hit. H viser endr
         todo = ("Enter → " + leads[0].text + (f"   (også: {', '.join(lead.text for lead in leads[1:])})"
                                               if leads[1:] else "")) if leads else "Ingenting å gjøre nå."
         if self._card_filter is not None:
-            from eksamen_tui.services.dashboard_leads import DESK_NAMES
+            from eksamen_tui.services.exam_line import DESK_NAMES
 
             todo = f"Enter → {DESK_NAMES[CARD_DESKS[self._card_filter[0]]]} (listen bak tallet {self._card_filter[2]})"
         self.query_one("#exam-detail", Static).update(
@@ -326,7 +420,7 @@ Pultene nås med F3–F9 fra hvor som helst; F2 kommer tilbake hit. H viser endr
 
     def check_action(self, action: str, parameters: tuple) -> bool | None:
         if action == "open_exam":  # Enter on the table (a card's list takes its own Enter)
-            return self.focused is self.query_one("#exams")
+            return self.ready and self.focused is self.query_one("#exams")
         if action == "show_all":
             return getattr(self, "_card_filter", None) is not None
         if action in ("refresh", "import_candidates", "history"):

@@ -107,7 +107,16 @@ def _os_error_line(error: OSError) -> str:
 
 
 def run_app(args: argparse.Namespace) -> int:
+    # the dashboard's data read by a second process while Textual starts
+    # (a demo database does not exist yet: the app reads it itself)
+    from eksamen_tui.dashboard_feed import DashboardFeed
+
+    feed = None if args.demo else DashboardFeed.start(args.db, clerk=args.clerk, today=args.today)
     from eksamen_tui.app import EksamenApp
 
-    EksamenApp(db=args.db, clerk=args.clerk, demo=args.demo, today=args.today).run()
+    try:
+        EksamenApp(db=args.db, clerk=args.clerk, demo=args.demo, today=args.today, dashboard_feed=feed).run()
+    finally:
+        if feed is not None:
+            feed.close()
     return 0

@@ -90,6 +90,42 @@ def open_context(
     return ctx
 
 
+def open_current_context(
+    db: str | None = None,
+    *,
+    clerk: str | None = None,
+    today: Callable[[], date] | None = None,
+) -> Context:
+    """The context on a database that is already at the newest schema, for
+    reading only: nothing is created or migrated (the app does that). Raises
+    DatabaseRefused for a missing or empty file, a schema not at the newest
+    revision, or what is not an eksamen-tui database."""
+    from pathlib import Path
+
+    from eksamen_tui.db.engine import is_url
+    from eksamen_tui.db.errors import DatabaseRefused
+    from eksamen_tui.db.migrations import HEAD, classify
+
+    target = resolve_db_target(db)
+    if not is_url(target) and not Path(target).expanduser().is_file():
+        raise DatabaseRefused(f"{target} finnes ikke ennå")
+    engine = make_engine(target)
+    try:
+        with read_engine(engine).connect() as conn:
+            kind, revision = classify(conn)
+        if (kind, revision) != ("ours", HEAD):
+            raise DatabaseRefused(f"{target} er ikke på nyeste skjema ({kind}, {revision})")
+        with Session(read_engine(engine)) as session:
+            rules = load_rules(session)
+    except BaseException:
+        engine.dispose()
+        raise
+    ctx = Context(engine=engine, clerk=clerk or default_clerk(), rules=rules)
+    if today is not None:
+        ctx.today = today
+    return ctx
+
+
 ENV_EXPORT_DIR = "EKSAMEN_EXPORT_DIR"
 
 

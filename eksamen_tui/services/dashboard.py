@@ -4,7 +4,6 @@ computes its count; the dashboard only gathers them)."""
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from sqlalchemy import func
@@ -16,6 +15,7 @@ from eksamen_tui.domain.deadlines import EXAM_DEADLINE_LABELS, deadline_words
 from eksamen_tui.domain.exam_forms import needs_paper
 from eksamen_tui.domain.vocabulary import CommissionKind
 from eksamen_tui.services.context import Context
+from eksamen_tui.services.exam_line import ExamLine
 from eksamen_tui.services.grades import course_grade_counts
 from eksamen_tui.services.papers import latest_deliveries
 from eksamen_tui.services.queries import gradeable, is_current
@@ -27,31 +27,6 @@ SHORT_LABELS = {
     "attendance_registration": "Oppmøte", "valid_absence_documentation": "Dok. fravær",
     "grading": "Sensur", "publication": "Kunngjøring",
 }
-
-
-@dataclass
-class ExamLine:
-    exam_id: int
-    course_code: str
-    course_name: str
-    exam_date: date
-    exam_form: str
-    candidates: int
-    next_deadline_label: str
-    next_deadline: date | None
-    paper: str  # "mottatt", "mottatt for sent", "mangler", "mangler – for sent", "–"
-    attendance: str  # "ferdig", "12 umerket", "–"
-    grades: str  # "40/52", "–"
-    open_cases: int
-    overdue: list[str] = field(default_factory=list)  # what is late, in words
-    grading_deadline: date | None = None  # the one in force
-    grading_extended: bool = False  # an approved extension moved it
-    scripts: str = ""  # answer-script custody in words ("" when none handed out)
-    graded: tuple[int, int] = (0, 0)  # course grades (entered, expected): the grade desk's «samlet» figures
-    unmarked: int = 0  # candidates without an attendance state: the attendance desk's «ikke registrert»
-    published_on: date | None = None
-    # every deadline in date order: (key, bokmål label, date, state in words or "" when not followed up here)
-    deadlines: list[tuple[str, str, date, str]] = field(default_factory=list)
 
 
 def exam_lines(ctx: Context, *, days_back: int = 30, days_ahead: int = 21, limit: int = 150,

@@ -4,7 +4,6 @@ covers. The counts themselves stay with the desks' services; the exam sets
 here follow the same rules (and the same periods)."""
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import timedelta
 
 from sqlalchemy import func
@@ -13,47 +12,8 @@ from sqlmodel import select
 from eksamen_tui.db.models import Commission, Exam, Grade, Registration
 from eksamen_tui.domain.attendance import AttendanceState
 from eksamen_tui.services.context import Context
+from eksamen_tui.services.exam_line import DESK_NAMES, DESK_ORDER, Lead, leads_for  # noqa: F401  (the leads live with the line)
 from eksamen_tui.services.queries import current_grade, gradeable
-
-# the desks an exam's items are on, most urgent kind first (issue order)
-DESK_ORDER = ("papers", "attendance", "grades", "appeals", "commissions", "after")
-DESK_NAMES = {"papers": "F3 Eksamensoppgaver", "attendance": "F4 Oppmøte", "grades": "F5 Karakterer",
-              "appeals": "F6 Begrunnelse og klage", "commissions": "F7 Kommisjonsskjema",
-              "after": "F10 Etter eksamen"}
-
-
-@dataclass(frozen=True)
-class Lead:
-    desk: str  # mode name of the desk
-    reason: str  # in bokmål
-    overdue: bool
-
-    @property
-    def text(self) -> str:
-        return f"{DESK_NAMES[self.desk]}: {self.reason}" + (" (frist ute)" if self.overdue else "")
-
-
-def leads_for(line, form_missing: bool, form_overdue: bool) -> list[Lead]:
-    """What is still to do on the exam of a dashboard line (ExamLine),
-    most urgent first: overdue before not yet due, then papers, attendance,
-    grades, appeals, commission form."""
-    found: list[Lead] = []
-    if line.paper.lower().startswith("mangler"):
-        found.append(Lead("papers", "oppgaven mangler", "oppgave" in line.overdue))
-    if "umerket" in line.attendance:
-        found.append(Lead("attendance", f"oppmøte: {line.attendance.split(' –')[0]}", "oppmøte" in line.overdue))
-    if "/" in line.grades:
-        done, expected = (int(part) for part in line.grades.split(" ")[0].split("/"))
-        if done < expected:
-            found.append(Lead("grades", f"sensur {done}/{expected}", "sensur" in line.overdue))
-    if line.open_cases:
-        found.append(Lead("appeals", f"{line.open_cases} åpne saker", False))
-    if form_missing:
-        found.append(Lead("commissions", "kommisjonsskjema mangler", form_overdue))
-    if "mangler" in getattr(line, "scripts", ""):  # answer scripts not back: the «Etter eksamen» desk
-        found.append(Lead("after", "besvarelser mangler", "besvarelser" in line.overdue))
-    return sorted(found, key=lambda lead: (not lead.overdue, DESK_ORDER.index(lead.desk)))
-
 
 def form_status(ctx: Context, exams: list[tuple[int, object]]) -> dict[int, bool]:
     """Exams (id, exam date) ahead of today without an ordinary commission:
