@@ -53,8 +53,11 @@ class DashboardFeed:
 
     @classmethod
     def start(cls, db: str | None, *, clerk: str | None = None, today: date | None = None) -> "DashboardFeed | None":
-        """Start the child (None if it cannot be started: the app then reads
-        the dashboard itself)."""
+        """Start the child (None if it cannot be started, or on one core,
+        where it would only compete with the app: the app then reads the
+        dashboard itself)."""
+        if (os.cpu_count() or 1) < 2:
+            return None
         command = [sys.executable, "-m", __name__, db or ""]
         if clerk:
             command += ["--clerk", clerk]
