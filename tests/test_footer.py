@@ -40,10 +40,9 @@ def exam_id(ctx, code, day):
         return s.exec(select(Exam.id).join(Course).where(Course.code == code, Exam.exam_date == date.fromisoformat(day))).one()
 
 
-@pytest.mark.parametrize("size", [(80, 24), (120, 30)], ids=lambda s: f"{s[0]}x{s[1]}")
-async def test_the_footer_shows_each_desks_primary_keys_whole(demo_file, size):
-    from textual.widgets._footer import FooterKey
-
+async def _each_desks_footer(demo_file, size):
+    """Every desk of PRIMARY opened on its exam at `size`: (desk, its primary
+    keys, its footer), one after the other in one app."""
     ctx = open_context(str(demo_file), clerk="kari", today=lambda: TODAY)
     app = EksamenApp(ctx=ctx)
     async with app.run_test(size=size) as pilot:
@@ -52,13 +51,20 @@ async def test_the_footer_shows_each_desks_primary_keys_whole(demo_file, size):
             app.open_desk(desk, exam_id(ctx, *exam) if exam else None)
             await settle(app, pilot)
             await pilot.pause(0.1)
-            footer = app.screen.query_one("DeskFooter")
-            whole = {key.key for key in footer.query(FooterKey)
-                     if key.region.width and key.region.right <= footer.region.right}
-            assert primary <= whole, (desk, size, sorted(primary - whole))
-            if size[0] < 140:
-                assert not any(key.key.startswith("f") and key.key[1:].isdigit() and key.key != "f1"
-                               for key in footer.query(FooterKey))
+            yield desk, primary, app.screen.query_one("DeskFooter")
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 30)], ids=lambda s: f"{s[0]}x{s[1]}")
+async def test_the_footer_shows_each_desks_primary_keys_whole(demo_file, size):
+    from textual.widgets._footer import FooterKey
+
+    async for desk, primary, footer in _each_desks_footer(demo_file, size):
+        whole = {key.key for key in footer.query(FooterKey)
+                 if key.region.width and key.region.right <= footer.region.right}
+        assert primary <= whole, (desk, size, sorted(primary - whole))
+        if size[0] < 140:
+            assert not any(key.key.startswith("f") and key.key[1:].isdigit() and key.key != "f1"
+                           for key in footer.query(FooterKey))
 
 
 async def test_a_recomposed_footer_lets_its_old_keys_go(demo_file):
@@ -89,21 +95,13 @@ async def test_nothing_in_the_footer_runs_into_its_neighbour_or_under_the_palett
     ran into «a Resten», and «F1 hjelp» was cut to «F1 hjel».)"""
     from textual.widgets._footer import FooterKey, FooterLabel
 
-    ctx = open_context(str(demo_file), clerk="kari", today=lambda: TODAY)
-    app = EksamenApp(ctx=ctx)
-    async with app.run_test(size=size) as pilot:
-        await settle(app, pilot)
-        for desk, (exam, _) in PRIMARY.items():
-            app.open_desk(desk, exam_id(ctx, *exam) if exam else None)
-            await settle(app, pilot)
-            await pilot.pause(0.1)
-            footer = app.screen.query_one("DeskFooter")
-            palette = footer.query_one(".-command-palette", FooterKey)
-            items = sorted((item for item in footer.query("FooterKey, FooterLabel")
-                            if item is not palette and item.region.width), key=lambda item: item.region.x)
-            words = [item for item in items if isinstance(item, FooterLabel) or item.description]
-            for left, right in zip(words, words[1:]):  # one blank column at least between words
-                assert left.region.right < right.region.x, (desk, size, str(left.render()), str(right.render()))
-            for item in items:  # whole before the palette key, or not shown at all
-                assert item.region.right <= palette.region.x, (desk, size, str(item.render()))
-            assert palette.region.right == footer.region.right, (desk, size)
+    async for desk, _, footer in _each_desks_footer(demo_file, size):
+        palette = footer.query_one(".-command-palette", FooterKey)
+        items = sorted((item for item in footer.query("FooterKey, FooterLabel")
+                        if item is not palette and item.region.width), key=lambda item: item.region.x)
+        words = [item for item in items if isinstance(item, FooterLabel) or item.description]
+        for left, right in zip(words, words[1:]):  # one blank column at least between words
+            assert left.region.right < right.region.x, (desk, size, str(left.render()), str(right.render()))
+        for item in items:  # whole before the palette key, or not shown at all
+            assert item.region.right <= palette.region.x, (desk, size, str(item.render()))
+        assert palette.region.right == footer.region.right, (desk, size)

@@ -1,6 +1,7 @@
 """A burst of one-key entries: the desk draws its counters between the keys
 (screens/widgets/key_pacer.py), with the Textual internals it relies on."""
 import asyncio
+from contextlib import asynccontextmanager
 import re
 from datetime import date
 
@@ -16,12 +17,20 @@ from tests.screen_text import open_exam_on_desk, screen_text
 DAY = date(2026, 11, 12)
 
 
-async def test_a_burst_of_grades_is_drawn_while_it_is_typed(ctx):
-    exam = add_exam(ctx, code="TMA4240", exam_date=DAY, candidates=120, first_candidate=201)
+@asynccontextmanager
+async def grade_desk(ctx, candidates: int):
+    """The grade desk open on a TMA4240 exam of `candidates` attended
+    candidates numbered from 201: (app, pilot)."""
+    exam = add_exam(ctx, code="TMA4240", exam_date=DAY, candidates=candidates, first_candidate=201)
     mark_unmarked_attended(ctx, exam.id)
     app = EksamenApp(ctx=ctx)
     async with app.run_test(size=(120, 30)) as pilot:
         await open_exam_on_desk(app, pilot, "f5", "TMA4240")
+        yield app, pilot
+
+
+async def test_a_burst_of_grades_is_drawn_while_it_is_typed(ctx):
+    async with grade_desk(ctx, 120) as (app, pilot):
         screen = app.screen
         # the fast path is in use: a Textual that renamed what it needs fails here, not silently
         assert key_pacer.can_draw_now(screen)
@@ -60,11 +69,7 @@ def test_without_the_internals_the_pacer_says_so():
 
 
 async def test_keys_then_another_desk_in_one_burst_leave_the_counts_right(ctx):
-    exam = add_exam(ctx, code="TMA4240", exam_date=DAY, candidates=20, first_candidate=201)
-    mark_unmarked_attended(ctx, exam.id)
-    app = EksamenApp(ctx=ctx)
-    async with app.run_test(size=(120, 30)) as pilot:
-        await open_exam_on_desk(app, pilot, "f5", "TMA4240")
+    async with grade_desk(ctx, 20) as (app, pilot):
         grades = app.screen
         for key in ("a", "b", "c", "f4"):  # the desk changes before the loop turns
             app.post_message(events.Key(key, key if len(key) == 1 else None))
@@ -97,11 +102,7 @@ async def test_a_burst_of_attendance_states_ends_with_the_counts_right(ctx):
 async def test_no_collection_pauses_a_burst_and_collection_resumes_after_it(ctx):
     import gc
 
-    exam = add_exam(ctx, code="TMA4240", exam_date=DAY, candidates=30, first_candidate=201)
-    mark_unmarked_attended(ctx, exam.id)
-    app = EksamenApp(ctx=ctx)
-    async with app.run_test(size=(120, 30)) as pilot:
-        await open_exam_on_desk(app, pilot, "f5", "TMA4240")
+    async with grade_desk(ctx, 30) as (app, pilot):
         screen = app.screen
         during: list[bool] = []
         grade = type(screen)._grade
