@@ -71,6 +71,11 @@ class Timed(EksamenApp):
             show_counts(screen, counts)
             app.mark("COUNTS", True)
         dashboard.DashboardScreen._show, dashboard.DashboardScreen._show_counts = _show, _show_counts
+        # on a loaded machine the feed's data can be drawn in the first frame already
+        if getattr(self.screen, "_lines", None):
+            self.mark("DATA", True)
+        if getattr(self.screen, "_counts", None) is not None:
+            self.mark("COUNTS", True)
     def mark(self, name, shown):
         if shown and name not in self.seen:
             self.seen.add(name)  # drawn at the next refresh

@@ -10,6 +10,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
+from textual.message import Message
 from textual.widgets import Header, OptionList, Static
 from textual.widgets.option_list import Option
 
@@ -163,11 +164,37 @@ Pultene nås med F3–F9 fra hvor som helst; F2 kommer tilbake hit. H viser endr
         self.query_one("#exams", EntryTable).focus()
 
     # --- the feed: the dashboard's data read by a second process at start-up ------
+    class FeedNews(Message):
+        """From the thread reading the feed: one of its messages, or (None)
+        that it ended, complete or not. Posted, not called: the thread must
+        never wait on the UI (an app quitting early would leave it waiting
+        for ever, and the process with it)."""
+
+        def __init__(self, message: tuple | None, complete: bool = False) -> None:
+            super().__init__()
+            self.message = message
+            self.complete = complete
+
     @work(thread=True, group="dashboard-feed", exit_on_error=False)
     def _read_feed(self, feed) -> None:
-        for message in feed.messages():
-            self.app.call_from_thread(self._feed_message, message)
-        self.app.call_from_thread(self._feed_ended, feed.complete)
+        try:
+            for message in feed.messages():
+                if not self.post_message(self.FeedNews(message)):
+                    break  # the dashboard is gone: the app is quitting
+            else:
+                self.post_message(self.FeedNews(None, feed.complete))
+        except RuntimeError:  # the app's event loop has closed
+            pass
+        finally:
+            feed.close()
+
+    @on(FeedNews)
+    def _feed_news(self, event: "DashboardScreen.FeedNews") -> None:
+        event.stop()
+        if event.message is None:
+            self._feed_ended(event.complete)
+        else:
+            self._feed_message(event.message)
 
     def _feed_message(self, message: tuple) -> None:
         if self._feed_state != "running":  # the dashboard reads its own data now
