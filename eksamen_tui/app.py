@@ -152,9 +152,17 @@ class EksamenApp(App):
         else:
             self.call_after_refresh(self._announce_ready)
 
+    def exit(self, *args, **kwargs) -> None:
+        self.dashboard_feed_ended.set()  # the opening of the database waits for nothing now
+        super().exit(*args, **kwargs)
+
     @work(thread=True, exclusive=True, group="database")
     def _open_database(self) -> None:
+        from textual.worker import get_current_worker
+
         self.dashboard_feed_ended.wait(FEED_WAIT_SECONDS)
+        if self._exit or get_current_worker().is_cancelled:  # the clerk quit meanwhile: nothing to open
+            return
         try:
             from eksamen_tui.services.context import open_context
 

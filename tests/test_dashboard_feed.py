@@ -206,3 +206,28 @@ async def test_a_feed_that_never_ends_is_stopped_and_the_dashboard_reads_itself(
                 break
             await asyncio.sleep(0.05)
         assert process.returncode is not None, "the hanging feed was left running"
+
+
+async def test_quitting_while_the_feed_reads_does_not_wait_for_it(ctx, monkeypatch):
+    """The app's opening of the database waits for the feed; a clerk who
+    quits meanwhile must not wait with it (it took the full wait, ~3.7 s,
+    with a blank screen), and nothing is opened after the quit."""
+    import eksamen_tui.app as app_module
+    import eksamen_tui.services.context as context
+
+    monkeypatch.setattr(app_module, "FEED_WAIT_SECONDS", 0.5)
+    opened: list[str] = []
+    open_context = context.open_context
+    monkeypatch.setattr(context, "open_context", lambda *a, **k: (opened.append("opened"), open_context(*a, **k))[1])
+    process = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"], stdout=subprocess.PIPE)
+    feed = DashboardFeed(process)
+    app = EksamenApp(db=_target(ctx), clerk="kari", today=TODAY, dashboard_feed=feed)
+    try:
+        async with app.run_test(size=(150, 45)) as pilot:
+            await pilot.pause(0.2)
+            app.exit()
+            assert app.dashboard_feed_ended.is_set(), "the opening still waits for the feed after the quit"
+        await asyncio.sleep(1.0)  # past the opening's wait
+        assert opened == [] and app.ctx is None, "the database was opened after the clerk quit"
+    finally:
+        feed.close()
