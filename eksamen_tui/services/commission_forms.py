@@ -5,12 +5,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
-from itertools import groupby
-from operator import itemgetter
 from pathlib import Path
 from typing import Callable
 
-from sqlalchemy import and_
 from sqlmodel import select
 
 from eksamen_tui.db.models import Commission, CommissionMember, Course, Exam, Examiner, ExamPart, Registration
@@ -28,6 +25,14 @@ from eksamen_tui.excel.commission_form import (
 )
 from eksamen_tui.excel.tabular import FileProblems, Problem
 from eksamen_tui.services import audit
+# The desk's overview lives in services.commissions (the dashboard's card
+# counts from it without importing the spreadsheet code here); its callers
+# import it from here as before.
+from eksamen_tui.services.commissions import (  # noqa: F401
+    CommissionStatus,
+    commission_overview,
+    commission_summary,
+)
 from eksamen_tui.services.context import Context
 from eksamen_tui.services.lookup import require
 from eksamen_tui.services.queries import of_part, present
@@ -487,92 +492,7 @@ def import_path(ctx: Context, target: Path, progress: Callable[[int, int], None]
     return results
 
 
-# --- the desk's overview and the examiner directory --------------------------------
-
-@dataclass
-class CommissionStatus:
-    exam_id: int
-    course_code: str
-    exam_form: str
-    exam_date: date
-    deadline: date
-    status: str  # "no form" … in bokmål
-    overdue: bool
-
-
-def commission_overview(ctx: Context, days_back: int = 7, days_ahead: int = 60) -> list[CommissionStatus]:
-    from datetime import timedelta
-
-    today = ctx.today()
-    with ctx.read() as s:
-        in_window = and_(Exam.exam_date >= today - timedelta(days=days_back),
-                         Exam.exam_date <= today + timedelta(days=days_ahead))
-        # plain rows, not ORM objects: two months hold thousands of exams
-        exams = s.exec(select(Exam.id, Course.code, Exam.exam_form, Exam.exam_date)
-                       .join(Course, Course.id == Exam.course_id).where(in_window)).all()
-        ids = select(Exam.id).where(in_window).scalar_subquery()
-        # members streamed exam by exam, each exam's status decided as its
-        # members pass: only one exam's members are held at a time (holding
-        # every member of two months' commissions at once was ~4 MB at peak)
-        members = s.exec(
-            select(Commission.exam_id, Commission.kind, Examiner.id, Examiner.name, Examiner.is_external)
-            .join(CommissionMember, CommissionMember.commission_id == Commission.id)
-            .join(Examiner, Examiner.id == CommissionMember.examiner_id)
-            .where(Commission.exam_id.in_(ids), of_part(Commission.part_id, None))
-            .order_by(Commission.exam_id)
-            .execution_options(yield_per=1000))
-        statuses: dict[int, str] = {}
-        for exam_id, rows in groupby(members, key=itemgetter(0)):
-            ordinary: list[MemberInfo] = []
-            appeal: list[MemberInfo] = []
-            for _, kind, examiner_id, name, external in rows:
-                if kind == CommissionKind.ORDINARY:
-                    ordinary.append(MemberInfo(str(examiner_id), name, external))
-                elif kind == CommissionKind.APPEAL:
-                    appeal.append(MemberInfo(str(examiner_id), name, external))
-            statuses[exam_id] = _commission_status(ctx, ordinary, appeal)
-    result = []
-    deadlines: dict[date, date] = {}  # the deadline once per exam date
-    for exam_id, course_code, exam_form, exam_date in exams:
-        status = statuses.get(exam_id, "skjema mangler")
-        deadline = deadlines.get(exam_date)
-        if deadline is None:
-            deadline = deadlines[exam_date] = ctx.rules.commission_form(exam_date)
-        result.append(CommissionStatus(exam_id, course_code, exam_form, exam_date, deadline, status,
-                                       status != "komplett" and deadline < today))
-    result.sort(key=lambda r: (r.deadline, r.course_code))
-    return result
-
-
-def _commission_status(ctx: Context, ordinary: list[MemberInfo], appeal: list[MemberInfo]) -> str:
-    """An exam's commission status by the domain's rules, the same ones the
-    form import and sending appeals apply."""
-    if not ordinary:
-        return "skjema mangler"
-    if ordinary_commission_problems(ordinary, requires_external=ctx.profile.ordinary_commission_requires_external):
-        return "ufullstendig"
-    if not appeal:
-        return "klagekommisjon mangler"
-    if appeal_commission_problems(appeal, ordinary):
-        return "klagekommisjon ufullstendig"
-    return "komplett"
-
-
-def commission_summary(overview: list[CommissionStatus]) -> dict:
-    """The counts F7 shows above its list and the dashboard shows on its
-    card, from the same overview rows: exams per status, forms missing,
-    appeal commissions missing, and exams past the form deadline."""
-    by_status: dict[str, int] = {}
-    for row in overview:
-        by_status[row.status] = by_status.get(row.status, 0) + 1
-    return {
-        "exams": len(overview),
-        "by_status": dict(sorted(by_status.items())),
-        "form_missing": by_status.get("skjema mangler", 0),
-        "appeal_missing": by_status.get("klagekommisjon mangler", 0),
-        "overdue": sum(1 for row in overview if row.overdue),
-    }
-
+# --- the examiner directory (the desk's overview: services.commissions) ------------
 
 @dataclass
 class DirectoryLine:
