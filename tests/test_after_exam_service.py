@@ -1,6 +1,7 @@
 """After the exam, through the services: custody counts balance or are
 flagged (and audited), an extension flows to the grade desk and the
 dashboard, fee forms and resit lists from the database, exports."""
+from collections import Counter
 from datetime import date
 
 import pytest
@@ -263,3 +264,31 @@ def test_the_demo_shows_the_paper_trail_on_the_dashboard(tmp_path):
     assert any("besvarelser" in line.overdue and "mangler" in line.scripts for line in lines)
     assert any(line.grading_extended and "utsatt" in line.grades for line in lines)
     demo.engine.dispose()
+
+
+def test_fee_counts_are_the_fee_lists_lines_by_state(ctx):
+    """`fee_counts` counts in SQL what `fee_list` lists: each examiner due a
+    form once per exam (paid on one commission, unpaid on another: due),
+    internal unpaid members never, only exams published in the period."""
+    published = add_exam(ctx, code="TDT4100", exam_date=date(2026, 10, 26), candidates=4)
+    second = add_exam(ctx, code="TDT4110", exam_date=date(2026, 10, 27), candidates=4)
+    old = add_exam(ctx, code="TDT4120", exam_date=date(2025, 5, 20), candidates=4)
+    unpublished = add_exam(ctx, code="TDT4130", exam_date=date(2026, 11, 2), candidates=4)
+    external, paid, _unpaid = commission(ctx, published.id, ("Eva Ekstern", True, False),
+                                         ("Kari Intern", False, True), ("Ola Ubetalt", False, False))
+    commission(ctx, published.id, ("Kari Intern", False, False), ("Per Ekstern", True, True))  # a second commission
+    commission(ctx, second.id, ("Eva Ekstern", True, False), ("Ola Ubetalt", False, True))
+    commission(ctx, old.id, ("Eva Ekstern", True, False))
+    commission(ctx, unpublished.id, ("Eva Ekstern", True, False))
+    attend(ctx, published.id, grade="C", published=date(2026, 11, 16))
+    attend(ctx, second.id, grade="C", published=date(2026, 11, 18))
+    attend(ctx, old.id, grade="C", published=date(2025, 6, 10))
+    fees.mark_sent(ctx, published.id, external)
+    fees.mark_sent(ctx, published.id, paid)
+    fees.mark_confirmed(ctx, published.id, paid)
+
+    for days_back in (365, 600, 6):
+        lines = fees.fee_list(ctx, days_back=days_back)
+        states = Counter(line.state.value for line in lines)
+        assert fees.fee_counts(ctx, days_back=days_back) == {"fee_due": states["due"], "fee_unconfirmed": states["sent"]}
+    assert fees.fee_counts(ctx) == {"fee_due": 3, "fee_unconfirmed": 1}  # Per; Eva and Ola on the second

@@ -73,8 +73,9 @@ def _missing(ctx: Context, days_back: int, days_ahead: int) -> tuple[list[int], 
     with ctx.read() as s:
         # plain rows and a subquery, not ORM objects and thousands of bound ids (the dashboard asks on every look)
         exams = s.exec(select(Exam.id, Exam.exam_form, Exam.published_on).where(*in_window)).all()
-        forms = {form: needs_paper(form) for form in {form for _, form, _ in exams}}
-        papers = latest_deliveries(s, [exam_id for exam_id, form, _ in exams if forms[form]], PaperDelivery.checklist)
+        paper_forms = sorted(form for form in {form for _, form, _ in exams} if needs_paper(form))
+        papers = latest_deliveries(s, select(Exam.id).where(*in_window, Exam.exam_form.in_(paper_forms))
+                                   .scalar_subquery(), PaperDelivery.checklist) if paper_forms else {}
         published = set(s.exec(select(GuidelinesPublication.exam_id).where(
             GuidelinesPublication.exam_id.in_(select(Exam.id).where(*in_window).scalar_subquery()))).all())
     not_delivered = [exam_id for exam_id, (checklist,) in papers.items() if not json.loads(checklist).get(ITEM)]

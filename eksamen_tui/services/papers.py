@@ -98,12 +98,14 @@ def paper_overview(ctx: Context, days: int = 14) -> list[PaperStatus]:
     return result
 
 
-def latest_deliveries(session, exam_ids: list[int], *columns) -> dict:
+def latest_deliveries(session, exam_ids, *columns) -> dict:
     """The latest delivery per exam (a re-delivery replaces the earlier one).
-    With `columns`: exam id -> a plain row of those columns (no ORM objects:
-    the dashboard asks about thousands of exams)."""
+    `exam_ids`: a list of ids, or a scalar subquery selecting them (thousands
+    of ids are thousands of bound parameters to render). With `columns`:
+    exam id -> a plain row of those columns (no ORM objects: the dashboard
+    asks about thousands of exams)."""
     latest: dict = {}
-    if not exam_ids:
+    if isinstance(exam_ids, (list, tuple, set)) and not exam_ids:
         return latest
     order = (PaperDelivery.received_at, PaperDelivery.id)
     if columns:
