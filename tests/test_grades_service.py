@@ -186,3 +186,63 @@ def test_protocol_export_content(ctx, exam, tmp_path):
     assert any("=Ekstern Sensor" in str(v) for v in flat)
     assert not any(str(v).startswith("Student") for v in flat)  # no names of students
     assert sum(1 for v in flat if v == "Signatur") == 2
+
+
+def test_grading_summary_is_a_recount_exam_by_exam(ctx):
+    """The dashboard's grade card (counted through subqueries, each deadline
+    once per date) is a plain recount, exam by exam: exams of the last 90
+    days (the 90th day in, the 91st and today out), published ones left out,
+    an exam without candidates, a thesis and an extended deadline on the
+    same day as a late exam."""
+    from dataclasses import replace
+    from datetime import timedelta
+
+    from eksamen_tui.db.models import Exam
+    from eksamen_tui.services import extensions
+
+    today = ctx.today()
+    exams = {
+        "boundary": add_exam(ctx, code="TDT4100", exam_date=today - timedelta(days=90), candidates=3),
+        "outside": add_exam(ctx, code="TDT4110", exam_date=today - timedelta(days=91), candidates=3),
+        "late": add_exam(ctx, code="TDT4120", exam_date=date(2026, 10, 1), candidates=4),
+        "extended": add_exam(ctx, code="TDT4130", exam_date=date(2026, 10, 1), candidates=4),
+        "thesis": add_exam(ctx, code="TDT4135", exam_date=date(2026, 10, 1), candidates=3),
+        "published": add_exam(ctx, code="TDT4140", exam_date=date(2026, 10, 1), candidates=2),
+        "empty": add_exam(ctx, code="TDT4145", exam_date=date(2026, 10, 2)),
+        "today": add_exam(ctx, code="TDT4150", exam_date=today, candidates=2),
+    }
+    for key, exam in exams.items():
+        if key != "empty":
+            set_state(ctx, exam.id, 101, S.NO_SHOW)
+            mark_unmarked_attended(ctx, exam.id)
+            svc.enter_grade(ctx, exam.id, 102, "B")
+    svc.enter_grade(ctx, exams["boundary"].id, 103, "C")  # complete
+    extensions.record_extension(ctx, exams["extended"].id, date(2026, 12, 18), decision_reference="PR-1",
+                                approved_by="Dekan")
+    with ctx.write() as s:
+        for key, field_name, value in (("thesis", "is_thesis", True), ("published", "published_on", date(2026, 11, 2))):
+            row = s.get(Exam, exams[key].id)
+            setattr(row, field_name, value)
+            s.add(row)
+
+    def recount(ctx):
+        day = ctx.today()
+        counts = {"entered": 0, "expected": 0, "exams_past_deadline": 0}
+        with ctx.read() as s:
+            for exam in s.exec(select(Exam)).all():
+                if exam.published_on is not None or not day - timedelta(days=90) <= exam.exam_date < day:
+                    continue
+                attended = s.exec(select(Registration.id).where(Registration.exam_id == exam.id,
+                                                                Registration.attendance_state == S.ATTENDED)).all()
+                graded = [reg_id for reg_id in attended if s.exec(select(Grade.id).where(
+                    Grade.registration_id == reg_id, Grade.is_current == True, Grade.part_id.is_(None))).first()]  # noqa: E712
+                counts["entered"] += len(graded)
+                counts["expected"] += len(attended)
+                if len(graded) < len(attended) and extensions.grading_deadline(ctx, exam.id, s).effective < day:
+                    counts["exams_past_deadline"] += 1
+        return counts
+
+    assert svc.grading_summary(ctx) == recount(ctx) == {"entered": 5, "expected": 10, "exams_past_deadline": 1}
+    for day in (date(2026, 10, 2), date(2026, 12, 30), date(2027, 1, 2), date(2027, 3, 1)):
+        later = replace(ctx, today=lambda day=day: day)
+        assert svc.grading_summary(later) == recount(later), day

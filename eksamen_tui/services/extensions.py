@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from sqlalchemy import select as core_select
 from sqlmodel import Session, select
 
 from eksamen_tui.db.models import Exam, GradingExtension
@@ -52,8 +53,16 @@ def extensions_for(session: Session, exam_ids: list[int]) -> dict[int, GradingEx
     return latest
 
 
-def extended_dates(session: Session, exam_ids: list[int]) -> dict[int, date]:
-    return {exam_id: row.new_deadline for exam_id, row in extensions_for(session, exam_ids).items()}
+def extended_dates(session: Session, exam_ids) -> dict[int, date]:
+    """The extended grading deadline per exam, for those that have one.
+    `exam_ids`: a list of ids, or a scalar subquery selecting them (no
+    bound parameter per exam; plain rows, no ORM objects)."""
+    if isinstance(exam_ids, (list, tuple, set)):
+        return {exam_id: row.new_deadline for exam_id, row in extensions_for(session, list(exam_ids)).items()}
+    extension = GradingExtension.__table__.c
+    return {exam_id: new_deadline for exam_id, new_deadline in session.connection().execute(
+        core_select(extension.exam_id, extension.new_deadline).where(extension.exam_id.in_(exam_ids))
+        .order_by(extension.id)).all()}  # the latest recorded wins, as in extensions_for
 
 
 def deadline_of(ctx: Context, exam: Exam, extension: GradingExtension | None) -> GradingDeadline:

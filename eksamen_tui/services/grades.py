@@ -653,23 +653,26 @@ def exam_label(s: Session, exam: Exam) -> str:
     return f"{course.code} {exam.exam_form} {exam.exam_date:%d.%m.%Y}"
 
 
-def course_grade_counts(session: Session, exam_ids: list[int]) -> dict[int, tuple[int, int]]:
+def course_grade_counts(session: Session, exam_ids) -> dict[int, tuple[int, int]]:
     """(entered, expected) per exam at the course level: attended candidates,
     and those with a current course grade (typed, or computed from the
     parts). The figures the grade desk shows for «samlet» (`progress_of` on
-    `protocol(ctx, exam_id)`); the dashboard takes them from here."""
-    if not exam_ids:
+    `protocol(ctx, exam_id)`); the dashboard takes them from here.
+    `exam_ids`: a list of ids, or a scalar subquery selecting them (the
+    dashboard's three months are ~1,000 ids, each a bound parameter)."""
+    if isinstance(exam_ids, (list, tuple, set)) and not exam_ids:
         return {}
-    expected = dict(session.exec(
-        select(Registration.exam_id, func.count()).where(
-            Registration.exam_id.in_(exam_ids), Registration.attendance_state == AttendanceState.ATTENDED.value)
-        .group_by(Registration.exam_id)).all())
-    entered = dict(session.exec(
-        select(Registration.exam_id, func.count(func.distinct(Grade.registration_id)))
-        .join(Grade, Grade.registration_id == Registration.id)
-        .where(Registration.exam_id.in_(exam_ids), current_grade(),
-               Registration.attendance_state == AttendanceState.ATTENDED.value)
-        .group_by(Registration.exam_id)).all())
+    attended = _REG.c.attendance_state == AttendanceState.ATTENDED.value
+    # SQL Core: plain rows, and a statement the ORM need not compile first
+    conn = session.connection()
+    expected = dict(conn.execute(
+        select(_REG.c.exam_id, func.count()).where(_REG.c.exam_id.in_(exam_ids), attended)
+        .group_by(_REG.c.exam_id)).all())
+    entered = dict(conn.execute(
+        select(_REG.c.exam_id, func.count(func.distinct(_GRADE.c.registration_id)))
+        .join_from(_REG, _GRADE, _GRADE.c.registration_id == _REG.c.id)
+        .where(_REG.c.exam_id.in_(exam_ids), current_grade(columns=_GRADE.c), attended)
+        .group_by(_REG.c.exam_id)).all())
     return {exam_id: (entered.get(exam_id, 0), expected.get(exam_id, 0))
             for exam_id in set(expected) | set(entered)}
 
@@ -677,19 +680,29 @@ def course_grade_counts(session: Session, exam_ids: list[int]) -> dict[int, tupl
 def grading_summary(ctx: Context) -> dict[str, int]:
     """For the dashboard: grades entered of expected on exams of the last
     90 days, and exams past their grading deadline without every grade."""
-    today = ctx.today()
-    with ctx.read() as s:
-        exams = s.exec(select(Exam).where(Exam.exam_date < today, Exam.exam_date >= today - timedelta(days=90),
-                                          Exam.published_on.is_(None))).all()
-        ids = [e.id for e in exams]
-        counts = course_grade_counts(s, ids)
-        from eksamen_tui.services.extensions import extended_dates
+    from eksamen_tui.services.extensions import extended_dates
 
-        extended = extended_dates(s, ids) if ids else {}
+    today = ctx.today()
+    exam = Exam.__table__.c
+    unpublished = (exam.exam_date < today, exam.exam_date >= today - timedelta(days=90), exam.published_on.is_(None))
+    with ctx.read() as s:
+        # plain rows, and the exams as a subquery: ~1,000 ids are no bound parameters
+        exams = s.connection().execute(select(exam.id, exam.exam_date, exam.is_thesis).where(*unpublished)).all()
+        ids = select(exam.id).where(*unpublished).scalar_subquery()
+        counts = course_grade_counts(s, ids) if exams else {}
+        extended = extended_dates(s, ids) if exams else {}
     entered = {exam_id: done for exam_id, (done, _) in counts.items()}
     expected = {exam_id: total for exam_id, (_, total) in counts.items()}
-    late = sum(1 for e in exams if entered.get(e.id, 0) < expected.get(e.id, 0)
-               and ctx.rules.effective_grading(e.exam_date, thesis=e.is_thesis, extended_to=extended.get(e.id)) < today)
+    deadlines: dict[tuple, date] = {}  # many exams share a date: each deadline once
+
+    def grading_deadline(exam_date: date, thesis: bool, extended_to: date | None) -> date:
+        key = (exam_date, thesis, extended_to)
+        if key not in deadlines:
+            deadlines[key] = ctx.rules.effective_grading(exam_date, thesis=thesis, extended_to=extended_to)
+        return deadlines[key]
+
+    late = sum(1 for exam_id, exam_date, thesis in exams if entered.get(exam_id, 0) < expected.get(exam_id, 0)
+               and grading_deadline(exam_date, thesis, extended.get(exam_id)) < today)
     return {
         "entered": sum(entered.values()),
         "expected": sum(expected.values()),
