@@ -9,7 +9,7 @@ from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal
 from textual.message import Message
 from textual.widgets import Header, OptionList, Static
 from textual.widgets.option_list import Option
@@ -56,13 +56,12 @@ Pultene nås med F3–F9 fra hvor som helst; F2 kommer tilbake hit. H viser endr
         yield Header()
         yield Static("Åpner databasen …", id="dashboard-status", classes="status-line")
         with Horizontal(id="cards"):
-            for key, title in (("papers", "Oppgaver"), ("attendance", "Oppmøte"),
-                               ("grades", "Sensur"), ("cases", "Klager"),
-                               ("commissions", "Kommisjoner"), ("after", "Etter eksamen")):
-                with Vertical(classes="card", id=f"card-{key}"):
-                    yield Static(title, classes="card-title")
-                    yield Static(CARD_PERIODS[key], classes="card-period")
-                    yield OptionList(Option("…", disabled=True), classes="card-body", id=f"card-{key}-body")
+            for key, (title, period) in card_frames(self.app.size.width).items():
+                # one widget per card, its title and period in its frame: a card
+                # of four widgets made the first frame ~70 ms slower
+                card = OptionList(Option("…", disabled=True), classes="card", id=f"card-{key}")
+                card.border_title, card.border_subtitle = title, period
+                yield card
         # the Line API table: only the rows on screen are drawn, no cell is measured by Rich
         yield EntryTable(id="exams", zebra_stripes=True)
         yield Static("", id="exam-detail")
@@ -115,6 +114,9 @@ Pultene nås med F3–F9 fra hvor som helst; F2 kommer tilbake hit. H viser endr
 
     def on_resize(self, event) -> None:
         super().on_resize(event)
+        frames = card_frames(event.size.width)
+        for card in self.query(".card").results(OptionList):
+            card.border_title, card.border_subtitle = frames[card.id.removeprefix("card-")]
         self._set_columns()
         for card, values in getattr(self, "_card_counts", {}).items():
             self._show_card(card, values)
@@ -345,7 +347,7 @@ Pultene nås med F3–F9 fra hvor som helst; F2 kommer tilbake hit. H viser endr
         self._card_counts = {**getattr(self, "_card_counts", {}), card: values}
         narrow = self.has_class("-narrow")  # 80 columns: «5 ikke ført», short words that fit a card
         keys = ("missing", "late", "due_soon", "received") if card == "papers" else tuple(values)
-        body = self.query_one(f"#card-{card}-body", OptionList)
+        body = self.query_one(f"#card-{card}", OptionList)
         highlighted = body.highlighted
         body.clear_options()
         for key in keys:
@@ -355,7 +357,7 @@ Pultene nås med F3–F9 fra hvor som helst; F2 kommer tilbake hit. H viser endr
         if highlighted is not None and highlighted < body.option_count:
             body.highlighted = highlighted
 
-    @on(OptionList.OptionSelected, ".card-body")
+    @on(OptionList.OptionSelected, ".card")
     def _count_chosen(self, event: OptionList.OptionSelected) -> None:
         event.stop()
         card, key = event.option.id.split(":")
@@ -463,8 +465,29 @@ NOT_EXAMS = {"entered", "expected"}  # counts of grades, not of exams: nothing t
 # The period each card counts: the windows of the desks' count services
 # (papers.paper_counts, attendance.attendance_summary, grades.grading_summary,
 # appeals.case_counts, commissions.commission_counts).
-CARD_PERIODS = {"papers": "neste 14 dager", "attendance": "siste 120 dager", "grades": "siste 90 dager, ukunngjort",
+CARD_PERIODS = {"papers": "neste 14 dager", "attendance": "siste 120 dager", "grades": "90 dager, ukunngjort",
                 "cases": "alle åpne saker", "commissions": "neste 30 dager", "after": "siste år"}
+CARD_PERIODS_SHORT = {"papers": "neste 14 d.", "attendance": "siste 120 d.", "grades": "90 d. ukunngj.",
+                      "cases": "alle åpne", "commissions": "neste 30 d.", "after": "siste år"}
+
+
+# Each card's title (in its upper frame), in the dashboard's order; the
+# desk's short name where 80 columns would cut it.
+CARD_NAMES = {"papers": "Oppgaver", "attendance": "Oppmøte", "grades": "Sensur", "cases": "Klager",
+              "commissions": "Kommisjoner", "after": "Etter eksamen"}
+CARD_NAMES_NARROW = {**CARD_NAMES, "after": "Etter eks."}
+
+
+def card_frames(width: int) -> dict[str, tuple[str, str]]:
+    """Each card's title and period for its frame at this terminal width.
+    The periods in full where every card's fits, else in short where every
+    card's does, else none (80 columns: the period is in F1's text): never
+    some cut."""
+    room = width // len(CARD_NAMES) - 6  # a card's width less its corners and the label's margins
+    names = CARD_NAMES_NARROW if width < DeskScreen.NARROW_BELOW else CARD_NAMES
+    periods = next((periods for periods in (CARD_PERIODS, CARD_PERIODS_SHORT) if max(map(len, periods.values())) <= room),
+                   dict.fromkeys(CARD_PERIODS, ""))
+    return {key: (names[key], periods[key]) for key in CARD_NAMES}
 
 # Dashboard words for the desks' count keys.
 LABELS = {

@@ -59,6 +59,18 @@ async def test_dashboard_fits(demo_db, size):
                     assert f"{value} {SHORT_LABELS[key]}" in text, (desk, key)
         if size[0] >= 150:
             assert "f7 Kommisjoner" in text  # every desk key in the footer
+        # each card names its period in its frame, whole (in short words where
+        # the full ones do not fit), or not at all at 80 columns
+        from screens.dashboard import CARD_PERIODS, CARD_PERIODS_SHORT
+
+        periods = [card.border_subtitle for card in app.screen.query(".card")]
+        if size[0] < 100:
+            assert not any(periods)
+        else:
+            assert periods in (list(CARD_PERIODS.values()), list(CARD_PERIODS_SHORT.values()))
+            frame = next(line for line in text.splitlines() if "╰" in line)
+            for period in periods:
+                assert f" {period} ─" in frame, (period, frame)
 
 
 @pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")

@@ -86,7 +86,7 @@ async def test_dashboard_counts_open_their_items_on_their_desk(ctx):
             await pilot.press("enter")
             await settle(app, pilot)
 
-        await choose("#card-attendance-body", "attendance:documentation_overdue")
+        await choose("#card-attendance", "attendance:documentation_overdue")
         assert set(table.rows) == {str(first.id), str(second.id)}
         await pilot.press("enter")
         await settle(app, pilot)
@@ -95,7 +95,7 @@ async def test_dashboard_counts_open_their_items_on_their_desk(ctx):
         await settle(app, pilot)
         await pilot.press("escape")
         await settle(app, pilot)
-        await choose("#card-commissions-body", "commissions:form_missing")
+        await choose("#card-commissions", "commissions:form_missing")
         assert str(no_form.id) in table.rows and str(form_exam.id) not in table.rows
         table.move_cursor(row=table.get_row_index(str(no_form.id)))
         await pilot.press("enter")
