@@ -349,7 +349,9 @@ def resolve_shortfall(ctx: Context, exam_id: int, examiner_id: int, kind: Script
 
 def custody_items_for(ctx: Context, session: Session, exams: list[Exam],
                       extended: dict[int, date] | None = None) -> dict[int, list[CustodyItem]]:
-    """Custody items per exam for `exams` (those with movements only)."""
+    """Custody items per exam for `exams` (those with movements only).
+    `exams`: Exam objects, or plain rows with the fields read here (id,
+    exam_date, is_thesis, published_on, exam_form)."""
     ids = [e.id for e in exams]
     if not ids:
         return {}

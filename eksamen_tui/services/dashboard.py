@@ -6,10 +6,9 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import date, timedelta
 
-from sqlalchemy import func
-from sqlmodel import select
+from sqlalchemy import func, select
 
-from eksamen_tui.db.models import Case, Commission, Course, Exam, Registration
+from eksamen_tui.db.models import Case, Commission, Course, Exam, PaperDelivery, Registration
 from eksamen_tui.domain.attendance import AttendanceState
 from eksamen_tui.domain.deadlines import EXAM_DEADLINE_LABELS, deadline_words
 from eksamen_tui.domain.exam_forms import needs_paper
@@ -19,6 +18,9 @@ from eksamen_tui.services.exam_line import ExamLine
 from eksamen_tui.services.grades import course_grade_counts
 from eksamen_tui.services.papers import latest_deliveries
 from eksamen_tui.services.queries import gradeable, is_current
+
+_EXAM, _COURSE, _REG = Exam.__table__, Course.__table__, Registration.__table__
+_COMMISSION, _CASE = Commission.__table__, Case.__table__
 
 # Short forms of the deadline names for the dashboard's narrow column.
 SHORT_LABELS = {
@@ -37,57 +39,65 @@ def exam_lines(ctx: Context, *, days_back: int = 30, days_ahead: int = 21, limit
     date order (at most 2 × `limit`), whatever their date."""
     today = ctx.today()
     rules = ctx.rules
+    exam, course, reg = _EXAM.c, _COURSE.c, _REG.c
     with ctx.read() as s:
-        base = select(Exam, Course).join(Course, Course.id == Exam.course_id)
+        # SQL Core rows, not ORM objects: the table's first data at start-up
+        # waits for these queries, compiled once in the feed's fresh process
+        conn = s.connection()
+        base = (select(exam.id, exam.exam_date, exam.exam_form, exam.is_thesis, exam.published_on,
+                       course.code, course.name.label("course_name"))
+                .join_from(_EXAM, _COURSE, course.id == exam.course_id))
         if exam_ids is not None:
             chosen = list(exam_ids)[:2 * limit]
-            exams = list(s.exec(base.where(Exam.id.in_(chosen)).order_by(Exam.exam_date, Course.code)).all()
+            exams = list(conn.execute(base.where(exam.id.in_(chosen)).order_by(exam.exam_date, course.code)).all()
                          ) if chosen else []
         else:
-            recent = s.exec(base.where(Exam.exam_date >= today - timedelta(days=days_back), Exam.exam_date < today)
-                            .order_by(Exam.exam_date.desc(), Course.code).limit(limit)).all()
-            upcoming = s.exec(base.where(Exam.exam_date >= today, Exam.exam_date <= today + timedelta(days=days_ahead))
-                              .order_by(Exam.exam_date, Course.code).limit(limit)).all()
-            exams = sorted(recent, key=lambda row: (row[0].exam_date, row[1].code)) + list(upcoming)
-        ids = [exam.id for exam, _ in exams]
+            recent = conn.execute(base.where(exam.exam_date >= today - timedelta(days=days_back), exam.exam_date < today)
+                                  .order_by(exam.exam_date.desc(), course.code).limit(limit)).all()
+            upcoming = conn.execute(base.where(exam.exam_date >= today, exam.exam_date <= today + timedelta(days=days_ahead))
+                                    .order_by(exam.exam_date, course.code).limit(limit)).all()
+            exams = sorted(recent, key=lambda row: (row.exam_date, row.code)) + list(upcoming)
+        ids = [row.id for row in exams]
         if not ids:
             return []
         states: dict[int, dict[str, int]] = defaultdict(dict)
-        for exam_id, state, count in s.exec(
-            select(Registration.exam_id, Registration.attendance_state, func.count())
-            .where(Registration.exam_id.in_(ids))
-            .group_by(Registration.exam_id, Registration.attendance_state)
+        for exam_id, state, count in conn.execute(
+            select(reg.exam_id, reg.attendance_state, func.count())
+            .where(reg.exam_id.in_(ids))
+            .group_by(reg.exam_id, reg.attendance_state)
         ).all():
             states[exam_id][state] = count
         graded = course_grade_counts(s, ids)  # the grade desk's own figures
-        commissions = set(s.exec(select(Commission.exam_id).where(
-            Commission.exam_id.in_(ids), Commission.kind == CommissionKind.ORDINARY)).all())
-        papers = {exam_id: d.is_late for exam_id, d in latest_deliveries(s, ids).items()}
+        commissions = set(conn.execute(select(_COMMISSION.c.exam_id).where(
+            _COMMISSION.c.exam_id.in_(ids), _COMMISSION.c.kind == CommissionKind.ORDINARY)).scalars().all())
+        papers = {exam_id: is_late for exam_id, (is_late,) in
+                  latest_deliveries(s, ids, PaperDelivery.is_late).items()}
         from eksamen_tui.services.custody import custody_items_for
         from eksamen_tui.services.extensions import extended_dates
 
         extended = extended_dates(s, ids)
-        scripts = custody_items_for(ctx, s, [exam for exam, _ in exams], extended)
+        scripts = custody_items_for(ctx, s, exams, extended)  # the rows have the exam fields it reads
         cases: dict[int, int] = dict(
-            s.exec(
-                select(Registration.exam_id, func.count())
-                .join(Case, Case.registration_id == Registration.id)
-                .where(Registration.exam_id.in_(ids), Case.closed_on.is_(None))
-                .group_by(Registration.exam_id)
+            conn.execute(
+                select(reg.exam_id, func.count())
+                .join_from(_REG, _CASE, _CASE.c.registration_id == reg.id)
+                .where(reg.exam_id.in_(ids), _CASE.c.closed_on.is_(None))
+                .group_by(reg.exam_id)
             ).all()
         )
     lines = []
     deadline_cache: dict = {}
-    for exam, course in exams:
+    for exam in exams:
         counts = states.get(exam.id, {})
         total = sum(counts.values())
         key = (exam.exam_date, exam.is_thesis, extended.get(exam.id))
-        if key not in deadline_cache:  # many exams share a date
-            deadline_cache[key] = rules.exam_deadlines(exam.exam_date, thesis=exam.is_thesis,
-                                                       grading_extended_to=extended.get(exam.id))
-        deadlines = deadline_cache[key]
-        upcoming = sorted((d, key) for key, d in deadlines.items() if d >= today)
-        next_date, next_key = upcoming[0] if upcoming else (None, None)
+        if key not in deadline_cache:  # many exams share a date: their deadlines, in order, once
+            deadlines = rules.exam_deadlines(exam.exam_date, thesis=exam.is_thesis,
+                                             grading_extended_to=extended.get(exam.id))
+            upcoming = sorted((d, key) for key, d in deadlines.items() if d >= today)
+            deadline_cache[key] = (deadlines, sorted(deadlines.items(), key=lambda item: item[1]),
+                                   upcoming[0] if upcoming else (None, None))
+        deadlines, in_order, (next_date, next_key) = deadline_cache[key]
         overdue: list[str] = []
         # paper
         if not needs_paper(exam.exam_form):
@@ -144,12 +154,12 @@ def exam_lines(ctx: Context, *, days_back: int = 30, days_ahead: int = 21, limit
         }
         deadline_states = [(key, EXAM_DEADLINE_LABELS.get(key, key), day,
                    deadline_words(day, today, followed[key]) if followed.get(key) is not None else "")
-                  for key, day in sorted(deadlines.items(), key=lambda item: item[1])]
+                  for key, day in in_order]
         lines.append(
             ExamLine(
                 exam_id=exam.id,
-                course_code=course.code,
-                course_name=course.name,
+                course_code=exam.code,
+                course_name=exam.course_name,
                 exam_date=exam.exam_date,
                 exam_form=exam.exam_form,
                 candidates=total,
