@@ -264,3 +264,23 @@ def test_the_one_key_fast_path_writes_what_the_full_path_writes(ctx, monkeypatch
 
     assert written(fast) == written(full)
     assert len(written(fast)[3]) > 3 * len(steps)  # states, grades, retirements all audited
+
+
+def test_the_summarys_documentation_count_is_the_lists_length(ctx):
+    """attendance_summary counts undocumented absences per exam date in SQL;
+    it is `missing_documentation`'s length: documented ones, the 180-day
+    boundary and deadlines not yet passed left out, on any day."""
+    from dataclasses import replace
+    from datetime import timedelta
+
+    today = ctx.today()
+    for code, day in (("TDT4100", today - timedelta(days=180)), ("TDT4110", today - timedelta(days=181)),
+                      ("TDT4120", date(2026, 10, 1)), ("TDT4130", today - timedelta(days=1)), ("TDT4140", today)):
+        exam = add_exam(ctx, code=code, exam_date=day, candidates=4)
+        for number in (101, 102, 103):
+            svc.set_state(ctx, exam.id, number, S.VALID_ABSENCE)
+        svc.record_documentation(ctx, exam.id, 103, day)
+    for day in (today, today + timedelta(days=3), today + timedelta(days=20), date(2027, 5, 1)):
+        later = replace(ctx, today=lambda day=day: day)
+        assert svc.attendance_summary(later)["documentation_overdue"] == len(svc.missing_documentation(later)), day
+    assert svc.attendance_summary(ctx)["documentation_overdue"] == 4  # 180 days back and 01.10, two each

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
 
-from sqlalchemy import bindparam
+from sqlalchemy import bindparam, func
 from sqlmodel import Session, select
 
 from eksamen_tui.db.models import AttendanceChange, Course, Exam, Grade, Registration, Student
@@ -485,24 +485,33 @@ class MissingDocumentation:
     deadline: date
 
 
+def _undocumented(today: date, days_back: int, *columns):
+    """`columns` of the valid absences without documentation on exams of
+    the last `days_back` days (one query for the list and the count)."""
+    since = today - timedelta(days=days_back)
+    return (
+        select(*columns)
+        .select_from(Registration)
+        .join(Student, Student.id == Registration.student_id)
+        .join(Exam, Exam.id == Registration.exam_id)
+        .join(Course, Course.id == Exam.course_id)
+        .where(Registration.attendance_state == AttendanceState.VALID_ABSENCE.value,
+               Registration.documentation_received_on.is_(None),
+               Exam.exam_date >= since,
+               # the period's exams first, then their valid absences through the (exam, state)
+               # index: without this SQLite scans every registration ever made
+               Registration.exam_id.in_(select(Exam.id).where(Exam.exam_date >= since).scalar_subquery()))
+    )
+
+
 def missing_documentation(ctx: Context, *, only_overdue: bool = True, days_back: int = 180) -> list[MissingDocumentation]:
     """Valid absences without documentation on exams of the last `days_back`
     days (by default only those past the documentation deadline)."""
     today = ctx.today()
     with ctx.read() as s:
         rows = s.exec(
-            select(Registration.candidate_number, Student.student_number, Student.name, Exam.id, Exam.exam_date,
-                   Course.code)
-            .join(Student, Student.id == Registration.student_id)
-            .join(Exam, Exam.id == Registration.exam_id)
-            .join(Course, Course.id == Exam.course_id)
-            .where(Registration.attendance_state == AttendanceState.VALID_ABSENCE.value,
-                   Registration.documentation_received_on.is_(None),
-                   Exam.exam_date >= today - timedelta(days=days_back),
-                   # the period's exams first, then their valid absences through the (exam, state)
-                   # index: without this SQLite scans every registration ever made
-                   Registration.exam_id.in_(select(Exam.id).where(Exam.exam_date >= today - timedelta(days=days_back))
-                                            .scalar_subquery()))
+            _undocumented(today, days_back, Registration.candidate_number, Student.student_number, Student.name,
+                          Exam.id, Exam.exam_date, Course.code)
             .order_by(Exam.exam_date, Registration.candidate_number)
         ).all()
     deadlines: dict[date, date] = {}  # one calculation per exam date, not per candidate
@@ -520,7 +529,8 @@ def missing_documentation(ctx: Context, *, only_overdue: bool = True, days_back:
 def attendance_summary(ctx: Context) -> dict[str, int]:
     """For the dashboard: exams past whose attendance is not fully registered
     (and how many of them are past the registration deadline), and valid
-    absences whose documentation is overdue."""
+    absences whose documentation is overdue (`missing_documentation`'s
+    count: counted per exam date in SQL, not read candidate by candidate)."""
     today = ctx.today()
     with ctx.read() as s:
         pending = s.exec(
@@ -530,12 +540,15 @@ def attendance_summary(ctx: Context) -> dict[str, int]:
                    Registration.attendance_state == AttendanceState.REGISTERED.value)
             .group_by(Exam.id, Exam.exam_date)
         ).all()
-    overdue = sum(1 for _, exam_date in pending
-                  if ctx.rules.calendar.add_working_days(exam_date, ctx.profile.attendance_registration_working_days_after) < today)
+        undocumented = s.exec(_undocumented(today, 180, Exam.exam_date, func.count()).group_by(Exam.exam_date)).all()
+    days = ctx.profile.attendance_registration_working_days_after
+    registration_deadlines = {day: ctx.rules.calendar.add_working_days(day, days) for day in {d for _, d in pending}}
+    overdue = sum(1 for _, exam_date in pending if registration_deadlines[exam_date] < today)
     return {
         "not_registered": len(pending),
         "not_registered_overdue": overdue,
-        "documentation_overdue": len(missing_documentation(ctx)),
+        "documentation_overdue": sum(count for exam_date, count in undocumented
+                                     if ctx.rules.valid_absence_documentation(exam_date) < today),
     }
 
 
