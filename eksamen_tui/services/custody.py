@@ -194,6 +194,7 @@ def _explanation_deadline(ctx: Context, exam: Exam) -> date | None:
 
 
 def _movements(rows: list[ScriptMovement]) -> list[Movement]:
+    """The domain's movements from stored ones (ORM objects or plain rows)."""
     return [Movement(r.examiner_id, ScriptKind(r.kind), Direction(r.direction), r.count, r.on_date) for r in rows]
 
 
@@ -355,20 +356,27 @@ def custody_items_for(ctx: Context, session: Session, exams: list[Exam],
     ids = [e.id for e in exams]
     if not ids:
         return {}
-    moves: dict[int, list[ScriptMovement]] = defaultdict(list)
-    resolutions: dict[int, list[ScriptResolution]] = defaultdict(list)
+    # plain rows with the fields `_items` reads (SQL Core: the dashboard's
+    # table waits for these, in a process whose statements are not compiled yet)
+    movement, resolution, examiner = ScriptMovement.__table__.c, ScriptResolution.__table__.c, Examiner.__table__.c
+    conn = session.connection()
+    moves: dict[int, list] = defaultdict(list)
+    resolutions: dict[int, list] = defaultdict(list)
     for start in range(0, len(ids), 5000):
         chunk = ids[start:start + 5000]
-        for row in session.exec(select(ScriptMovement).where(ScriptMovement.exam_id.in_(chunk))
-                                .order_by(ScriptMovement.on_date, ScriptMovement.id)).all():
+        for row in conn.execute(select(movement.exam_id, movement.examiner_id, movement.kind, movement.direction,
+                                       movement.count, movement.on_date)
+                                .where(movement.exam_id.in_(chunk)).order_by(movement.on_date, movement.id)):
             moves[row.exam_id].append(row)
-        for row in session.exec(select(ScriptResolution).where(ScriptResolution.exam_id.in_(chunk))
-                                .order_by(ScriptResolution.id)).all():
+        for row in conn.execute(select(resolution.exam_id, resolution.examiner_id, resolution.kind, resolution.missing,
+                                       resolution.reason)
+                                .where(resolution.exam_id.in_(chunk)).order_by(resolution.id)):
             resolutions[row.exam_id].append(row)
     if not moves:
         return {}
-    people = {e.id: (e.name, e.is_external) for e in session.exec(
-        select(Examiner).where(Examiner.id.in_(sorted({m.examiner_id for rows in moves.values() for m in rows})))).all()}
+    people = {examiner_id: (name, external) for examiner_id, name, external in conn.execute(
+        select(examiner.id, examiner.name, examiner.is_external)
+        .where(examiner.id.in_(sorted({m.examiner_id for rows in moves.values() for m in rows})))).all()}
     if extended is None:
         extended = {k: v.new_deadline for k, v in extensions_for(session, list(moves)).items()}
     result = {}

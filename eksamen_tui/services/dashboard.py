@@ -39,23 +39,25 @@ def exam_lines(ctx: Context, *, days_back: int = 30, days_ahead: int = 21, limit
     date order (at most 2 × `limit`), whatever their date."""
     today = ctx.today()
     rules = ctx.rules
-    exam, course, reg = _EXAM.c, _COURSE.c, _REG.c
+    ex, co, reg = _EXAM.c, _COURSE.c, _REG.c  # the tables' columns
     with ctx.read() as s:
         # SQL Core rows, not ORM objects: the table's first data at start-up
         # waits for these queries, compiled once in the feed's fresh process
         conn = s.connection()
-        base = (select(exam.id, exam.exam_date, exam.exam_form, exam.is_thesis, exam.published_on,
-                       course.code, course.name.label("course_name"))
-                .join_from(_EXAM, _COURSE, course.id == exam.course_id))
+        base = (select(ex.id, ex.exam_date, ex.exam_form, ex.is_thesis, ex.published_on,
+                       co.code, co.name.label("course_name"))
+                .join_from(_EXAM, _COURSE, co.id == ex.course_id))
         if exam_ids is not None:
             chosen = list(exam_ids)[:2 * limit]
-            exams = list(conn.execute(base.where(exam.id.in_(chosen)).order_by(exam.exam_date, course.code)).all()
+            exams = list(conn.execute(base.where(ex.id.in_(chosen)).order_by(ex.exam_date, co.code)).all()
                          ) if chosen else []
         else:
-            recent = conn.execute(base.where(exam.exam_date >= today - timedelta(days=days_back), exam.exam_date < today)
-                                  .order_by(exam.exam_date.desc(), course.code).limit(limit)).all()
-            upcoming = conn.execute(base.where(exam.exam_date >= today, exam.exam_date <= today + timedelta(days=days_ahead))
-                                    .order_by(exam.exam_date, course.code).limit(limit)).all()
+            recent = conn.execute(
+                base.where(ex.exam_date >= today - timedelta(days=days_back), ex.exam_date < today)
+                .order_by(ex.exam_date.desc(), co.code).limit(limit)).all()
+            upcoming = conn.execute(
+                base.where(ex.exam_date >= today, ex.exam_date <= today + timedelta(days=days_ahead))
+                .order_by(ex.exam_date, co.code).limit(limit)).all()
             exams = sorted(recent, key=lambda row: (row.exam_date, row.code)) + list(upcoming)
         ids = [row.id for row in exams]
         if not ids:
