@@ -5,10 +5,13 @@ Textual drawing its first frame (~0.2 s of CPU), and importing the
 database layer (SQLAlchemy, SQLModel, the models: ~0.3 s of CPU) before
 the dashboard's queries can run. In one process they run one after the
 other. `DashboardFeed.start` (called by the CLI before Textual is
-imported) starts this module as a child process on the other core; it
+imported) starts a child process on the other core (forked, or this
+module in a new interpreter where the app cannot fork); it
 opens the database read-only, reads the dashboard's table and cards with
 the same services the dashboard calls, and sends them back through a pipe
-as they are ready. The app shows them as they arrive, then opens the
+as they are ready (two of the cards are read meanwhile by a second
+process forked from it once its imports are done, when the app has
+drawn its first frame and the other core is free). The app shows them as they arrive, then opens the
 database itself, as it always does (it waits for the feed to end, at most
 a few seconds, so that its import of the database layer, which holds the
 GIL, does not hold up drawing the feed's data). A desk key pressed before
@@ -28,12 +31,14 @@ from __future__ import annotations
 
 import os
 import pickle
-import subprocess
 import sys
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import date
-from typing import IO
+from typing import IO, TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import subprocess
 
 # what the child sends, each message pickled on its own:
 #   ("header", {"today", "profile", "clerk", "marker"})   first
@@ -46,18 +51,34 @@ DONE = "done"
 class DashboardFeed:
     """The parent's end: the child process and its messages."""
 
-    def __init__(self, process: subprocess.Popen) -> None:
+    def __init__(self, process: "subprocess.Popen | ForkedChild") -> None:
         self._process = process
         self._lock = threading.Lock()
         self.complete = False  # every message arrived, ending with "done"
 
     @classmethod
-    def start(cls, db: str | None, *, clerk: str | None = None, today: date | None = None) -> "DashboardFeed | None":
+    def start(cls, db: str | None, *, clerk: str | None = None, today: date | None = None,
+              fork: bool | None = None) -> "DashboardFeed | None":
         """Start the child (None if it cannot be started, or on one core,
         where it would only compete with the app: the app then reads the
-        dashboard itself)."""
+        dashboard itself).
+
+        The child is forked where it can be (`fork` None: where the system
+        forks and this process runs one thread, as the CLI does before
+        Textual starts): it then starts ~20-40 ms sooner than a new
+        interpreter, which has to start and import its site first. Else
+        it is `python -m eksamen_tui.dashboard_feed`."""
         if (os.cpu_count() or 1) < 2:
             return None
+        if fork is None:
+            fork = hasattr(os, "fork") and threading.active_count() == 1
+        if fork:
+            try:
+                return cls(ForkedChild.start(lambda out: main_served(db, clerk, today, out)))
+            except OSError:
+                return None
+        import subprocess
+
         command = [sys.executable, "-m", __name__, db or ""]
         if clerk:
             command += ["--clerk", clerk]
@@ -98,6 +119,55 @@ class DashboardFeed:
                 process.stdout.close()
 
 
+class ForkedChild:
+    """A child forked from this process, writing to a pipe, with the calls
+    DashboardFeed makes on a subprocess.Popen."""
+
+    def __init__(self, pid: int, stdout: IO[bytes]) -> None:
+        self.pid, self.stdout = pid, stdout
+        self.returncode: int | None = None
+
+    @classmethod
+    def start(cls, work: Callable[[IO[bytes]], int]) -> "ForkedChild":
+        """Fork; the child runs `work` on the pipe's writing end and exits
+        with the code it returns (1 if it raises)."""
+        read_end, write_end = os.pipe()
+        pid = os.fork()
+        if pid:
+            os.close(write_end)
+            return cls(pid, os.fdopen(read_end, "rb"))
+        # the child: never returns into the caller's code
+        code = 1
+        try:
+            os.close(read_end)
+            nothing = os.open(os.devnull, os.O_RDWR)  # not the clerk's terminal
+            for fd in (0, 1, 2):
+                os.dup2(nothing, fd)
+            code = work(os.fdopen(write_end, "wb"))
+        finally:
+            os._exit(code)
+
+    def poll(self) -> int | None:
+        if self.returncode is None:
+            pid, status = os.waitpid(self.pid, os.WNOHANG)
+            if pid:
+                self.returncode = os.waitstatus_to_exitcode(status)
+        return self.returncode
+
+    def kill(self) -> None:
+        if self.returncode is None:
+            try:
+                os.kill(self.pid, 9)  # SIGKILL (signal.SIGKILL, without importing signal)
+            except ProcessLookupError:
+                pass
+
+    def wait(self) -> int:
+        if self.returncode is None:
+            _, status = os.waitpid(self.pid, 0)
+            self.returncode = os.waitstatus_to_exitcode(status)
+        return self.returncode
+
+
 # --- the child ---------------------------------------------------------------
 
 def _send(out: IO[bytes], *message) -> None:
@@ -105,44 +175,96 @@ def _send(out: IO[bytes], *message) -> None:
     out.flush()
 
 
+# The cards a second reader reads meanwhile (about half of the reading's
+# time): forked from the feed once the database layer is imported, it has
+# the other core to itself by then, as the app has drawn its first frame.
+SECOND_READER_CARDS = ("commissions", "after")
+
+
 def serve(db: str | None, clerk: str | None, today: date | None, out: IO[bytes]) -> None:
-    """Read the dashboard's data and send it to `out`, the table first, then
-    each card as its counts are in (the order the dashboard shows them)."""
+    """Read the dashboard's data and send it to `out`: the change marker
+    first, then the table and each card as its counts are in. A second
+    reader, where the system forks, reads SECOND_READER_CARDS meanwhile;
+    they are sent as they come after this reader's own. Without every
+    card there is no DONE (the app then reads the dashboard itself)."""
     from eksamen_tui.services.concurrency import change_marker
     from eksamen_tui.services.context import open_current_context
     from eksamen_tui.services.dashboard import CARDS, card_counts, exam_lines
     from eksamen_tui.services.dashboard_leads import form_status
 
-    ctx = open_current_context(db, clerk=clerk, today=(lambda: today) if today else None)
+    def open_database():
+        return open_current_context(db, clerk=clerk, today=(lambda: today) if today else None)
+
+    # forked before this reader opens the database: no connection is shared
+    second = _second_reader(open_database, SECOND_READER_CARDS, card_counts)
     try:
-        _send(out, "header", {"today": ctx.today(), "profile": ctx.profile.title, "clerk": ctx.clerk,
-                              "marker": change_marker(ctx)})
-        lines = exam_lines(ctx)
-        _send(out, "lines", lines, form_status(ctx, [(line.exam_id, line.exam_date) for line in lines]))
-        for card in CARDS:
-            _send(out, "card", card, card_counts(ctx, card))
+        ctx = open_database()
+        try:
+            _send(out, "header", {"today": ctx.today(), "profile": ctx.profile.title, "clerk": ctx.clerk,
+                                  "marker": change_marker(ctx)})
+            lines = exam_lines(ctx)
+            _send(out, "lines", lines, form_status(ctx, [(line.exam_id, line.exam_date) for line in lines]))
+            for card in CARDS:
+                if second is None or card not in SECOND_READER_CARDS:
+                    _send(out, "card", card, card_counts(ctx, card))
+        finally:
+            ctx.engine.dispose()
+        if second is not None:
+            for message in second.messages():
+                _send(out, *message)
+            if not second.complete:
+                raise RuntimeError("the second reader ended without every card")
         _send(out, DONE)
     finally:
-        ctx.engine.dispose()
+        if second is not None:
+            second.close()
 
 
-def main(argv: list[str] | None = None) -> int:
-    import argparse
+def _second_reader(open_database, cards, card_counts) -> "DashboardFeed | None":
+    """A forked process that opens the database itself and sends `cards`,
+    then DONE (None where the system does not fork, or it failed to)."""
+    if not hasattr(os, "fork"):
+        return None
+
+    def work(out: IO[bytes]) -> int:
+        ctx = open_database()
+        try:
+            for card in cards:
+                _send(out, "card", card, card_counts(ctx, card))
+            _send(out, DONE)
+        finally:
+            ctx.engine.dispose()
+        return 0
+
+    try:
+        return DashboardFeed(ForkedChild.start(work))
+    except OSError:
+        return None
+
+
+def main_served(db: str | None, clerk: str | None, today: date | None, out: IO[bytes]) -> int:
+    """The child's life: serve, and say by the exit code how it went."""
     import gc
 
     gc.disable()  # a short life: no collection pauses (it ends in a second)
-    parser = argparse.ArgumentParser(prog="eksamen_tui.dashboard_feed")
-    parser.add_argument("db")
-    parser.add_argument("--clerk")
-    parser.add_argument("--today", type=date.fromisoformat)
-    args = parser.parse_args(argv)
     try:
-        serve(args.db or None, args.clerk, args.today, sys.stdout.buffer)
+        serve(db or None, clerk, today, out)  # (each message flushed as it is sent)
     except BrokenPipeError:  # the app quit first
         os._exit(0)
     except Exception:  # noqa: BLE001 (the app reads the dashboard itself; nothing to tell here)
         return 1
     return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    import argparse
+
+    parser = argparse.ArgumentParser(prog="eksamen_tui.dashboard_feed")
+    parser.add_argument("db")
+    parser.add_argument("--clerk")
+    parser.add_argument("--today", type=date.fromisoformat)
+    args = parser.parse_args(argv)
+    return main_served(args.db, args.clerk, args.today, sys.stdout.buffer)
 
 
 if __name__ == "__main__":

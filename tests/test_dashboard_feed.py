@@ -16,7 +16,7 @@ import pytest
 
 from eksamen_tui.app import EksamenApp
 from eksamen_tui.services.attendance import mark_unmarked_attended
-from eksamen_tui.dashboard_feed import DashboardFeed
+from eksamen_tui.dashboard_feed import DashboardFeed, ForkedChild
 from screens.dashboard import DashboardScreen
 from tests.factories import TODAY, add_exam
 from tests.screen_text import screen_text
@@ -54,13 +54,15 @@ async def _shown_within(app, pilot, texts, seconds=5.0) -> None:
     raise AssertionError(f"not shown within {seconds} s: {texts}\n{screen_text(app)}")
 
 
-def test_the_feed_reads_what_the_dashboard_reads(ctx):
+@pytest.mark.parametrize("fork", [True, False], ids=["forked", "new-interpreter"])
+def test_the_feed_reads_what_the_dashboard_reads(ctx, fork):
     from eksamen_tui.services.concurrency import change_marker
     from eksamen_tui.services.dashboard import CARDS, card_counts, exam_lines
     from eksamen_tui.services.dashboard_leads import form_status
 
     _exams(ctx)
-    feed = DashboardFeed.start(_target(ctx), clerk="kari", today=TODAY)
+    feed = DashboardFeed.start(_target(ctx), clerk="kari", today=TODAY, fork=fork)
+    assert isinstance(feed._process, ForkedChild) == fork
     messages = list(feed.messages())
     assert feed.complete
     header = messages[0][1]
@@ -70,7 +72,54 @@ def test_the_feed_reads_what_the_dashboard_reads(ctx):
     lines = exam_lines(ctx)
     assert messages[1] == ("lines", lines, form_status(ctx, [(line.exam_id, line.exam_date) for line in lines]))
     assert [code for line in lines for code in [line.course_code]] == ["TMA4240", "TDT4100"]
-    assert messages[2:] == [("card", card, card_counts(ctx, card)) for card in CARDS]
+    # (the cards of the second reader come after the first reader's own)
+    assert sorted(messages[2:]) == sorted(("card", card, card_counts(ctx, card)) for card in CARDS)
+    assert len(messages) == 2 + len(CARDS)
+
+
+def test_a_second_reader_that_fails_leaves_the_feed_without_its_end(ctx, monkeypatch):
+    """The cards of the second reader are part of the reading: if it fails,
+    the feed sends no DONE, and the app reads the dashboard itself."""
+    import io
+    import pickle
+
+    from eksamen_tui import dashboard_feed
+
+    _exams(ctx)
+    monkeypatch.setattr(dashboard_feed, "SECOND_READER_CARDS", ("commissions", "no such card"))
+    out = io.BytesIO()
+    with pytest.raises(RuntimeError, match="second reader"):
+        dashboard_feed.serve(_target(ctx), "kari", TODAY, out)
+    out.seek(0)
+    kinds = []
+    while out.tell() < len(out.getvalue()):
+        kinds.append(pickle.load(out)[0])
+    assert "header" in kinds and "lines" in kinds and dashboard_feed.DONE not in kinds
+
+
+def test_the_cli_forks_the_feed_and_a_forked_feed_that_fails_ends_quietly(ctx, tmp_path):
+    """As the CLI starts it (one thread, before Textual): forked. A child
+    that fails (here: no such database) ends without data, writing nothing
+    to the clerk's terminal, and never runs on into the caller's code (its
+    lines would be printed twice)."""
+    _exams(ctx)
+    script = (
+        "import sys\n"
+        "from datetime import date\n"
+        "from eksamen_tui.dashboard_feed import DashboardFeed, ForkedChild\n"
+        "feed = DashboardFeed.start(sys.argv[1], today=date(2026, 11, 23))\n"
+        "print(type(feed._process).__name__, len(list(feed.messages())), feed.complete)\n"
+        "feed = DashboardFeed.start(sys.argv[2], today=date(2026, 11, 23))\n"
+        "print(type(feed._process).__name__, len(list(feed.messages())), feed.complete)\n"
+    )
+    missing = tmp_path / "missing.db"
+    done = subprocess.run([sys.executable, "-c", script, _target(ctx), str(missing)],
+                          capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0 and not done.stderr, done.stderr
+    from eksamen_tui.services.dashboard import CARDS
+
+    assert done.stdout.splitlines() == [f"ForkedChild {2 + len(CARDS)} True", "ForkedChild 0 False"]
+    assert not missing.exists()
 
 
 @pytest.mark.sqlite_only
