@@ -5,12 +5,19 @@ Below 140 columns the F-keys that switch desks leave the footer (one
 the desk's own keys are not cut. Below 100 columns (80×24) each key is
 shown with a short word, and a few secondary keys leave it too; every key
 still works and is listed on F1 and in the palette. Keys at the end that
-would run under the palette key are left out rather than cut."""
+would run under the palette key are left out rather than cut.
+
+The footer is one widget drawing one line (a click on a key presses it).
+Textual's Footer mounts a widget per key: some twenty per desk, each
+styled and laid out, which cost every desk's first frame ~40 ms, and
+each change of the desk's keys rebuilt them all."""
 from __future__ import annotations
 
 from rich.cells import cell_len
-from textual.widgets import Footer
-from textual.widgets._footer import FooterKey, FooterLabel, KeyGroup
+from rich.style import Style as RichStyle
+from textual.content import Content
+from textual.markup import escape
+from textual.widget import Widget
 
 # the footer's tiers by terminal width (as the desks' layouts)
 NARROW_BELOW, WIDE_FROM = 100, 140
@@ -82,56 +89,76 @@ def shown(bindings, width: int):
     return result
 
 
-class DeskFooter(Footer):
-    """Textual's Footer, with the desk's keys sized to the terminal (see the
-    module). It is rebuilt only when what it shows changes: Textual asks on
-    every focus move and binding refresh, and rebuilding mounts some twenty
-    widgets (their styles, then their garbage) each time."""
+class DeskFooter(Widget):
+    """The desk's keys on one line, the palette key at the right (see the
+    module). It draws again only when what it shows changes."""
 
-    # Textual's compact footer puts no space after a group's word, so the
-    # next key ran into it («Statusa Resten»)
+    ALLOW_SELECT = False
     DEFAULT_CSS = """
-    DeskFooter.-compact FooterLabel {
-        margin: 0 1 0 0;
-    }
-    /* the compact keys' margin left the last column to what scrolled under the docked palette key */
-    DeskFooter.-compact FooterKey.-command-palette {
-        margin-right: 0;
+    DeskFooter {
+        dock: bottom;
+        height: 1;
+        background: $footer-background;
+        color: $footer-description-foreground;
+        text-wrap: nowrap;
+        link-style-hover: none;
+        link-background-hover: $block-hover-background;
     }
     """
 
-    _tier: str | None = None
-    _shown: tuple | None = None  # what the footer's widgets show now (see `_plan`)
+    @property
+    def link_style(self) -> RichStyle:
+        # each key keeps its own colours (Textual paints every link, i.e.
+        # every key here, in the one link colour); the mouse still lights it
+        return RichStyle()
 
-    def __init__(self, *args, compact: bool = True, **kwargs) -> None:
-        super().__init__(*args, compact=compact, **kwargs)  # compact: more keys fit on one line
+    _shown: tuple | None = None  # the plan drawn last (see `_plan`)
 
-    def _key_classes(self, *classes: str) -> str:
-        # a key made with its "-compact" class is not restyled when the
-        # footer's compact flag reaches it (twenty keys, each a restyle)
-        return " ".join(classes + (("-compact",) if self.compact else ()))
+    def on_mount(self) -> None:
+        self.screen.bindings_updated_signal.subscribe(self, self._bindings_changed)
 
-    def on_resize(self, event) -> None:
-        if tier(self.app.size.width) != self._tier:
-            self.call_after_refresh(self.recompose)
-        else:  # which keys and reminder fit may have changed
-            self.call_after_refresh(self._recompose_if_changed)
+    def _bindings_changed(self, screen) -> None:
+        # (as Textual's Footer: not while the terminal has lost focus, when
+        # only the app's own keys are active for a moment)
+        if screen.app.app_focus and screen is self.screen and self._plan() != self._shown:
+            self.refresh()
 
-    def bindings_changed(self, screen) -> None:
-        self._bindings_ready = True
-        if not screen.app.app_focus:
-            return
-        if self.is_attached and screen is self.screen:
-            self.call_after_refresh(self._recompose_if_changed)
+    def render(self) -> Content:
+        plan = self._plan()
+        self._shown = plan
+        level, entries, palette, reminder = plan
+        parts = []
+        for group, members in entries:
+            if group is None:
+                binding, enabled, _, description = members[0]
+                parts.append(self._key(binding, enabled, description))
+            else:  # the keys side by side, then their one word: «mitbgf Status»
+                keys = [self._key(binding, enabled, "") for binding, enabled, *_ in members]
+                parts.append(Content.assemble(*keys, " ", group))
+        if reminder:
+            parts.append(Content(reminder))
+        line = Content(" ").join(parts)
+        if palette is None:
+            return line
+        binding, enabled = palette
+        right = Content.assemble(Content.styled("▏", "$foreground 20%"),
+                                 self._key(binding, enabled, binding.description))
+        return Content.assemble(line, " " * max(0, self.size.width - line.cell_length - right.cell_length), right)
 
-    async def _recompose_if_changed(self) -> None:
-        if self.is_attached and self._plan() != self._shown:
-            await self.recompose()
+    def _key(self, binding, enabled: bool, description: str) -> Content:
+        """One key as a link that presses it, with its word (if any)."""
+        action = f"app.simulate_key({binding.key!r})" if enabled else "app.bell"
+        word = f" {escape(description)}" if description else ""
+        key = Content.from_markup(f"[@click={action}][bold $footer-key-foreground]{escape(self._display(binding))}[/]{word}[/]")
+        return key if enabled else key.stylize("dim")
+
+    def _display(self, binding) -> str:
+        return self.app.get_key_display(binding)
 
     def _plan(self) -> tuple:
         """What the footer shows at this width: (tier, entries, palette
-        entry), each entry a group word and its keys (binding, enabled,
-        tooltip, description); a plain key has the group word None."""
+        entry, reminder), each entry a group word and its keys (binding,
+        enabled, tooltip, description); a plain key has the group word None."""
         width = self.app.size.width
         level = tier(width)
         active_bindings = self.screen.active_bindings
@@ -151,7 +178,7 @@ class DeskFooter(Footer):
             entries.append((group if len(members) > 1 else None, tuple(members)))
             index += len(members)
         palette = None
-        if self.show_command_palette and self.app.ENABLE_COMMAND_PALETTE:
+        if self.app.ENABLE_COMMAND_PALETTE:
             found = active_bindings.get(self.app.COMMAND_PALETTE_BINDING)
             if found is not None:
                 _, binding, enabled, _ = found
@@ -165,60 +192,20 @@ class DeskFooter(Footer):
         every key still works and is on F1 and in the palette), and the
         F-key reminder that fits after them: the long one, a shorter one,
         or none. A key or reminder cut in half («F1 hjel») helps nobody."""
-        display = self.app.get_key_display
         room = width
-        if palette is not None:  # docked at the right: its border, key and word
+        if palette is not None:  # at the right: its bar, key, a blank and word
             binding = palette[0]
-            room -= 1 + cell_len(display(binding)) + 1 + cell_len(binding.description)
+            room -= 1 + cell_len(self._display(binding)) + 1 + cell_len(binding.description)
         used, kept = 0, []
-        for group, members in entries:  # each as the compact footer draws it (see DEFAULT_CSS), its margin last
+        for group, members in entries:  # each as `render` draws it, one blank between
             if group is None:
                 binding, _, _, description = members[0]
-                needed = cell_len(display(binding)) + 1 + cell_len(description) + 1
+                needed = cell_len(self._display(binding)) + 1 + cell_len(description)
             else:
-                needed = 1 + sum(cell_len(display(binding)) for binding, *_ in members) + 1 + cell_len(group) + 1
-            if used + needed - 1 > room:
+                needed = sum(cell_len(self._display(binding)) for binding, *_ in members) + 1 + cell_len(group)
+            if used + bool(kept) + needed > room:
                 break
             kept.append((group, members))
-            used += needed
-        reminder = next((text for text in REMINDERS.get(level, ()) if used + cell_len(text) <= room), "")
+            used += bool(kept[:-1]) + needed
+        reminder = next((text for text in REMINDERS.get(level, ()) if used + bool(kept) + cell_len(text) <= room), "")
         return kept, reminder
-
-    def _forget_removed_keys(self) -> None:
-        """Drop the data bindings of keys a recompose removed. Textual keeps
-        each bound key in the footer's watcher list until `compact` changes,
-        which it never does after mount, so every rebuild kept its old keys
-        (and their styles) alive for as long as the footer lived."""
-        for watchers in getattr(self, "__watchers", {}).values():
-            watchers[:] = [(node, callback) for node, callback in watchers if not (node._closing or node._closed)]
-
-    def compose(self):
-        self._forget_removed_keys()
-        if not self._bindings_ready:
-            return
-        plan = self._plan()
-        self._shown = plan
-        level, entries, palette, reminder = plan
-        self._tier = level
-        grouped = level != "wide"
-        self.styles.grid_size_columns = sum(len(members) for _, members in entries) + bool(reminder)
-        for group, members in entries:
-            if group is not None:
-                with KeyGroup(classes="-compact"):
-                    for binding, enabled, tooltip, _ in members:
-                        yield FooterKey(binding.key, self.app.get_key_display(binding), "", binding.action,
-                                        disabled=not enabled, tooltip=tooltip or binding.description,
-                                        classes=self._key_classes("-grouped")).data_bind(compact=Footer.compact)
-                yield FooterLabel(group)
-            else:
-                binding, enabled, tooltip, description = members[0]
-                yield FooterKey(binding.key, self.app.get_key_display(binding), description, binding.action,
-                                disabled=not enabled, tooltip=tooltip,
-                                classes=self._key_classes()).data_bind(compact=Footer.compact)
-        if reminder:
-            yield FooterLabel(reminder)
-        if palette is not None:
-            binding, enabled = palette
-            yield FooterKey(binding.key, self.app.get_key_display(binding), binding.description, binding.action,
-                            classes=self._key_classes("-command-palette"), disabled=not enabled,
-                            tooltip=binding.tooltip or binding.description)

@@ -8,7 +8,10 @@ import pytest
 from eksamen_tui.app import EksamenApp
 from eksamen_tui.services.context import open_context
 from eksamen_tui.services.demo import write_demo_database
+from screens.footer import REMINDERS
 from tests.screen_text import settle
+
+REMINDERS_ALL = {text for texts in REMINDERS.values() for text in texts}
 
 TODAY = date(2026, 11, 23)
 
@@ -54,54 +57,59 @@ async def _each_desks_footer(demo_file, size):
             yield desk, primary, app.screen.query_one("DeskFooter")
 
 
+def _footer_line(app) -> str:
+    """The footer's row as Textual draws it."""
+    return app.screen.query_one("DeskFooter").render_line(0).text
+
+
 @pytest.mark.parametrize("size", [(80, 24), (120, 30)], ids=lambda s: f"{s[0]}x{s[1]}")
 async def test_the_footer_shows_each_desks_primary_keys_whole(demo_file, size):
-    from textual.widgets._footer import FooterKey
-
     async for desk, primary, footer in _each_desks_footer(demo_file, size):
-        whole = {key.key for key in footer.query(FooterKey)
-                 if key.region.width and key.region.right <= footer.region.right}
-        assert primary <= whole, (desk, size, sorted(primary - whole))
+        line = _footer_line(footer.app)
+        _, entries, _, _ = footer._shown
+        display = footer.app.get_key_display
+        # key -> as drawn: the key and its word, or the group's keys and the group's word
+        shown = {binding.key: (f"{display(binding)} {description}" if group is None else
+                               "".join(display(member) for member, *_ in members) + f" {group}")
+                 for group, members in entries for binding, _, _, description in members}
+        assert primary <= set(shown), (desk, size, sorted(primary - set(shown)))
+        for key in primary:
+            assert shown[key] in line, (desk, size, key, line)
         if size[0] < 140:
-            assert not any(key.key.startswith("f") and key.key[1:].isdigit() and key.key != "f1"
-                           for key in footer.query(FooterKey))
-
-
-async def test_a_recomposed_footer_lets_its_old_keys_go(demo_file):
-    """Each recompose (every change of the desk's bindings) makes new keys;
-    the old ones must not stay bound to the footer (they did: ~50 MB of
-    dead keys after the desks benchmark's 120 exam openings)."""
-    from textual.widgets._footer import FooterKey
-
-    ctx = open_context(str(demo_file), clerk="kari", today=lambda: TODAY)
-    app = EksamenApp(ctx=ctx)
-    async with app.run_test(size=(150, 40)) as pilot:
-        await settle(app, pilot)
-        footer = app.screen.query_one("DeskFooter")
-        for _ in range(5):
-            footer.call_later(footer.recompose)  # as on a change of the desk's bindings
-            await pilot.pause(0.05)
-            await settle(app, pilot)
-        shown = len(footer.query(FooterKey))
-        bound = [node for watchers in getattr(footer, "__watchers", {}).values() for node, _ in watchers]
-        assert shown and len(bound) <= shown, (len(bound), shown)
+            assert not any(key.startswith("f") and key[1:].isdigit() and key != "f1" for key in shown), (desk, line)
 
 
 @pytest.mark.parametrize("size", [(80, 24), (120, 30), (150, 40)], ids=lambda s: f"{s[0]}x{s[1]}")
 async def test_nothing_in_the_footer_runs_into_its_neighbour_or_under_the_palette_key(demo_file, size):
     """Each key, group word and reminder stands apart, and none is cut by
-    the palette key docked at the right: what does not fit at the end is
-    left out (a reminder shortened first), not cut in half. (At 80 columns «mitbgf Status»
-    ran into «a Resten», and «F1 hjelp» was cut to «F1 hjel».)"""
-    from textual.widgets._footer import FooterKey, FooterLabel
-
+    the palette key at the right: what does not fit at the end is left
+    out (a reminder shortened first), not cut in half. (At 80 columns
+    «mitbgf Status» ran into «a Resten», and «F1 hjelp» was cut to «F1 hjel».)"""
     async for desk, _, footer in _each_desks_footer(demo_file, size):
-        palette = footer.query_one(".-command-palette", FooterKey)
-        items = sorted((item for item in footer.query("FooterKey, FooterLabel")
-                        if item is not palette and item.region.width), key=lambda item: item.region.x)
-        words = [item for item in items if isinstance(item, FooterLabel) or item.description]
-        for left, right in zip(words, words[1:]):  # one blank column at least between words
-            assert left.region.right < right.region.x, (desk, size, str(left.render()), str(right.render()))
-        for item in items:  # whole before the palette key, or not shown at all
-            assert item.region.right <= palette.region.x, (desk, size, str(item.render()))
-        assert palette.region.right == footer.region.right, (desk, size)
+        line = _footer_line(footer.app)
+        assert len(line) == size[0] and line.endswith("▏^p Kommandoer"), (desk, size, line)
+        left = line[:-len("▏^p Kommandoer")].rstrip()
+        _, entries, _, reminder = footer._shown
+        words = [f"{footer.app.get_key_display(members[0][0])} {members[0][3]}" if group is None else
+                 "".join(footer.app.get_key_display(binding) for binding, *_ in members) + f" {group}"
+                 for group, members in entries] + ([reminder] if reminder else [])
+        assert left == " ".join(words), (desk, size, line)  # each whole, one blank between, nothing more
+        assert not reminder or reminder in REMINDERS_ALL
+
+
+async def test_the_footer_is_one_widget_and_a_click_on_a_key_presses_it(demo_file):
+    """One widget for the whole line (Textual's Footer mounted one per key,
+    ~40 ms of every desk's first frame); a click on «r Oppdater» reads the
+    dashboard again, as the key does."""
+    ctx = open_context(str(demo_file), clerk="kari", today=lambda: TODAY)
+    app = EksamenApp(ctx=ctx)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await settle(app, pilot)
+        footer = app.screen.query_one("DeskFooter")
+        assert not footer.children
+        pressed = []
+        app.screen.action_refresh = lambda: pressed.append("r")
+        line = _footer_line(app)
+        await pilot.click(footer, offset=(line.index("Oppdater"), 0))
+        await settle(app, pilot)
+        assert pressed == ["r"]
