@@ -6,16 +6,17 @@ database layer (SQLAlchemy, SQLModel, the models: ~0.3 s of CPU) before
 the dashboard's queries can run. In one process they run one after the
 other. `DashboardFeed.start` (called by the CLI before Textual is
 imported) starts a child process on the other core (forked, or this
-module in a new interpreter where the app cannot fork); it
-opens the database read-only, reads the dashboard's table and cards with
-the same services the dashboard calls, and sends them back through a pipe
-as they are ready (two of the cards are read meanwhile by a second
-process forked from it once its imports are done, when the app has
-drawn its first frame and the other core is free). The app shows them as they arrive, then opens the
-database itself, as it always does (it waits for the feed to end, at most
-a few seconds, so that its import of the database layer, which holds the
-GIL, does not hold up drawing the feed's data). A desk key pressed before
-the database is open opens that desk as soon as it is.
+module in a new interpreter where the app cannot fork); it opens the
+database read-only, reads the dashboard's table and cards with the same
+services the dashboard calls, and sends them back through a pipe as they
+are ready (two of the cards are read meanwhile by a second process
+forked from it once its imports are done, when the app has drawn its
+first frame and the other core is free). The app shows them as they
+arrive, then opens the database itself, as it always does (it waits for
+the feed to end, at most a few seconds, so that its import of the
+database layer, which holds the GIL, does not hold up drawing the feed's
+data). A desk key pressed before the database is open opens that desk as
+soon as it is.
 
 The feed only ever reads. A database that is missing, empty or not at the
 newest schema is left to the app (which creates or migrates it); then, as

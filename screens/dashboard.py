@@ -38,7 +38,9 @@ Enter på en eksamen åpner pulten for det som haster mest på den (oppgave mang
 oppmøte ikke ført → F4, sensur → F5, åpne saker → F6, kommisjonsskjema mangler → F7),
 allerede åpnet på eksamenen; linjen under tabellen sier hvor Enter fører.
 Tallene på kortene kan velges (Tab dit, piltaster og Enter): tabellen viser da bare
-eksamenene bak tallet; Esc viser alle igjen. Hvert kort sier hvilken periode det teller.
+eksamenene bak tallet; Esc viser alle igjen. Hvert kort sier nederst hvilken periode det teller
+(i et smalt vindu bare her): Oppgaver neste 14 dager, Oppmøte siste 120 dager, Sensur siste
+90 dager (ukunngjorte), Klager alle åpne saker, Kommisjoner neste 30 dager, Etter eksamen siste år.
 Pultene nås med F3–F9 fra hvor som helst; F2 kommer tilbake hit. H viser endringsloggen for eksamenen.
 """
     BINDINGS = [
@@ -488,6 +490,7 @@ def card_frames(width: int) -> dict[str, tuple[str, str]]:
     periods = next((periods for periods in (CARD_PERIODS, CARD_PERIODS_SHORT) if max(map(len, periods.values())) <= room),
                    dict.fromkeys(CARD_PERIODS, ""))
     return {key: (names[key], periods[key]) for key in CARD_NAMES}
+
 
 # Dashboard words for the desks' count keys.
 LABELS = {
