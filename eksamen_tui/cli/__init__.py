@@ -55,31 +55,37 @@ def main(argv: list[str] | None = None) -> int:
 
 def run_command(handler: Callable[[argparse.Namespace], int | None], args: argparse.Namespace) -> int:
     """The error boundary: run one command, turn every failure into one line."""
-    from eksamen_tui.domain.errors import DomainError
-    from eksamen_tui.excel.problems import FileProblems
-
     try:
         return int(handler(args) or 0)
     except KeyboardInterrupt:
         complain("avbrutt")
         return EXIT_INTERRUPTED
-    except FileProblems as problems:
-        errors = [p for p in problems.problems if p.severity == "error"] or problems.problems
-        for problem in problems.problems:
+    except Exception as error:  # the boundary: nothing unexpected leaves as a traceback
+        return _failed(error, args)
+
+
+def _failed(error: Exception, args: argparse.Namespace) -> int:
+    """One line for a failed command, and its exit code. (The error types
+    are imported here, not before the command runs: the app's start, and
+    its dashboard feed, need not wait for them.)"""
+    from eksamen_tui.domain.errors import DomainError
+    from eksamen_tui.excel.problems import FileProblems
+
+    if isinstance(error, FileProblems):
+        problems = error.problems
+        errors = [p for p in problems if p.severity == "error"] or problems
+        for problem in problems:
             say(f"{'FEIL' if problem.severity == 'error' else 'Advarsel'}: {problem}")
         more = f" (og {len(errors) - 1} feil til)" if len(errors) > 1 else ""
         complain(f"{errors[0] if errors else 'feil i filen'}{more}; ingenting er importert")
         return EXIT_INPUT
-    except DomainError as error:
+    if isinstance(error, DomainError):
         complain(str(error))
         return EXIT_INPUT
-    except OSError as error:
-        if error.filename is None:
-            return _internal(error, args)
+    if isinstance(error, OSError) and error.filename is not None:
         complain(_os_error_line(error))
         return EXIT_INPUT
-    except Exception as error:  # the boundary: nothing unexpected leaves as a traceback
-        return _internal(error, args)
+    return _internal(error, args)
 
 
 def _internal(error: BaseException, args: argparse.Namespace) -> int:
