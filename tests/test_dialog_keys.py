@@ -80,7 +80,10 @@ async def test_candidate_import_is_a_keyed_form(ctx, tmp_path):
         await pilot.press("enter")  # nothing typed: refused beside the field
         await settle(app, pilot)
         assert "Skriv stien til kandidatlisten" in str(error.render())
-        await pilot.press(*str(tmp_path / "mangler.xlsx"), "enter")
+        # (one path is typed key by key below; the others are set: each typed
+        # key waits for the app to go idle, ~80 keys a path)
+        field.value = str(tmp_path / "mangler.xlsx")
+        await pilot.press("enter")
         await settle(app, pilot)
         assert str(error.render()).startswith("Finner ikke filen")
         await pilot.press("ctrl+r")  # nothing previewed: nothing imported, and it says why
@@ -98,8 +101,8 @@ async def test_candidate_import_is_a_keyed_form(ctx, tmp_path):
         await pilot.press("alt+f")  # the shortcut in the label goes back
         await pilot.pause()
         assert dialog.focused is field
-        field.value = ""
-        await pilot.press(*good, "enter")
+        field.value = str(good)
+        await pilot.press("enter")
         await settle(app, pilot)
         assert str(error.render()) == "" and "1 nye" in screen_text(app)
         assert dialog.focused is dialog.query_one("#import-commit")  # the next (last) step: Enter imports
