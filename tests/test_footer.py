@@ -113,3 +113,22 @@ async def test_the_footer_is_one_widget_and_a_click_on_a_key_presses_it(demo_fil
         await pilot.click(footer, offset=(line.index("Oppdater"), 0))
         await settle(app, pilot)
         assert pressed == ["r"]
+
+
+async def test_the_footer_follows_a_resized_terminal(demo_file):
+    """Wide: every desk key; narrowed to 80 columns: the reminder instead,
+    nothing cut; and back."""
+    ctx = open_context(str(demo_file), clerk="kari", today=lambda: TODAY)
+    app = EksamenApp(ctx=ctx)
+    async with app.run_test(size=(150, 40)) as pilot:
+        await settle(app, pilot)
+        assert "f7 Kommisjoner" in _footer_line(app)
+        await pilot.resize_terminal(80, 24)
+        await settle(app, pilot)
+        await pilot.pause(0.1)
+        line = _footer_line(app)
+        assert len(line) == 80 and "f7" not in line and "F1 hjelp" in line and line.endswith("▏^p Kommandoer"), line
+        await pilot.resize_terminal(150, 40)
+        await settle(app, pilot)
+        await pilot.pause(0.1)
+        assert "f7 Kommisjoner" in _footer_line(app)
