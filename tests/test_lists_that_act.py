@@ -125,7 +125,11 @@ async def test_directory_on_f7_shows_full_emails_flags_and_searches(ctx):
         await settle(app, pilot)
         await pilot.press("slash")  # opens the directory and its search field
         await settle(app, pilot)
-        text = screen_text(app)
+        for _ in range(30):  # (a loaded machine may draw the filled table a frame or two later)
+            text = screen_text(app)
+            if LONG_EMAIL in text:
+                break
+            await pilot.pause(0.1)
         assert LONG_EMAIL in text
         assert "registrert to ganger" in text and "2 registrert to ganger som både intern og ekstern" in text
         await pilot.press(*"hansen")
