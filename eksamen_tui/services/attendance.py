@@ -526,11 +526,10 @@ def missing_documentation(ctx: Context, *, only_overdue: bool = True, days_back:
     return result
 
 
-def attendance_summary(ctx: Context) -> dict[str, int]:
-    """For the dashboard: exams past whose attendance is not fully registered
-    (and how many of them are past the registration deadline), and valid
-    absences whose documentation is overdue (`missing_documentation`'s
-    count: counted per exam date in SQL, not read candidate by candidate)."""
+def attendance_pending(ctx: Context) -> list[tuple[int, bool]]:
+    """(exam id, past its registration deadline) for each exam of the last
+    120 days with candidates whose attendance is not registered yet: the
+    dashboard's card counts them, and lists them behind its counts."""
     today = ctx.today()
     with ctx.read() as s:
         pending = s.exec(
@@ -540,13 +539,23 @@ def attendance_summary(ctx: Context) -> dict[str, int]:
                    Registration.attendance_state == AttendanceState.REGISTERED.value)
             .group_by(Exam.id, Exam.exam_date)
         ).all()
-        undocumented = s.exec(_undocumented(today, 180, Exam.exam_date, func.count()).group_by(Exam.exam_date)).all()
     days = ctx.profile.attendance_registration_working_days_after
     registration_deadlines = {day: ctx.rules.calendar.add_working_days(day, days) for day in {d for _, d in pending}}
-    overdue = sum(1 for _, exam_date in pending if registration_deadlines[exam_date] < today)
+    return [(exam_id, registration_deadlines[exam_date] < today) for exam_id, exam_date in pending]
+
+
+def attendance_summary(ctx: Context) -> dict[str, int]:
+    """For the dashboard: exams past whose attendance is not fully registered
+    (and how many of them are past the registration deadline), and valid
+    absences whose documentation is overdue (`missing_documentation`'s
+    count: counted per exam date in SQL, not read candidate by candidate)."""
+    today = ctx.today()
+    pending = attendance_pending(ctx)
+    with ctx.read() as s:
+        undocumented = s.exec(_undocumented(today, 180, Exam.exam_date, func.count()).group_by(Exam.exam_date)).all()
     return {
         "not_registered": len(pending),
-        "not_registered_overdue": overdue,
+        "not_registered_overdue": sum(1 for _, overdue in pending if overdue),
         "documentation_overdue": sum(count for exam_date, count in undocumented
                                      if ctx.rules.valid_absence_documentation(exam_date) < today),
     }

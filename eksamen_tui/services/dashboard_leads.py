@@ -6,14 +6,11 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from sqlalchemy import func
 from sqlmodel import select
 
-from eksamen_tui.db.models import Commission, Exam, Grade, Registration
-from eksamen_tui.domain.attendance import AttendanceState
+from eksamen_tui.db.models import Commission, Exam
 from eksamen_tui.services.context import Context
 from eksamen_tui.services.exam_line import DESK_NAMES, DESK_ORDER, Lead, leads_for  # noqa: F401  (the leads live with the line)
-from eksamen_tui.services.queries import current_grade, gradeable
 
 def form_status(ctx: Context, exams: list[tuple[int, object]]) -> dict[int, bool]:
     """Exams (id, exam date) ahead of today without an ordinary commission:
@@ -52,37 +49,19 @@ def exams_behind(ctx: Context, card: str, key: str) -> list[int]:
             from eksamen_tui.services.attendance import missing_documentation
 
             return list(dict.fromkeys(item.exam_id for item in missing_documentation(ctx)))
-        with ctx.read() as s:
-            pending = s.exec(
-                select(Exam.id, Exam.exam_date).join(Registration, Registration.exam_id == Exam.id)
-                .where(Exam.exam_date < today, Exam.exam_date >= today - timedelta(days=120),
-                       Registration.attendance_state == AttendanceState.REGISTERED.value)
-                .group_by(Exam.id, Exam.exam_date)).all()
-        if key == "not_registered_overdue":
-            days = ctx.profile.attendance_registration_working_days_after
-            return [i for i, day in pending if ctx.rules.calendar.add_working_days(day, days) < today]
-        return [i for i, _ in pending] if key == "not_registered" else []
-    if card == "grades":
-        with ctx.read() as s:
-            exams = s.exec(select(Exam).where(Exam.exam_date < today, Exam.exam_date >= today - timedelta(days=90),
-                                              Exam.published_on.is_(None))).all()
-            ids = [e.id for e in exams]
-            expected = dict(s.exec(select(Registration.exam_id, func.count()).where(
-                Registration.exam_id.in_(ids), gradeable())
-                .group_by(Registration.exam_id)).all()) if ids else {}
-            entered = dict(s.exec(
-                select(Registration.exam_id, func.count(func.distinct(Grade.registration_id)))
-                .join(Grade, Grade.registration_id == Registration.id)
-                .where(Registration.exam_id.in_(ids), current_grade(), gradeable())
-                .group_by(Registration.exam_id)).all()) if ids else {}
-            from eksamen_tui.services.extensions import extended_dates
+        from eksamen_tui.services.attendance import attendance_pending
 
-            extended = extended_dates(s, ids) if ids else {}  # an approved extension moves the deadline
+        pending = attendance_pending(ctx)  # the card's own count, exam by exam
+        if key == "not_registered_overdue":
+            return [exam_id for exam_id, overdue in pending if overdue]
+        return [exam_id for exam_id, _ in pending] if key == "not_registered" else []
+    if card == "grades":
+        from eksamen_tui.services.grades import grading_progress
+
+        progress = grading_progress(ctx)  # the card's own count, exam by exam
         if key == "exams_past_deadline":
-            return [e.id for e in exams if entered.get(e.id, 0) < expected.get(e.id, 0)
-                    and ctx.rules.effective_grading(e.exam_date, thesis=e.is_thesis,
-                                                    extended_to=extended.get(e.id)) < today]
-        return [e.id for e in exams if expected.get(e.id, 0)]
+            return [exam.exam_id for exam in progress if exam.past_deadline]
+        return [exam.exam_id for exam in progress if exam.expected]
     if card == "cases":
         from eksamen_tui.services.appeals import case_list
 

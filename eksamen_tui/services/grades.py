@@ -662,7 +662,7 @@ def course_grade_counts(session: Session, exam_ids) -> dict[int, tuple[int, int]
     dashboard's three months are ~1,000 ids, each a bound parameter)."""
     if isinstance(exam_ids, (list, tuple, set)) and not exam_ids:
         return {}
-    attended = _REG.c.attendance_state == AttendanceState.ATTENDED.value
+    attended = gradeable(_REG.c.attendance_state)  # the domain's rule, as the desk's protocol
     # SQL Core: plain rows, and a statement the ORM need not compile first
     conn = session.connection()
     expected = dict(conn.execute(
@@ -677,9 +677,18 @@ def course_grade_counts(session: Session, exam_ids) -> dict[int, tuple[int, int]
             for exam_id in set(expected) | set(entered)}
 
 
-def grading_summary(ctx: Context) -> dict[str, int]:
-    """For the dashboard: grades entered of expected on exams of the last
-    90 days, and exams past their grading deadline without every grade."""
+@dataclass(frozen=True)
+class GradingProgress:
+    exam_id: int
+    entered: int
+    expected: int
+    past_deadline: bool  # not every grade in, and the grading deadline (extensions counted) has passed
+
+
+def grading_progress(ctx: Context) -> list[GradingProgress]:
+    """The unpublished exams of the last 90 days with their grades entered
+    of expected: the dashboard's grade card counts them, and lists them
+    behind its counts."""
     from eksamen_tui.services.extensions import extended_dates
 
     today = ctx.today()
@@ -701,10 +710,18 @@ def grading_summary(ctx: Context) -> dict[str, int]:
             deadlines[key] = ctx.rules.effective_grading(exam_date, thesis=thesis, extended_to=extended_to)
         return deadlines[key]
 
-    late = sum(1 for exam_id, exam_date, thesis in exams if entered.get(exam_id, 0) < expected.get(exam_id, 0)
-               and grading_deadline(exam_date, thesis, extended.get(exam_id)) < today)
+    return [GradingProgress(exam_id, entered.get(exam_id, 0), expected.get(exam_id, 0),
+                            entered.get(exam_id, 0) < expected.get(exam_id, 0)
+                            and grading_deadline(exam_date, thesis, extended.get(exam_id)) < today)
+            for exam_id, exam_date, thesis in exams]
+
+
+def grading_summary(ctx: Context) -> dict[str, int]:
+    """For the dashboard: grades entered of expected on exams of the last
+    90 days, and exams past their grading deadline without every grade."""
+    progress = grading_progress(ctx)
     return {
-        "entered": sum(entered.values()),
-        "expected": sum(expected.values()),
-        "exams_past_deadline": late,
+        "entered": sum(exam.entered for exam in progress),
+        "expected": sum(exam.expected for exam in progress),
+        "exams_past_deadline": sum(exam.past_deadline for exam in progress),
     }
