@@ -40,7 +40,8 @@ allerede åpnet på eksamenen; linjen under tabellen sier hvor Enter fører.
 Tallene på kortene kan velges (Tab dit, piltaster og Enter): tabellen viser da bare
 eksamenene bak tallet; Esc viser alle igjen. Hvert kort sier nederst hvilken periode det teller
 (i et smalt vindu bare her): Oppgaver neste 14 dager, Oppmøte siste 120 dager, Sensur siste
-90 dager (ukunngjorte), Klager alle åpne saker, Kommisjoner neste 30 dager, Etter eksamen siste år.
+90 dager (ukunngjorte), Klager alle åpne saker, Kommisjoner 7 d. bak – 60 d. fram (som F7),
+Etter eksamen siste år.
 Pultene nås med F3–F9 fra hvor som helst; F2 kommer tilbake hit. H viser endringsloggen for eksamenen.
 """
     BINDINGS = [
@@ -468,9 +469,9 @@ NOT_EXAMS = {"entered", "expected"}  # counts of grades, not of exams: nothing t
 # (papers.paper_counts, attendance.attendance_summary, grades.grading_summary,
 # appeals.case_counts, commissions.commission_counts).
 CARD_PERIODS = {"papers": "neste 14 dager", "attendance": "siste 120 dager", "grades": "90 dager, ukunngjort",
-                "cases": "alle åpne saker", "commissions": "neste 30 dager", "after": "siste år"}
+                "cases": "alle åpne saker", "commissions": "7 d. bak – 60 d. fram", "after": "siste år"}
 CARD_PERIODS_SHORT = {"papers": "neste 14 d.", "attendance": "siste 120 d.", "grades": "90 d. ukunngj.",
-                      "cases": "alle åpne", "commissions": "neste 30 d.", "after": "siste år"}
+                      "cases": "alle åpne", "commissions": "−7 til +60 d.", "after": "siste år"}
 
 
 # Each card's title (in its upper frame), in the dashboard's order; the

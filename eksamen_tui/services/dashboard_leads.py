@@ -4,13 +4,12 @@ covers. The counts themselves stay with the desks' services; the exam sets
 here follow the same rules (and the same periods)."""
 from __future__ import annotations
 
-from datetime import timedelta
-
 from sqlmodel import select
 
-from eksamen_tui.db.models import Commission, Exam
+from eksamen_tui.db.models import Commission
 from eksamen_tui.services.context import Context
 from eksamen_tui.services.exam_line import DESK_NAMES, DESK_ORDER, Lead, leads_for  # noqa: F401  (the leads live with the line)
+
 
 def form_status(ctx: Context, exams: list[tuple[int, object]]) -> dict[int, bool]:
     """Exams (id, exam date) ahead of today without an ordinary commission:
@@ -28,7 +27,6 @@ def form_status(ctx: Context, exams: list[tuple[int, object]]) -> dict[int, bool
 def exams_behind(ctx: Context, card: str, key: str) -> list[int]:
     """The exams behind one count on a dashboard card (same rules and period
     as the desk's service that counted it)."""
-    today = ctx.today()
     if card == "after":
         from eksamen_tui.services.dashboard import after_exams_behind
 
@@ -68,17 +66,11 @@ def exams_behind(ctx: Context, card: str, key: str) -> list[int]:
         rows = case_list(ctx)
         return list(dict.fromkeys(r.exam_id for r in rows if key == "open" or (key == "overdue" and r.overdue)))
     if card == "commissions":
-        with ctx.read() as s:
-            exams = s.exec(select(Exam.id, Exam.exam_date).where(
-                Exam.exam_date >= today, Exam.exam_date <= today + timedelta(days=30))).all()
-            kinds: dict[int, set[str]] = {}
-            for exam_id, kind in s.exec(select(Commission.exam_id, Commission.kind)
-                                        .where(Commission.exam_id.in_([i for i, _ in exams]))).all():
-                kinds.setdefault(exam_id, set()).add(kind)
-        if key == "appeal_missing":
-            return [i for i, _ in exams if "appeal" not in kinds.get(i, set())]
-        missing = [(i, day) for i, day in exams if "ordinary" not in kinds.get(i, set())]
-        if key == "form_missing_overdue":
-            return [i for i, day in missing if ctx.rules.commission_form(day) < today]
-        return [i for i, _ in missing] if key == "form_missing" else []
+        from eksamen_tui.services.commissions import commission_overview
+
+        # the rows the card counts (commission_counts: F7's overview and summary)
+        wanted = {"form_missing": lambda row: row.status == "skjema mangler",
+                  "appeal_missing": lambda row: row.status == "klagekommisjon mangler",
+                  "overdue": lambda row: row.overdue}.get(key)
+        return [row.exam_id for row in commission_overview(ctx) if wanted(row)] if wanted else []
     return []
