@@ -96,7 +96,7 @@ def clerk_main(target: str, index: int, exam_id: int, numbers: list[int], start_
     from eksamen_tui.services import grades
     from eksamen_tui.services.context import open_context
 
-    ctx = open_context(target, clerk=f"klerk{index}", today=lambda: TODAY)
+    ctx = open_context(target, clerk=f"klerk{index}", today=lambda: TODAY, background_checkpoints=True)
     grades.protocol_info(ctx, exam_id)  # warm: imports, connection, statement cache
     latencies: list[float] = []
     outcome = {"written": 0, "changed_meanwhile": 0, "busy": 0, "other_refusals": 0, "errors": 0,
@@ -124,7 +124,7 @@ def clerk_main(target: str, index: int, exam_id: int, numbers: list[int], start_
                 outcome["error_samples"].append(f"{type(error).__name__}: {str(error)[:200]}")
         latencies.append((time.perf_counter() - t0) * 1000)
     outcome.update(began=began, ended=time.time(), latencies_ms=latencies)
-    ctx.engine.dispose()
+    ctx.close()
     return outcome
 
 

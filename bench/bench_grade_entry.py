@@ -66,7 +66,7 @@ async def run_entries(db: Path, exam_id: int, entries: int) -> dict:
 
     GradesScreen._grade = timed
     try:
-        ctx = open_context(str(db), clerk="bench", today=lambda: TODAY)
+        ctx = open_context(str(db), clerk="bench", today=lambda: TODAY, background_checkpoints=True)
         app = EksamenApp(ctx=ctx)
         async with app.run_test(size=(140, 45)) as pilot:
             await pilot.pause()

@@ -202,7 +202,7 @@ async def grade_paths(db: Path, exam_id: int, keys: int) -> dict:
     from screens.grades import GradesScreen
 
     result = {}
-    ctx = open_context(str(db), clerk="bench", today=lambda: TODAY)
+    ctx = open_context(str(db), clerk="bench", today=lambda: TODAY, background_checkpoints=True)
     app = EksamenApp(ctx=ctx)
     async with app.run_test(size=(140, 45)) as pilot:
         await _settle(app, pilot)
@@ -235,6 +235,7 @@ async def grade_paths(db: Path, exam_id: int, keys: int) -> dict:
             figures = _figures(trace, elapsed, keys)
             figures["entered"] = count(screen)
             result[path] = figures
+    ctx.close()
     return result
 
 
@@ -244,7 +245,7 @@ async def attendance_path(db: Path, exam_id: int, keys: int) -> dict:
     from eksamen_tui.services.context import open_context
     from screens.attendance import AttendanceScreen
 
-    ctx = open_context(str(db), clerk="bench", today=lambda: TODAY)
+    ctx = open_context(str(db), clerk="bench", today=lambda: TODAY, background_checkpoints=True)
     app = EksamenApp(ctx=ctx)
     registered = AttendanceState.REGISTERED.label
     async with app.run_test(size=(160, 45)) as pilot:
@@ -269,6 +270,7 @@ async def attendance_path(db: Path, exam_id: int, keys: int) -> dict:
             AttendanceScreen._set_state = original
         figures = _figures(trace, elapsed, keys)
         figures["entered"] = count(screen)
+    ctx.close()
     return {"attendance": figures}
 
 
@@ -277,7 +279,7 @@ async def appeal_path(db: Path, exam_id: int, keys: int) -> dict:
     from eksamen_tui.services.context import open_context
     from screens.appeals import AppealsScreen
 
-    ctx = open_context(str(db), clerk="bench", today=lambda: TODAY)
+    ctx = open_context(str(db), clerk="bench", today=lambda: TODAY, background_checkpoints=True)
     app = EksamenApp(ctx=ctx)
     async with app.run_test(size=(160, 45)) as pilot:
         await _settle(app, pilot)
@@ -302,6 +304,7 @@ async def appeal_path(db: Path, exam_id: int, keys: int) -> dict:
             AppealsScreen._grade = original
         figures = _figures(trace, elapsed, keys)
         figures["entered"] = count(screen)
+    ctx.close()
     return {"appeal_regrading": figures}
 
 

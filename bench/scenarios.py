@@ -32,7 +32,7 @@ def peak_rss_mb() -> float:
 def _context(db: str):
     from eksamen_tui.services.context import open_context
 
-    return open_context(db, clerk="bench", today=lambda: TODAY)
+    return open_context(db, clerk="bench", today=lambda: TODAY, background_checkpoints=True)
 
 
 def _exam_id(ctx, code: str) -> int:

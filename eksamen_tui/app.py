@@ -173,15 +173,27 @@ class EksamenApp(App):
                 target = fresh_demo_database(today=self._today or date.today())
             else:
                 target = self._db
-            ctx = open_context(target, clerk=self._clerk, today=today)
+            # the keys' commits never checkpoint the WAL themselves (a thread does)
+            ctx = open_context(target, clerk=self._clerk, today=today, background_checkpoints=True)
         except Exception as error:  # shown to the clerk, not swallowed
             self.call_from_thread(self._database_failed, f"{type(error).__name__}: {error}")
             return
-        self.call_from_thread(self._set_context, ctx)
+        try:
+            self.call_from_thread(self._set_context, ctx)
+        except BaseException:  # the app ended meanwhile: nobody will close it
+            ctx.close()
+            raise
 
     def _set_context(self, ctx: "Context") -> None:
         self.ctx = ctx
+        self._own_ctx = ctx
         self._announce_ready()
+
+    _own_ctx: "Context | None" = None  # the context the app opened itself (not one it was given)
+
+    def on_unmount(self) -> None:
+        if self._own_ctx is not None:
+            self._own_ctx.close()
 
     def _announce_ready(self) -> None:
         self.refresh_bindings()

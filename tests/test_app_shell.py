@@ -79,6 +79,9 @@ async def test_app_opens_database_itself_after_first_frame(tmp_path):
         table = await wait_for_dashboard(app, pilot)
         assert app.ctx is not None and app.ctx.clerk == "ola"
         assert table.row_count > 10
+        # its keys' commits leave the WAL's checkpoints to a thread, which ends with the app
+        assert app.ctx.checkpointer is not None and app.ctx.checkpointer.running
+    assert not app.ctx.checkpointer.running
 
 
 async def test_command_palette_offers_the_desks(demo_db):

@@ -71,22 +71,24 @@ def describe_target(engine: Engine) -> str:
     return str(path) if path else engine.url.render_as_string(hide_password=True)
 
 
-def make_engine(target: str | os.PathLike) -> Engine:
+def make_engine(target: str | os.PathLike, *, background_checkpoints: bool = False) -> Engine:
     """An engine on `target` (path or URL). A SQLite file is checked first
-    (read-only) and refused with DatabaseRefused before anything is written."""
+    (read-only) and refused with DatabaseRefused before anything is written.
+    `background_checkpoints`: its commits leave the WAL's checkpoints to a
+    WalCheckpointer (eksamen_tui.db.checkpoints) up to the backstop."""
     target = str(target)
     if is_url(target):
         url = make_url(target)
         if url.get_backend_name() == "sqlite":
             if not url.database or url.database == ":memory:":
                 raise DatabaseRefused("eksamen-tui trenger en databasefil, ikke en minnedatabase")
-            return _sqlite_engine(Path(url.database))
+            return _sqlite_engine(Path(url.database), background_checkpoints)
         return _server_engine(url)
     if looks_like_mangled_url(target):
         raise DatabaseRefused(
             f"«{target}» ser ut som en ødelagt database-URL (mangler «://»); "
             "skriv den som postgresql+psycopg://bruker@vert/database")
-    return _sqlite_engine(Path(target).expanduser())
+    return _sqlite_engine(Path(target).expanduser(), background_checkpoints)
 
 
 def dispose_all() -> None:
@@ -97,13 +99,15 @@ def dispose_all() -> None:
 
 # --- SQLite -----------------------------------------------------------------
 
-def _sqlite_engine(path: Path) -> Engine:
+def _sqlite_engine(path: Path, background_checkpoints: bool = False) -> Engine:
     check_sqlite_target(path)
     engine = create_engine(
         f"sqlite:///{path}",
         connect_args={"check_same_thread": False, "timeout": BUSY_TIMEOUT_SECONDS},
     )
     event.listen(engine, "connect", _sqlite_pragmas)
+    if background_checkpoints:
+        event.listen(engine, "connect", _checkpoint_only_at_backstop)
     event.listen(engine, "begin", _sqlite_begin)
     event.listen(engine, "handle_error", _busy_error)
     _engines.add(engine)
@@ -178,6 +182,12 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.close()
+
+
+def _checkpoint_only_at_backstop(dbapi_connection, _record) -> None:
+    from eksamen_tui.db.checkpoints import BACKSTOP_PAGES
+
+    dbapi_connection.execute(f"PRAGMA wal_autocheckpoint={BACKSTOP_PAGES}")
 
 
 def _switch_to_wal(cursor) -> None:

@@ -8,17 +8,20 @@ import os
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Callable, Iterator
+from typing import TYPE_CHECKING, Callable, Iterator
 
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
-from eksamen_tui.db.engine import make_engine, read_engine, resolve_db_target, transaction
+from eksamen_tui.db.engine import make_engine, read_engine, resolve_db_target, sqlite_path, transaction
 from eksamen_tui.db.migrations import upgrade
 from eksamen_tui.db.models import Setting
 from eksamen_tui.domain.deadlines import Rules
 from eksamen_tui.domain.profiles import DEFAULT_PROFILE, Profile, get_profile
 from eksamen_tui.services import concurrency  # noqa: F401  (guard-index errors become refusals on every engine)
+
+if TYPE_CHECKING:
+    from eksamen_tui.db.checkpoints import WalCheckpointer
 
 PROFILE_KEY = "profile"
 OVERRIDES_KEY = "profile_overrides"
@@ -38,6 +41,8 @@ class Context:
     rules: Rules
     today: Callable[[], date] = date.today
     clock: Callable[[], datetime] = field(default=datetime.now)  # the time of day (tests fix it)
+    # the app's WAL checkpoints, off the keys' thread (open_context's background_checkpoints)
+    checkpointer: "WalCheckpointer | None" = None
 
     def now(self) -> datetime:
         """The moment every stamp takes (receipts, audit rows, attendance
@@ -61,6 +66,12 @@ class Context:
         with Session(read_engine(self.engine), expire_on_commit=False) as session:
             yield session
 
+    def close(self) -> None:
+        """Stop the checkpoints (if any) and close the pooled connections."""
+        if self.checkpointer is not None:
+            self.checkpointer.stop()
+        self.engine.dispose()
+
 
 def load_rules(session: Session) -> Rules:
     values = {s.key: s.value for s in session.exec(select(Setting)).all()}
@@ -74,9 +85,13 @@ def open_context(
     *,
     clerk: str | None = None,
     today: Callable[[], date] | None = None,
+    background_checkpoints: bool = False,
 ) -> Context:
-    """Open (and migrate) the database and build the service context."""
-    engine = make_engine(resolve_db_target(db))
+    """Open (and migrate) the database and build the service context.
+    `background_checkpoints` (the app's counters): on SQLite, a thread
+    checkpoints the WAL, so that no commit (a key's) does it itself; see
+    eksamen_tui.db.checkpoints. Context.close() stops it."""
+    engine = make_engine(resolve_db_target(db), background_checkpoints=background_checkpoints)
     try:
         upgrade(engine)
     except BaseException:
@@ -87,6 +102,11 @@ def open_context(
     ctx = Context(engine=engine, clerk=clerk or default_clerk(), rules=rules)
     if today is not None:
         ctx.today = today
+    path = sqlite_path(engine)
+    if background_checkpoints and path is not None:
+        from eksamen_tui.db.checkpoints import WalCheckpointer
+
+        ctx.checkpointer = WalCheckpointer(path).start()
     return ctx
 
 
