@@ -222,7 +222,9 @@ eksport til klagekommisjonen (bare kandidatnummer).
         yield Header()
         yield Static("", id="filters", classes="status-line")
         with Horizontal(id="appeals-body"):
-            yield EntryTable(id="cases", zebra_stripes=True)
+            table = EntryTable(id="cases", zebra_stripes=True)
+            table.around_page_turn = self._pacer.turn_page  # a key's changes drawn before the new page
+            yield table
             with Vertical(id="case-side"):
                 yield Static("", id="case-detail")
         yield Static("", id="message")

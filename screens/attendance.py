@@ -86,7 +86,9 @@ dokumentasjon innen fristen.
         yield ExamPicker(id="picker")
         yield Static("", id="exam-info")
         yield Static("", id="counts")
-        yield EntryTable(id="roster", zebra_stripes=True)
+        table = EntryTable(id="roster", zebra_stripes=True)
+        table.around_page_turn = self._pacer.turn_page  # a key's changes drawn before the new page
+        yield table
         yield Static("", id="number-line", classes="status-line")
         yield Static("", id="message")
         yield DeskFooter()

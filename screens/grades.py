@@ -91,7 +91,9 @@ protokoll (.xlsx).
         yield ExamPicker(id="picker")
         yield Static("", id="protocol-info")
         with Horizontal(id="body"):
-            yield EntryTable(id="protocol", zebra_stripes=True)
+            table = EntryTable(id="protocol", zebra_stripes=True)
+            table.around_page_turn = self._pacer.turn_page  # a key's changes drawn before the new page
+            yield table
             with Vertical(id="side"):
                 yield CounterLines(id="progress")
                 yield CounterLines(id="chart")

@@ -120,3 +120,58 @@ async def test_no_collection_pauses_a_burst_and_collection_resumes_after_it(ctx)
         # the pacer hears of a burst after its first key: from the second key on, no collection
         assert during[0] is True and not any(during[1:]), "the collector was on while the burst's keys were handled"
         assert gc.isenabled(), "the burst ended but the collector stayed off"
+
+
+async def test_a_page_turn_in_a_burst_comes_after_the_counter_is_drawn(ctx):
+    """Repainting a whole page of the table takes about a frame: the key
+    that turns the page has its count drawn first, and the new page is drawn
+    at once after it (not with the next keys' counts waiting behind it)."""
+    async with grade_desk(ctx, 120) as (app, pilot):
+        screen = app.screen
+        progress = screen.query_one("#progress", CounterLines)
+        table = screen.query_one("#protocol")
+        drawn: list[tuple[str, int]] = []  # ("count", value) / ("page", first row shown)
+        count_lines, table_lines = progress.render_lines, table.render_lines
+
+        def count_drawn(crop):
+            strips = count_lines(crop)
+            if match := re.search(r"Ført:\s+(\d+)", "\n".join(strip.text for strip in strips)):
+                drawn.append(("count", int(match.group(1))))
+            return strips
+
+        def table_drawn(crop):
+            if not drawn or drawn[-1] != ("page", table.scroll_offset.y):
+                drawn.append(("page", table.scroll_offset.y))
+            return table_lines(crop)
+
+        progress.render_lines, table.render_lines = count_drawn, table_drawn
+        entered = [0]
+        grade = type(screen)._grade
+
+        def graded(desk, *args):
+            grade(desk, *args)
+            entered[0] += 1
+
+        screen._grade = graded.__get__(screen)
+        turns: list[tuple[int, int | None]] = []  # (entries when the page turned, the count drawn last before)
+        around = table.around_page_turn
+
+        def turn_page(turn):
+            def turned():
+                counts = [value for kind, value in drawn if kind == "count"]
+                turns.append((entered[0] + 1, counts[-1] if counts else None))  # this key's entry is counted after its handler
+                turn()
+
+            around(turned)
+
+        table.around_page_turn = turn_page
+        for key in "abcdef" * 20:
+            app.post_message(events.Key(key, key))
+        while entered[0] < 120:
+            await asyncio.sleep(0.01)
+        await pilot.pause()
+        assert len(turns) >= 3, turns  # 120 rows in a 30-line terminal: several pages
+        for when, count in turns:
+            assert count == when, (turns, drawn[-40:])  # the turning key's count was on screen before the turn
+        pages = [value for kind, value in drawn if kind == "page"]
+        assert pages == sorted(pages) and table.cursor_row == 119

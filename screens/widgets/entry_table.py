@@ -385,6 +385,11 @@ class EntryTable(ScrollView, can_focus=True):
     def action_cursor_down(self) -> None:
         self.move_cursor(row=self._cursor + 1)
 
+    # Called by advance() with the function that turns the page, where a
+    # desk draws its keys' changes itself (KeyPacer.turn_page): what the key
+    # changed is drawn before the whole table is repainted, not after it.
+    around_page_turn: Callable[[Callable[[], None]], None] | None = None
+
     def advance(self) -> None:
         """Move to the next row after an entry. When that row is below the
         view, the rows scroll by a page at once (the last rows typed stay in
@@ -397,7 +402,13 @@ class EntryTable(ScrollView, can_focus=True):
             return
         self.move_cursor(row=row, scroll=False)
         if row >= top + visible:
-            self.scroll_to(y=row - min(2, visible // 4), animate=False, force=True)
+            def turn() -> None:
+                self.scroll_to(y=row - min(2, visible // 4), animate=False, force=True)
+
+            if self.around_page_turn is not None:
+                self.around_page_turn(turn)
+            else:
+                turn()
 
     def action_page_up(self) -> None:
         self.move_cursor(row=self._cursor - self._visible_rows())
