@@ -24,6 +24,8 @@ from pathlib import Path
 # ~40 MB of 4 KiB pages: a commit checkpoints by itself only past this
 BACKSTOP_PAGES = 10_000
 INTERVAL_SECONDS = 0.25
+# past this many pages in the log (SQLite's own threshold), starting it again is tried too
+RESTART_AT_PAGES = 1_000
 
 
 class WalCheckpointer:
@@ -79,10 +81,6 @@ class WalCheckpointer:
 
             write_error_report(error, where=f"WAL checkpoints of {self.path}")
         self.failure = error
-
-
-# past this many pages in the log (SQLite's own threshold), starting it again is tried too
-RESTART_AT_PAGES = 1_000
 
 
 def checkpoint(connection: sqlite3.Connection) -> tuple[int, int, int]:
