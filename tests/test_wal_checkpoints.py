@@ -19,8 +19,6 @@ from eksamen_tui.db.engine import make_engine
 from eksamen_tui.services.context import open_context
 from tests.factories import TODAY, add_exam
 
-pytestmark = pytest.mark.sqlite_only
-
 DAY = date(2026, 11, 12)
 WRITE_SECONDS = 2.5
 
@@ -59,6 +57,7 @@ def _wal_bytes(path: Path) -> int:
     return wal.stat().st_size if wal.exists() else 0
 
 
+@pytest.mark.sqlite_only
 def test_only_the_apps_engine_leaves_checkpoints_to_the_thread(tmp_path):
     plain = make_engine(tmp_path / "plain.db")
     app = make_engine(tmp_path / "app.db", background_checkpoints=True)
@@ -70,6 +69,7 @@ def test_only_the_apps_engine_leaves_checkpoints_to_the_thread(tmp_path):
         app.dispose()
 
 
+@pytest.mark.sqlite_only
 def test_the_context_starts_the_thread_and_close_stops_it(tmp_path):
     ctx = open_context(str(tmp_path / "app.db"), clerk="kari", background_checkpoints=True)
     assert ctx.checkpointer is not None and ctx.checkpointer.running
@@ -80,6 +80,19 @@ def test_the_context_starts_the_thread_and_close_stops_it(tmp_path):
     plain.close()
 
 
+def test_a_server_database_has_no_checkpoint_thread(tmp_path):
+    """PostgreSQL (a URL) checkpoints itself: the app's context starts no
+    thread there, and on SQLite it does (the backend the suite runs on)."""
+    from tests import backend
+
+    ctx = open_context(backend.env_target(tmp_path), clerk="kari", background_checkpoints=True)
+    try:
+        assert (ctx.checkpointer is None) == backend.ON_POSTGRES
+    finally:
+        ctx.close()
+
+
+@pytest.mark.sqlite_only
 def test_the_thread_copies_the_log_back_and_the_log_starts_again(tmp_path):
     path = tmp_path / "app.db"
     engine = make_engine(path, background_checkpoints=True)
@@ -108,6 +121,7 @@ def test_the_thread_copies_the_log_back_and_the_log_starts_again(tmp_path):
         engine.dispose()
 
 
+@pytest.mark.sqlite_only
 def test_a_failing_round_is_reported_once_and_retried(tmp_path, monkeypatch):
     monkeypatch.setenv("EKSAMEN_LOG_DIR", str(tmp_path / "log"))
     missing = tmp_path / "no such folder" / "app.db"
@@ -174,6 +188,7 @@ def _run_counters(ctx, exams, keep_thread: bool) -> tuple[list[dict], int]:
     return outcomes, largest
 
 
+@pytest.mark.sqlite_only
 def test_the_log_stays_bounded_while_three_counters_write(ctx):
     from eksamen_tui.services.attendance import mark_unmarked_attended
 
