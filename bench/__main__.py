@@ -26,8 +26,11 @@ DEFAULT_DB = ROOT / "out" / "large.db"
 TARGETS = {
     "startup_ratio": ("cold start to the first dashboard frame / bare Textual app (same run)", "≤ 1.3×",
                       lambda v: v <= 1.3),
-    "dashboard_data_ms": ("dashboard with its data (table and every card), after its first frame", "≤ 300 ms",
+    "dashboard_data_ms": ("dashboard with its data (table and every card), after its first frame; "
+                          "database unchanged since the dashboard was last read (its snapshot shown)", "≤ 300 ms",
                           lambda v: v <= 300),
+    "dashboard_data_changed_ms": ("the same after a change since the dashboard was last read (read afresh)",
+                                  "≤ 300 ms", lambda v: v <= 300),
     "desk_open_p95_ms": ("desk usable on the 2,000-candidate exam, p95 of 20 openings, slowest desk", "≤ 100 ms",
                          lambda v: v <= 100),
     "switch_visited_p95_ms": ("switching between visited desks, p95", "≤ 100 ms", lambda v: v <= 100),
@@ -107,6 +110,7 @@ def run(db: Path, *, smoke: bool, scale: float) -> dict:
     figures["summary"] = {
         "startup_ratio": figures["startup"]["ratio_first_frame"],
         "dashboard_data_ms": figures["startup"]["dashboard_data_after_first_frame_ms"],
+        "dashboard_data_changed_ms": figures["startup"]["dashboard_data_after_first_frame_changed_ms"],
         "desk_open_p95_ms": desks["open_p95_max_ms"],
         "switch_visited_p95_ms": desks["switch_visited_p95_ms"],
         "first_visit_ms": desks["first_visit_max_ms"],

@@ -6,6 +6,11 @@ headless; the child prints a monotonic timestamp when the first frame has
 been drawn (and, for eksamen-tui, when the dashboard shows its data), and
 the parent subtracts the time it spawned the child.
 
+eksamen-tui is started two ways, interleaved: with the database unchanged
+since the dashboard was last read (its snapshot is shown,
+eksamen_tui.dashboard_snapshot), and after a change (the snapshot is
+removed first, so the feed reads afresh).
+
     python -m bench.bench_startup [--runs 7] [--db PATH] [--json]
 """
 from __future__ import annotations
@@ -130,11 +135,22 @@ def run(runs: int, db: Path | None, today: date) -> dict:
 
         db = Path(tempfile.mkdtemp()) / "demo.db"
         write_demo_database(db, today=today)
+    from eksamen_tui.dashboard_snapshot import snapshot_path
+
     sample(BARE_APP)  # warm the OS file cache for both, equally
-    sample(EKSAMEN_APP, str(db), today.isoformat())
+    sample(EKSAMEN_APP, str(db), today.isoformat())  # (its reading becomes the snapshot)
     bare, first, data, counts, after_first, rss, bare_rss = [], [], [], [], [], [], []
     bare_cpu, first_cpu, after_first_cpu = [], [], []
-    for _ in range(runs):  # interleaved, so both see the same load on the machine
+    changed_after_first, changed_first = [], []
+    for _ in range(runs):  # interleaved, so all see the same load on the machine
+        # a start after another counter's change: the snapshot is stale, the
+        # feed reads afresh (deleting it takes the same path as a stale key)
+        snapshot_path(db).unlink(missing_ok=True)
+        marks = sample(EKSAMEN_APP, str(db), today.isoformat())
+        changed_first.append(marks["FIRST"])
+        changed_after_first.append(max(marks.get("DATA", float("nan")), marks.get("COUNTS", float("nan")))
+                                   - marks["FIRST"])
+        # and with nothing changed since the last reading (what that start kept)
         marks = sample(BARE_APP)
         bare.append(marks["FIRST"])
         bare_cpu.append(marks["FIRST_cpu"])
@@ -156,6 +172,9 @@ def run(runs: int, db: Path | None, today: date) -> dict:
         "eksamen_dashboard_counts_s": statistics.median(counts),
         # table and every card drawn, measured from the app's own first frame
         "dashboard_data_after_first_frame_ms": 1000 * statistics.median(after_first),
+        # the same when the database changed since the dashboard was last read
+        "dashboard_data_after_first_frame_changed_ms": 1000 * statistics.median(changed_after_first),
+        "eksamen_first_frame_changed_s": statistics.median(changed_first),
         # the same in CPU time of the app's own process (all its threads): what
         # the work costs, whatever else the machine runs meanwhile
         "bare_textual_first_frame_cpu_s": statistics.median(bare_cpu),
@@ -188,6 +207,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{'eksamen-tui, dashboard with data':<40} {result['eksamen_dashboard_data_s']:>8.3f}")
         print(f"{'eksamen-tui, dashboard with counts':<40} {result['eksamen_dashboard_counts_s']:>8.3f}")
         print(f"{'data after first frame (ms)':<40} {result['dashboard_data_after_first_frame_ms']:>8.0f}")
+        print(f"{'  the same, changed since (ms)':<40} {result['dashboard_data_after_first_frame_changed_ms']:>8.0f}")
         print(f"{'ratio first frame / bare':<40} {result['ratio_first_frame']:>8.2f}")
         print(f"{'ratio dashboard data / bare':<40} {result['ratio_dashboard_data']:>8.2f}")
         print(f"{'CPU: bare app to first frame (s)':<40} {result['bare_textual_first_frame_cpu_s']:>8.3f}")

@@ -183,11 +183,37 @@ SECOND_READER_CARDS = ("commissions", "after")
 
 
 def serve(db: str | None, clerk: str | None, today: date | None, out: IO[bytes]) -> None:
+    """Send the dashboard's data to `out`: the snapshot kept of it when the
+    database is unchanged since (eksamen_tui.dashboard_snapshot), else read
+    afresh and kept as the next start's snapshot."""
+    from eksamen_tui import dashboard_snapshot
+    from eksamen_tui.db.target import default_clerk, is_url, resolve_db_target
+
+    target = resolve_db_target(db)
+    day = today or date.today()
+    key = None if is_url(target) else dashboard_snapshot.current_key(target, day)
+    kept = dashboard_snapshot.load(target, key) if key is not None else None
+    if kept is not None:
+        _send(out, "header", {"today": day, "profile": kept["profile"], "clerk": clerk or default_clerk(),
+                              "marker": dashboard_snapshot.marker_of(key)})
+        _send(out, "lines", kept["lines"], kept["forms"])
+        for card, counts in kept["counts"].items():
+            _send(out, "card", card, counts)
+        _send(out, DONE)
+        return
+    reading = read(db, clerk, today, out)
+    if key is not None:  # (before DONE: the app stops the feed once it has DONE)
+        dashboard_snapshot.store(target, key, reading)
+    _send(out, DONE)
+
+
+def read(db: str | None, clerk: str | None, today: date | None, out: IO[bytes]) -> dict:
     """Read the dashboard's data and send it to `out`: the change marker
     first, then the table and each card as its counts are in. A second
     reader, where the system forks, reads SECOND_READER_CARDS meanwhile;
     they are sent as they come after this reader's own. Without every
-    card there is no DONE (the app then reads the dashboard itself)."""
+    card it raises (and the app, without DONE, reads the dashboard itself).
+    Returns what was sent, as a snapshot keeps it."""
     from eksamen_tui.services.concurrency import change_marker
     from eksamen_tui.services.context import open_current_context
     from eksamen_tui.services.dashboard import CARDS, card_counts, exam_lines
@@ -196,29 +222,35 @@ def serve(db: str | None, clerk: str | None, today: date | None, out: IO[bytes])
     def open_database():
         return open_current_context(db, clerk=clerk, today=(lambda: today) if today else None)
 
+    reading: dict = {"counts": {}}
     # forked before this reader opens the database: no connection is shared
     second = _second_reader(open_database, SECOND_READER_CARDS, card_counts)
     try:
         ctx = open_database()
         try:
+            reading["profile"] = ctx.profile.title
             _send(out, "header", {"today": ctx.today(), "profile": ctx.profile.title, "clerk": ctx.clerk,
                                   "marker": change_marker(ctx)})
             lines = exam_lines(ctx)
-            _send(out, "lines", lines, form_status(ctx, [(line.exam_id, line.exam_date) for line in lines]))
+            reading["lines"] = lines
+            reading["forms"] = form_status(ctx, [(line.exam_id, line.exam_date) for line in lines])
+            _send(out, "lines", lines, reading["forms"])
             for card in CARDS:
                 if second is None or card not in SECOND_READER_CARDS:
-                    _send(out, "card", card, card_counts(ctx, card))
+                    reading["counts"][card] = card_counts(ctx, card)
+                    _send(out, "card", card, reading["counts"][card])
         finally:
             ctx.engine.dispose()
         if second is not None:
             for message in second.messages():
                 _send(out, *message)
+                reading["counts"][message[1]] = message[2]
             if not second.complete:
                 raise RuntimeError("the second reader ended without every card")
-        _send(out, DONE)
     finally:
         if second is not None:
             second.close()
+    return reading
 
 
 def _second_reader(open_database, cards, card_counts) -> "DashboardFeed | None":

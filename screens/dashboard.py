@@ -266,9 +266,14 @@ Pultene nås med F3–F9 fra hvor som helst; F2 kommer tilbake hit. H viser endr
         return "dashboard" if hasattr(self, "_lines") else None
 
     def fetch_changes(self, scope, changed):
-        from eksamen_tui.services.dashboard import desk_counts
+        from eksamen_tui.services.dashboard import desk_counts, keep_snapshot, snapshot_key
 
-        return self._fetch_lines(), desk_counts(self.ctx)
+        whole = self._card_filter is None
+        key = snapshot_key(self.ctx) if whole else None
+        (lines, forms), counts = self._fetch_lines(), desk_counts(self.ctx)
+        if whole and self._card_filter is None:  # every exam and card: the next start shows it
+            keep_snapshot(self.ctx, key, lines, forms, counts)
+        return (lines, forms), counts
 
     def show_changes(self, scope, payload) -> None:
         (lines, forms), counts = payload
@@ -296,12 +301,15 @@ Pultene nås med F3–F9 fra hvor som helst; F2 kommer tilbake hit. H viser endr
     def _load(self) -> None:
         from textual.worker import get_current_worker
 
-        from eksamen_tui.services.dashboard import CARDS, card_counts
+        from eksamen_tui.services.dashboard import CARDS, card_counts, keep_snapshot, snapshot_key
 
         worker = get_current_worker()
+        whole = self._card_filter is None
+        key = snapshot_key(self.ctx) if whole else None
         self.note_changes_seen()
         # the table first, then each card as soon as its desk's counts are in
-        self.app.call_from_thread(self._show, *self._fetch_lines())
+        lines, forms = self._fetch_lines()
+        self.app.call_from_thread(self._show, lines, forms)
         counts = {}
         for card in CARDS:
             if worker.is_cancelled:  # a newer reading (a chosen count, «r») took over
@@ -309,6 +317,8 @@ Pultene nås med F3–F9 fra hvor som helst; F2 kommer tilbake hit. H viser endr
             counts[card] = card_counts(self.ctx, card)
             self.app.call_from_thread(self._show_card, card, counts[card])
         self.app.call_from_thread(self._show_counts, counts)
+        if whole and self._card_filter is None and not worker.is_cancelled:  # every exam and card: the next start shows it
+            keep_snapshot(self.ctx, key, lines, forms, counts)
 
     def _show(self, lines, forms=None) -> None:
         self._lines = {line.exam_id: line for line in lines}

@@ -30,29 +30,12 @@ from sqlalchemy.pool import NullPool
 from sqlmodel import Session, create_engine
 
 from eksamen_tui.db.errors import DatabaseBusy, DatabaseRefused
+from eksamen_tui.db.target import ENV_DB, default_db_path, is_url, resolve_db_target  # noqa: F401 (named here too)
 
-ENV_DB = "EKSAMEN_DB"
 BUSY_TIMEOUT_SECONDS = 8
 READ_ONLY = {"eksamen_read": True}
 
 _engines: "weakref.WeakSet[Engine]" = weakref.WeakSet()
-
-
-def default_db_path() -> Path:
-    from platformdirs import user_data_path
-
-    return user_data_path("eksamen-tui", appauthor=False) / "eksamen.db"
-
-
-def resolve_db_target(explicit: str | os.PathLike | None = None) -> str:
-    """--db PATH wins, then $EKSAMEN_DB, then the platformdirs data path.
-    A value containing "://" is taken as a SQLAlchemy URL."""
-    target = explicit or os.environ.get(ENV_DB) or default_db_path()
-    return str(target)
-
-
-def is_url(target: str | os.PathLike) -> bool:
-    return "://" in str(target)
 
 
 _MANGLED_URL = re.compile(r"^(postgres(ql)?|sqlite|mysql|mariadb|oracle|mssql)[a-z0-9+._-]*:", re.IGNORECASE)

@@ -18,10 +18,11 @@ from contextlib import contextmanager
 from datetime import date, datetime
 from typing import Iterator
 
-from sqlalchemy import event, func, select
+from sqlalchemy import event, select, text
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 
+from eksamen_tui.dashboard_snapshot import MARKER_SQL, MARKER_WINDOW
 from eksamen_tui.db.engine import read_engine
 from eksamen_tui.db.models import AuditEntry
 from eksamen_tui.domain.errors import ChangedMeanwhile, DomainError
@@ -202,23 +203,20 @@ event.listen(Engine, "handle_error", _integrity_as_refusal)
 
 # --- the change counter the desks poll ------------------------------------------------
 
-# PostgreSQL hands out ids when a row is inserted, not when it is committed:
-# a slow transaction can commit an id below the newest one already seen. The
-# marker therefore also counts the rows in a window below the newest id, and
-# a desk asks for the changes in that window again.
-WINDOW = 500
+# The marker's statement is shared with the dashboard's snapshot, which
+# reads it with sqlite3 before the database layer is imported (its window:
+# see there).
+WINDOW = MARKER_WINDOW
 
 _AUDIT = AuditEntry.__table__
 
 
 def change_marker(ctx: Context) -> tuple[int, int]:
     """(newest audit id, audit rows in the window below it): changes when
-    any counter commits a change. Two indexed reads."""
+    any counter commits a change. One statement, on indexed reads."""
     with read_engine(ctx.engine).connect() as conn:
-        newest = conn.execute(select(func.max(_AUDIT.c.id))).scalar() or 0
-        count = conn.execute(select(func.count()).select_from(_AUDIT)
-                             .where(_AUDIT.c.id > newest - WINDOW)).scalar() or 0
-    return newest, count
+        newest, count = conn.execute(text(MARKER_SQL), {"window": WINDOW}).one()
+    return int(newest), int(count)
 
 
 def changed_entities(ctx: Context, since_id: int) -> dict[str, set[int]]:

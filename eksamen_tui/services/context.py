@@ -2,7 +2,6 @@
 institution's rules and the clock. Every service function takes one."""
 from __future__ import annotations
 
-import getpass
 import json
 import os
 from contextlib import contextmanager
@@ -15,6 +14,7 @@ from sqlmodel import Session, select
 
 from eksamen_tui.db.engine import make_engine, read_engine, resolve_db_target, sqlite_path, transaction
 from eksamen_tui.db.migrations import upgrade
+from eksamen_tui.db.target import default_clerk
 from eksamen_tui.db.models import Setting
 from eksamen_tui.domain.deadlines import Rules
 from eksamen_tui.domain.profiles import DEFAULT_PROFILE, Profile, get_profile
@@ -25,13 +25,6 @@ if TYPE_CHECKING:
 
 PROFILE_KEY = "profile"
 OVERRIDES_KEY = "profile_overrides"
-
-
-def default_clerk() -> str:
-    try:
-        return getpass.getuser()
-    except Exception:  # no user database entry (containers)
-        return os.environ.get("USER", "ukjent")
 
 
 @dataclass

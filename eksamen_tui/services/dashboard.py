@@ -8,6 +8,8 @@ from datetime import date, timedelta
 
 from sqlalchemy import func, select
 
+from eksamen_tui import dashboard_snapshot
+from eksamen_tui.db.engine import sqlite_path
 from eksamen_tui.db.models import Case, Commission, Course, Exam, PaperDelivery, Registration
 from eksamen_tui.domain.attendance import AttendanceState
 from eksamen_tui.domain.deadlines import EXAM_DEADLINE_LABELS, deadline_words
@@ -206,6 +208,24 @@ CARDS = ("papers", "attendance", "grades", "cases", "commissions", "after")
 def desk_counts(ctx: Context) -> dict[str, dict]:
     """Each desk's own counts, card by card."""
     return {card: card_counts(ctx, card) for card in CARDS}
+
+
+# --- the snapshot the next start shows (eksamen_tui.dashboard_snapshot) --------
+
+def snapshot_key(ctx: Context) -> tuple | None:
+    """The database's state now, to be taken before a full reading of the
+    dashboard (None on PostgreSQL: no snapshot is kept there)."""
+    path = sqlite_path(ctx.engine)
+    return dashboard_snapshot.current_key(path, ctx.today()) if path else None
+
+
+def keep_snapshot(ctx: Context, key: tuple | None, lines: list[ExamLine], forms: dict,
+                  counts: dict[str, dict]) -> None:
+    """Keep a full reading (every exam, every card) taken in the state `key`."""
+    path = sqlite_path(ctx.engine)
+    if key is not None and path:
+        dashboard_snapshot.store(path, key, {"profile": ctx.profile.title, "lines": lines, "forms": forms,
+                                             "counts": counts})
 
 
 def after_exam_counts(ctx: Context) -> dict[str, int]:
