@@ -292,3 +292,24 @@ def test_fee_counts_are_the_fee_lists_lines_by_state(ctx):
         states = Counter(line.state.value for line in lines)
         assert fees.fee_counts(ctx, days_back=days_back) == {"fee_due": states["due"], "fee_unconfirmed": states["sent"]}
     assert fees.fee_counts(ctx) == {"fee_due": 3, "fee_unconfirmed": 1}  # Per; Eva and Ola on the second
+
+
+def test_the_latest_recorded_extension_is_in_force_however_it_is_asked_for(ctx, exam):
+    """One rule (extensions._in_force) behind the desks' one-exam question and
+    the dashboard's many-exam one: the latest recorded wins, even when it
+    moves the deadline back towards the regular one."""
+    from sqlalchemy import select as core_select
+
+    from eksamen_tui.db.models import Exam
+
+    other = add_exam(ctx, code="TDT4100", exam_date=EXAM_DAY, candidates=3)
+    extensions.record_extension(ctx, exam.id, "14.12.2026", decision_reference="PR-1", approved_by="prorektor")
+    extensions.record_extension(ctx, exam.id, "07.12.2026", decision_reference="PR-2", approved_by="prorektor")
+    extensions.record_extension(ctx, other.id, "10.12.2026", decision_reference="PR-3", approved_by="prorektor")
+    with ctx.read() as s:
+        one = extensions.extensions_for(s, [exam.id])
+        listed = extensions.extended_dates(s, [exam.id, other.id])
+        queried = extensions.extended_dates(s, core_select(Exam.__table__.c.id).scalar_subquery())
+    assert one[exam.id].decision_reference == "PR-2"
+    assert listed == queried == {exam.id: date(2026, 12, 7), other.id: date(2026, 12, 10)}
+    assert extensions.grading_deadline(ctx, exam.id).effective == date(2026, 12, 7)

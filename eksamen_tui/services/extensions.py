@@ -42,32 +42,39 @@ class GradingDeadline:
         return f"{self.effective:%d.%m.%Y} (utsatt fra {self.regular:%d.%m.%Y}{ref})"
 
 
-def extensions_for(session: Session, exam_ids: list[int]) -> dict[int, GradingExtension]:
-    """The extension in force (the latest recorded) per exam, for those that have one."""
-    latest: dict[int, GradingExtension] = {}
-    for start in range(0, len(exam_ids), 5000):
-        chunk = exam_ids[start:start + 5000]
-        for row in session.exec(select(GradingExtension).where(GradingExtension.exam_id.in_(chunk))
-                                .order_by(GradingExtension.id)).all():
-            latest[row.exam_id] = row
+def _in_force(rows_of, query, exam_ids) -> dict[int, object]:
+    """The rule, in one place: of an exam's extensions the latest recorded
+    (the highest id) is in force. `query` selects rows with an `exam_id`;
+    `rows_of(statement)` runs it. `exam_ids`: a list of ids (asked for 5,000
+    at a time), or a scalar subquery selecting them. exam id -> its row."""
+    ordered = query.order_by(GradingExtension.__table__.c.id)
+    exam_id = GradingExtension.__table__.c.exam_id
+    if isinstance(exam_ids, (list, tuple, set)):
+        exam_ids = list(exam_ids)
+        batches = [exam_ids[start:start + 5000] for start in range(0, len(exam_ids), 5000)]
+    else:
+        batches = [exam_ids]
+    latest: dict[int, object] = {}
+    for batch in batches:
+        for row in rows_of(ordered.where(exam_id.in_(batch))):
+            latest[row.exam_id] = row  # a later one replaces an earlier one
     return latest
+
+
+def extensions_for(session: Session, exam_ids: list[int]) -> dict[int, GradingExtension]:
+    """The extension in force per exam, for those that have one."""
+    return _in_force(lambda statement: session.exec(statement).all(), select(GradingExtension), exam_ids)
 
 
 def extended_dates(session: Session, exam_ids) -> dict[int, date]:
     """The extended grading deadline per exam, for those that have one (the
-    latest recorded, as `extensions_for`). `exam_ids`: a list of ids, or a
-    scalar subquery selecting them (no bound parameter per exam). Plain
-    rows: the dashboard asks for hundreds of exams."""
+    one in force). `exam_ids`: a list of ids, or a scalar subquery selecting
+    them (no bound parameter per exam). Plain rows: the dashboard asks for
+    hundreds of exams."""
     extension = GradingExtension.__table__.c
-    query = core_select(extension.exam_id, extension.new_deadline).order_by(extension.id)
     conn = session.connection()
-    if not isinstance(exam_ids, (list, tuple, set)):
-        return dict(conn.execute(query.where(extension.exam_id.in_(exam_ids))).all())
-    exam_ids = list(exam_ids)
-    latest: dict[int, date] = {}
-    for start in range(0, len(exam_ids), 5000):
-        latest.update(conn.execute(query.where(extension.exam_id.in_(exam_ids[start:start + 5000]))).all())
-    return latest
+    rows = _in_force(conn.execute, core_select(extension.exam_id, extension.new_deadline), exam_ids)
+    return {exam_id: row.new_deadline for exam_id, row in rows.items()}
 
 
 def deadline_of(ctx: Context, exam: Exam, extension: GradingExtension | None) -> GradingDeadline:
