@@ -233,10 +233,12 @@ eksport til klagekommisjonen (bare kandidatnummer).
     # Columns by terminal width: below 140 columns the list drops the
     # student (shown beside or below it) and shortens type and date.
     COLUMNS = {
+        # each tier fits its list's width beside the case panel, scrollbar included
+        # (the longest status is cut there; the panel shows it whole)
         "wide": (("Sak", "id", 4), ("Type", "type", 14), ("Emne", "code", 8), ("Kand.", "cand", 6),
-                 ("Student", "student", 28), ("Frist", "due", 12), ("Status", "status", 40)),
+                 ("Student", "student", 18), ("Frist", "due", 12), ("Status", "status", 30)),
         "narrow": (("Sak", "id", 4), ("Type", "type", 7), ("Emne", "code", 8), ("Kand.", "cand", 5),
-                   ("Frist", "due", 7), ("Status", "status", 36)),
+                   ("Frist", "due", 7), ("Status", "status", 33)),
     }
     NARROW_TYPES = {"explanation": "begr.", "grade_appeal": "klage", "formal_appeal": "formell"}
 

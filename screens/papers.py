@@ -99,7 +99,8 @@ def _overview_cells(status) -> tuple:
         state += ", ufullstendig"
     style = "bold red" if status.state == "missing_late" else ("yellow" if status.state == "due_soon" else "")
     days = status.working_days_left
-    return (f"{status.deadline:%d.%m.%Y}", status.course_code, f"{status.exam_date:%d.%m.%Y}",
+    # (day and month: the overview spans the next 14 days and the late ones)
+    return (f"{status.deadline:%d.%m}", status.course_code, f"{status.exam_date:%d.%m}",
             Text.styled(state, style), str(days) if days >= 0 else f"{-days} for sent")
 
 
@@ -163,8 +164,9 @@ mottaket. En sen levering registreres som sen, aldri avvist; en ny levering
 
     def on_mount(self) -> None:
         table = self.query_one("#overview", EntryTable)
-        for label, key, width in (("Frist", "deadline", 11), ("Emne", "code", 10), ("Eksamen", "exam", 11),
-                                  ("Status", "state", 30), ("Virked.", "days", 10)):
+        # 76 columns with padding: the overview fits 80 columns, scrollbar included
+        for label, key, width in (("Frist", "deadline", 6), ("Emne", "code", 10), ("Eksamen", "exam", 8),
+                                  ("Status", "state", 30), ("Virked.", "days", 12)):
             table.add_column(label, key=key, width=width)
         super().on_mount()
 

@@ -24,6 +24,13 @@ def demo_app(demo_db):
     return EksamenApp(ctx=open_context(str(demo_db), clerk="kari", today=lambda: TODAY))
 
 
+def assert_no_sideways_scrolling(app, where: str) -> None:
+    """No table or panel needs a horizontal scrollbar (its thumb's ends are
+    the stray «▏» and «▁▁» a clerk sees at 80 columns)."""
+    sideways = [widget for widget in app.screen.query("*") if widget.show_horizontal_scrollbar]
+    assert not sideways, f"{where}: scrolls sideways: {[w.id or type(w).__name__ for w in sideways]}"
+
+
 async def open_exam(app, pilot, code):
     await pilot.press(*code.lower())
     await settle(app, pilot)
@@ -51,6 +58,7 @@ async def test_dashboard_fits(demo_db, size):
         cut = figures - whole
         assert figures and not cut, [line for line in text.splitlines() if any(c in line for c in cut)]
         assert table.row_count and "«!» = frist ute" in text
+        assert_no_sideways_scrolling(app, f"the dashboard at {size}")
         if size[0] < 100:  # every count of every card, in short words
             from screens.dashboard import SHORT_LABELS
 
@@ -83,12 +91,14 @@ async def test_papers_form_fits(demo_db, size):
         await pilot.press("f3")
         await settle(app, pilot)
         assert "Status" in screen_text(app)  # the overview's columns
+        assert_no_sideways_scrolling(app, f"F3's overview at {size}")
         await open_exam(app, pilot, "TDT4120")
         text = screen_text(app)
         for number in range(1, 10):
             assert re.search(rf"[☐☑–] {number}  \w", text), f"checklist item {number} not shown at {size}"
         assert "Levert av (navn) · Alt+L" in text
         assert "1 virkedag igjen" in text
+        assert_no_sideways_scrolling(app, f"F3's form at {size}")
 
 
 @pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
@@ -106,6 +116,7 @@ async def test_attendance_and_grades_fit(demo_db, size):
         for header in headers:
             assert header in text, f"F4 column {header} cut at {size}"
         assert "ikke registrert" in text and "trekk før eksamen" in text
+        assert_no_sideways_scrolling(app, f"F4 at {size}")
         await pilot.press("f5")
         await settle(app, pilot)
         await open_exam(app, pilot, "TMA4100")
@@ -113,6 +124,7 @@ async def test_attendance_and_grades_fit(demo_db, size):
         assert "Kandidatnr" in text and "Status" in text and "Ført:" in text
         chart = text[text.index("Fordeling"):]
         assert re.search(r"A █+ \d+", chart), "a grade's bar wrapped away from its letter"
+        assert_no_sideways_scrolling(app, f"F5 at {size}")
 
 
 @pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
@@ -127,7 +139,9 @@ async def test_appeals_and_commissions_fit(demo_db, size):
             assert header in text, f"F6 column {header} cut at {size}"
         assert "venter på begrunnelse" in text and "mottatt, ikke sendt" in text
         assert "Sak 1: begrunnelse" in text  # the case's detail is on screen too
+        assert_no_sideways_scrolling(app, f"F6 at {size}")
         await pilot.press("f7")
         await settle(app, pilot)
         text = screen_text(app)
         assert "Skjemafrist" in text and "Status" in text and "skjema mangler" in text
+        assert_no_sideways_scrolling(app, f"F7 at {size}")
