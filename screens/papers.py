@@ -11,7 +11,9 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Checkbox, Header, Input, Label, Select, Static
+from textual.content import Content
+from textual.reactive import reactive
+from textual.widgets import Header, Input, Label, Select, Static
 
 from screens.base import REFUSED, DeskScreen, ReportsWorkerFailures, count_text
 from screens.widgets.entry_table import EntryTable
@@ -73,18 +75,43 @@ class ReceiptDialog(ReportsWorkerFailures, ModalScreen[None]):
         self.dismiss(None)
 
 
-class CheckItem(Checkbox):
+class CheckItem(Static, can_focus=True):
     """A checklist item whose state is a symbol, not a colour: ☑ ticked,
-    ☐ not ticked, – does not apply. Space ticks; Enter moves on (the form)."""
+    ☐ not ticked, – does not apply. Space (or a click) ticks; Enter moves on
+    (the form). A focusable Static rather than a Checkbox: the form mounts
+    nine of them on the desk's first visit, and a Checkbox's two component
+    styles and its own stylesheet made that visit ~13 ms slower."""
 
-    BINDINGS = [Binding("space", "toggle_button", "Kryss av/fjern", show=False, id="papers.check_item")]
+    BINDINGS = [Binding("space", "toggle", "Kryss av/fjern", show=False, id="papers.check_item")]
+
+    value: reactive[bool] = reactive(False)
+
+    def __init__(self, label: str, *, id: str) -> None:
+        super().__init__(id=id)
+        self._label = label
 
     @property
-    def _button(self):
-        from textual.content import Content
+    def label(self) -> Content:
+        return Content(self._label)
 
+    @label.setter
+    def label(self, text: str) -> None:
+        self._label = text
+        self.refresh(layout=True)
+
+    def render(self) -> Content:
         symbol = "–" if self.disabled else ("☑" if self.value else "☐")
-        return Content.styled(symbol, "bold" if self.value else "")
+        return Content.assemble((symbol, "bold" if self.value else ""), " ", self._label)
+
+    def toggle(self) -> None:
+        self.value = not self.value
+
+    def action_toggle(self) -> None:
+        if not self.disabled:
+            self.toggle()
+
+    def on_click(self) -> None:
+        self.action_toggle()
 
 
 # The form's fields in order, with the Alt+letter that jumps to each.
@@ -233,7 +260,7 @@ mottaket. En sen levering registreres som sen, aldri avvist; en ny levering
         self.query_one("#exam-info", Static).update(info)
         previous = json.loads(context.latest.checklist) if context.latest else {}
         for key in CHECKLIST_ITEMS:
-            box = self.query_one(f"#check-{key}", Checkbox)
+            box = self.query_one(f"#check-{key}", CheckItem)
             applies = context.needs.applies(key)
             box.disabled = not applies
             box.value = bool(previous.get(key)) if applies else False
@@ -271,7 +298,7 @@ mottaket. En sen levering registreres som sen, aldri avvist; en ny levering
         from eksamen_tui.domain.paper_checklist import CHECKLIST_ITEMS
 
         key = list(CHECKLIST_ITEMS)[number - 1]
-        box = self.query_one(f"#check-{key}", Checkbox)
+        box = self.query_one(f"#check-{key}", CheckItem)
         if box.disabled:
             self._say(f"Punkt {number} er ikke aktuelt for denne eksamenen")
             return
@@ -281,7 +308,7 @@ mottaket. En sen levering registreres som sen, aldri avvist; en ny levering
         from eksamen_tui.domain.paper_checklist import CHECKLIST_ITEMS, missing_items
         from eksamen_tui.services.papers import paper_context, receipt_lines, register_delivery
 
-        checklist = {key: self.query_one(f"#check-{key}", Checkbox).value for key in CHECKLIST_ITEMS}
+        checklist = {key: self.query_one(f"#check-{key}", CheckItem).value for key in CHECKLIST_ITEMS}
         copies_text = self.query_one("#copies", Input).value.strip()  # the service parses it
         delivery = self._call(
             register_delivery, self.ctx, self.exam_id, checklist=checklist,
@@ -383,7 +410,7 @@ mottaket. En sen levering registreres som sen, aldri avvist; en ny levering
             event.stop()
             event.prevent_default()
             return
-        if (isinstance(focused, (Checkbox, Select)) or focused.id == "form") and event.character \
+        if (isinstance(focused, (CheckItem, Select)) or focused.id == "form") and event.character \
                 and event.character.isalpha():
             # letters on the checklist are no desk shortcuts: say where typing goes
             event.stop()
