@@ -1,5 +1,6 @@
 """The papers desk by keyboard: find, tick, register; late, re-delivery,
 unknown course code; the overview and the dashboard follow."""
+import json
 from datetime import date
 
 from sqlmodel import select
@@ -187,3 +188,37 @@ async def test_enter_on_a_row_of_the_overview_opens_its_exam(ctx):
         await settle(app, pilot)
         assert desk.exam_id == second.id and "TMA4100" in desk.sub_title
         assert "Åpnet TMA4100" in screen_text(app)
+
+
+async def test_checklist_items_tick_by_space_number_and_click_but_never_when_not_applicable(ctx):
+    """The checklist's own items (screens.papers.CheckItem): space ticks the
+    focused item, its number ticks any item, a click ticks too; an item
+    that does not apply (here bokmål only: no nynorsk version) shows «–»
+    and stays unticked whatever the clerk does."""
+    exam = add_exam(ctx, code="TDT4120", exam_date=date(2026, 12, 4), candidates=10)
+    app = EksamenApp(ctx=ctx)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("f3")
+        await settle(app, pilot)
+        await find(app, pilot, "tdt4120")
+        desk = app.screen
+        items = {key: desk.query_one(f"#check-{key}") for key in
+                 ("cover_page_signed", "pages_numbered", "both_language_forms")}
+        assert app.focused is items["cover_page_signed"]
+        await pilot.press("space")
+        assert items["cover_page_signed"].value and "☑ 1  Standard forside" in screen_text(app)
+        await pilot.press("space")
+        assert not items["cover_page_signed"].value and "☐ 1  Standard forside" in screen_text(app)
+        await pilot.click(items["pages_numbered"])
+        assert items["pages_numbered"].value and "☑ 2  Sidene er nummerert" in screen_text(app)
+        assert "– 3  Oppgaven foreligger på både bokmål og nynorsk (ikke aktuelt)" in screen_text(app)
+        await pilot.press("3")
+        await pilot.click(items["both_language_forms"])
+        assert not items["both_language_forms"].value
+        assert "Punkt 3 er ikke aktuelt" in screen_text(app)
+        await pilot.press("alt+l", *"Kari", "ctrl+r")
+        await settle(app, pilot)
+    (delivery,) = deliveries(ctx, exam.id)
+    ticked = json.loads(delivery.checklist)
+    assert ticked["pages_numbered"] and not ticked["cover_page_signed"] and not ticked["both_language_forms"]
