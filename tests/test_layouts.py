@@ -122,6 +122,9 @@ async def test_attendance_and_grades_fit(demo_db, size):
         await open_exam(app, pilot, "TMA4100")
         text = screen_text(app)
         assert "Kandidatnr" in text and "Status" in text and "Ført:" in text
+        progress = app.screen._progress
+        assert f"{progress.entered} / {progress.expected}" in re.sub(r"Ført:\s+", "", text), \
+            f"the count of grades entered is cut at {size}"
         chart = text[text.index("Fordeling"):]
         assert re.search(r"A █+ \d+", chart), "a grade's bar wrapped away from its letter"
         assert_no_sideways_scrolling(app, f"F5 at {size}")
