@@ -38,7 +38,7 @@ def _grade_clerk(target, clerk, exam_id, barrier, results, rounds):
     over it, refusals shown and the row updated to the stored value."""
     from eksamen_tui.services import grades
 
-    outcome = {"clerk": clerk, "written": 0, "refusals": [], "errors": []}
+    outcome = {"clerk": clerk, "written": 0, "unchanged": 0, "refusals": [], "errors": []}
     try:
         ctx = _clerk_context(target, clerk)
         screen = {row.candidate_number: row.grade for row in grades.protocol(ctx, exam_id)}
@@ -51,7 +51,8 @@ def _grade_clerk(target, clerk, exam_id, barrier, results, rounds):
                 try:
                     entry = grades.enter_grade(ctx, exam_id, number, rng.choice(GRADES), seen=screen[number])
                     screen[number] = entry.new_value
-                    outcome["written"] += 1
+                    # (the grade it already had, typed again, writes nothing)
+                    outcome["written" if entry.old_value != entry.new_value else "unchanged"] += 1
                 except ChangedMeanwhile as refusal:
                     outcome["refusals"].append((str(refusal), refusal.by))
                     screen[number] = refusal.current  # the desk shows the stored value
@@ -128,8 +129,9 @@ def test_four_clerks_grading_the_same_candidates(ctx):
     outcomes = _run_clerks(ctx, _grade_clerk, exam.id, 3)
     _assert_clean(outcomes)
     written = sum(outcome["written"] for outcome in outcomes)
+    unchanged = sum(outcome["unchanged"] for outcome in outcomes)
     refused = sum(len(outcome["refusals"]) for outcome in outcomes)
-    assert written + refused == len(CLERKS) * CANDIDATES * 3
+    assert written + unchanged + refused == len(CLERKS) * CANDIDATES * 3
     assert refused > 0  # they did collide
     with ctx.read() as s:
         current = s.exec(select(Grade.registration_id, func.count()).join(Registration)

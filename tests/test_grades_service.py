@@ -86,6 +86,25 @@ def test_undo_of_first_entry_and_of_a_change(ctx, exam):
     assert trail[-4:] == [(None, "B", "entry"), ("B", "A", "entry"), ("A", "B", "undo"), ("B", None, "undo")]
 
 
+def test_the_same_grade_typed_again_changes_nothing_and_its_undo_neither(ctx, exam):
+    """A clerk (or another counter) types the grade the candidate already
+    has: no write, no audit row, the first clerk stays the one who entered
+    it (the control must still be someone else's); undoing that key keeps
+    the grade."""
+    svc.enter_grade(ctx, exam.id, 101, "B")
+    again = svc.enter_grade(as_clerk(ctx, "ola"), exam.id, 101, "b", seen="B")
+    assert (again.old_value, again.new_value, again.row.grade, again.row.status) == (
+        "B", "B", "B", ProtocolStatus.ENTERED)
+    assert svc.undo_entry(as_clerk(ctx, "ola"), exam.id, again).grade == "B"
+    with ctx.read() as s:
+        (grade,) = s.exec(select(Grade).join(Registration).where(Registration.candidate_number == 101,
+                                                                  Registration.exam_id == exam.id)).all()
+        trail = s.exec(select(AuditEntry.clerk, AuditEntry.old_value, AuditEntry.new_value)
+                       .where(AuditEntry.entity == "grade", AuditEntry.entity_id == grade.id)).all()
+    assert trail == [(ctx.clerk, None, "B")]
+    assert (grade.value, grade.entered_by) == ("B", ctx.clerk)
+
+
 def test_controlled_grade_changes_only_with_a_reason_code(ctx, exam):
     svc.enter_grade(ctx, exam.id, 103, "C")
     svc.control_grade(as_clerk(ctx), exam.id, 103, "C")

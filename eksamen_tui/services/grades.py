@@ -311,6 +311,11 @@ def enter_grade(ctx: Context, exam_id: int, candidate: str | int, value: str, pa
                 f"Kandidat {number} har {'kontrollert' if facts.status == GradeStatus.CONTROLLED else 'avvikende'} "
                 "karakter; bruk korriger (med årsak)"
             )
+        if facts.grade_id is not None and old == grade_value:
+            # the same grade typed again: nothing changes, nothing is written or audited
+            # (the entry keeps the clerk who first typed it)
+            return Entry(facts.id, number, part_id, old, grade_value,
+                         ProtocolRow(facts.id, number, grade_value, ProtocolStatus.ENTERED), None)
         now = ctx.now()
         if facts.grade_id is None:
             with integrity_as_refusal(f"Kandidat {number} fikk karakter ved en annen skranke samtidig "
@@ -380,6 +385,8 @@ def undo_entry(ctx: Context, exam_id: int, entry: Entry) -> ProtocolRow:
         grade = _current_grades_for(s, entry.registration_id, entry.part_id)
         if grade is None or grade.value != entry.new_value or grade.status != GradeStatus.PROVISIONAL:
             raise _changed_grade(ctx, s, entry.candidate_number, entry.registration_id, entry.part_id, grade)
+        if entry.old_value == entry.new_value:  # the entry changed nothing: nor does its undo
+            return _row(entry.registration_id, entry.candidate_number, grade, False)
         if entry.old_value is None:
             audit.record(s, ctx, "grade", grade.id, "value", grade.value, None, reason_code="undo",
                          note=f"kandidat {entry.candidate_number}")
