@@ -17,6 +17,9 @@ A snapshot is shown only for exactly the state it was read from. Its key:
   in the window below it): every change is audited, settings too;
 - the newest audit row's time: a database restored from a backup and
   changed since can reach the same ids with other rows;
+- the highest row id of every table: another database put at the same
+  path, with no audit rows either (a new demo, an empty one), is not
+  taken for this one;
 - the schema revision, the day (deadlines move with it), and this code
   (the package's version and its modules' times: an upgrade reads afresh).
 The key is taken before the reading it describes, so a change made while
@@ -97,11 +100,15 @@ def current_key(database: str | os.PathLike, today: date) -> tuple | None:
         newest, count = conn.execute(MARKER_SQL, {"window": MARKER_WINDOW}).fetchone()
         at = conn.execute("SELECT at FROM auditentry WHERE id = ?", (newest,)).fetchone()
         revision = conn.execute("SELECT version_num FROM alembic_version").fetchone()
+        tables = [name for (name,) in conn.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")]
+        # (each the last entry of its rowid b-tree: a few pages read, whatever the table's size)
+        highest = tuple(conn.execute(f'SELECT max(rowid) FROM "{name}"').fetchone()[0] for name in tables)
     except sqlite3.Error:
         return None
     finally:
         conn.close()
-    return (FORMAT, _code_stamp(), revision, today.isoformat(), (newest, count), at)
+    return (FORMAT, _code_stamp(), revision, today.isoformat(), (newest, count), at, highest)
 
 
 def marker_of(key: tuple) -> tuple[int, int]:

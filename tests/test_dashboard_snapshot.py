@@ -207,3 +207,21 @@ def test_postgresql_keeps_no_snapshot(ctx):
         assert snapshot_key(ctx) is not None
     else:
         assert snapshot_key(ctx) is None
+
+
+@pytest.mark.sqlite_only
+def test_another_database_at_the_same_path_is_not_shown_the_old_reading(tmp_path):
+    """Neither has an audit row (a demo database and an empty one): the
+    same change marker, other contents."""
+    from tests.factories import copy_demo_database, copy_empty_database
+
+    target = tmp_path / "eksamen.db"
+    copy_demo_database(target)
+    assert current_key(target, TODAY)[4] == (0, 0)
+    out = io.BytesIO()
+    dashboard_feed.serve(str(target), "kari", TODAY, out)
+    assert load(target, current_key(target, TODAY)) is not None
+    target.unlink()
+    copy_empty_database(target)  # the clerk starts over on a new, empty database at the same path
+    key = current_key(target, TODAY)
+    assert key[4] == (0, 0) and load(target, key) is None
