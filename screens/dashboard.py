@@ -320,8 +320,8 @@ Pultene nås med F3–F9 fra hvor som helst; F2 kommer tilbake hit. H viser endr
             counts[card] = card_counts(self.ctx, card)
             self.app.call_from_thread(self._show_card, card, counts[card])
         self.app.call_from_thread(self._show_counts, counts)
-        if whole and self._card_filter is None and not worker.is_cancelled:  # every exam and card: the next start shows it
-            keep_snapshot(self.ctx, key, lines, forms, counts)
+        if whole and self._card_filter is None and not worker.is_cancelled:
+            keep_snapshot(self.ctx, key, lines, forms, counts)  # every exam and card: the next start shows it
 
     def _show(self, lines, forms=None) -> None:
         self._lines = {line.exam_id: line for line in lines}

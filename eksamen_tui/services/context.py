@@ -14,8 +14,8 @@ from sqlmodel import Session, select
 
 from eksamen_tui.db.engine import make_engine, read_engine, resolve_db_target, sqlite_path, transaction
 from eksamen_tui.db.migrations import upgrade
-from eksamen_tui.db.target import default_clerk
 from eksamen_tui.db.models import Setting
+from eksamen_tui.db.target import default_clerk
 from eksamen_tui.domain.deadlines import Rules
 from eksamen_tui.domain.profiles import DEFAULT_PROFILE, Profile, get_profile
 from eksamen_tui.services import concurrency  # noqa: F401  (guard-index errors become refusals on every engine)
