@@ -85,7 +85,9 @@ def fresh_demo_database(*, today: date) -> Path:
     # A fresh machine has no cache folder yet; the database layer refuses a
     # missing folder (a typo must not create folders), so make ours here.
     path.parent.mkdir(parents=True, mode=0o700, exist_ok=True)
-    for suffix in ("", "-wal", "-shm"):
+    from eksamen_tui.dashboard_snapshot import SUFFIX as DASHBOARD_SNAPSHOT
+
+    for suffix in ("", "-wal", "-shm", DASHBOARD_SNAPSHOT):
         Path(f"{path}{suffix}").unlink(missing_ok=True)
     write_demo_database(path, today=today)
     return path
