@@ -12,6 +12,13 @@ from tests.screen_text import screen_text, settle
 
 
 
+async def to_papers_desk(app, pilot):
+    """From the app's start to the papers desk (F3), settled."""
+    await settle(app, pilot)
+    await pilot.press("f3")
+    await settle(app, pilot)
+
+
 async def find(app, pilot, code):
     if not app.focused.has_class("picker-input"):
         await pilot.press("slash")  # from anywhere else on the desk
@@ -41,9 +48,7 @@ async def test_receive_a_paper_on_time_with_the_keyboard_only(ctx):
                     language_forms=("bokmål", "nynorsk"), accommodations={105: "ekstra tid"})
     app = EksamenApp(ctx=ctx)
     async with app.run_test(size=(160, 48)) as pilot:
-        await settle(app, pilot)
-        await pilot.press("f3")
-        await settle(app, pilot)
+        await to_papers_desk(app, pilot)
         assert "TDT4120" in screen_text(app)  # in the overview: not delivered yet
         await find(app, pilot, "tdt41")
         text = screen_text(app)
@@ -72,9 +77,7 @@ async def test_late_delivery_incomplete_checklist_and_redelivery(ctx):
     exam = add_exam(ctx, code="TMA4100", exam_date=date(2026, 11, 27), candidates=5)  # deadline 20.11
     app = EksamenApp(ctx=ctx)
     async with app.run_test(size=(160, 48)) as pilot:
-        await settle(app, pilot)
-        await pilot.press("f3")
-        await settle(app, pilot)
+        await to_papers_desk(app, pilot)
         assert "MANGLER – frist ute" in screen_text(app)
         await find(app, pilot, "tma4100")
         assert "FOR SENT" in screen_text(app)
@@ -101,9 +104,7 @@ async def test_unknown_course_code_and_past_exam(ctx):
     add_exam(ctx, code="TDT4100", exam_date=date(2026, 11, 12))
     app = EksamenApp(ctx=ctx)
     async with app.run_test(size=(160, 48)) as pilot:
-        await settle(app, pilot)
-        await pilot.press("f3")
-        await settle(app, pilot)
+        await to_papers_desk(app, pilot)
         await pilot.press(*"ABC999")
         await settle(app, pilot)
         assert "Ukjent emnekode eller emnenavn: «ABC999»" in screen_text(app)
@@ -129,9 +130,7 @@ async def test_the_form_is_driven_by_keys(ctx):
     exam = add_exam(ctx, code="TDT4120", exam_date=date(2026, 12, 4), candidates=10)
     app = EksamenApp(ctx=ctx)
     async with app.run_test(size=(80, 24)) as pilot:
-        await settle(app, pilot)
-        await pilot.press("f3")
-        await settle(app, pilot)
+        await to_papers_desk(app, pilot)
         await find(app, pilot, "tdt4120")
         assert app.focused.id == "check-cover_page_signed"
         text = screen_text(app)
@@ -171,9 +170,7 @@ async def test_enter_on_a_row_of_the_overview_opens_its_exam(ctx):
     second = add_exam(ctx, code="TMA4100", exam_date=date(2026, 12, 7), candidates=3)
     app = EksamenApp(ctx=ctx)
     async with app.run_test(size=(160, 48)) as pilot:
-        await settle(app, pilot)
-        await pilot.press("f3")
-        await settle(app, pilot)
+        await to_papers_desk(app, pilot)
         desk = app.screen
         table = desk.query_one("#overview")
         for _ in range(3):  # Tab from the search, past its list, to the overview
@@ -198,9 +195,7 @@ async def test_checklist_items_tick_by_space_number_and_click_but_never_when_not
     exam = add_exam(ctx, code="TDT4120", exam_date=date(2026, 12, 4), candidates=10)
     app = EksamenApp(ctx=ctx)
     async with app.run_test(size=(120, 40)) as pilot:
-        await settle(app, pilot)
-        await pilot.press("f3")
-        await settle(app, pilot)
+        await to_papers_desk(app, pilot)
         await find(app, pilot, "tdt4120")
         desk = app.screen
         items = {key: desk.query_one(f"#check-{key}") for key in
