@@ -15,7 +15,7 @@ from datetime import date
 from pathlib import Path, PurePath
 from typing import TYPE_CHECKING, Callable
 
-from textual import work
+from textual import events, work
 from textual.app import App, get_system_commands_provider
 from textual.binding import Binding
 from textual.message import Message
@@ -140,6 +140,17 @@ class EksamenApp(App):
     @property
     def ready(self) -> bool:
         return self.ctx is not None
+
+    async def on_event(self, event) -> None:
+        # A terminal sends Alt+L as ESC l, which Textual reports as the key
+        # "alt+l" with the character «l»: an Input took it as text, so Alt+
+        # letter typed a letter into the field being filled instead of
+        # jumping to another one (the forms' Alt shortcuts worked only from
+        # widgets that take no text). Alt+letter is never text here.
+        if isinstance(event, events.Key) and event.key.startswith("alt+") and len(event.key) == 5 \
+                and event.key[-1].isalpha():
+            event.character = None
+        await super().on_event(event)
 
     def on_mount(self) -> None:
         self.theme = "textual-dark"

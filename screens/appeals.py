@@ -4,7 +4,6 @@ given, appeals sent to the appeal commission, the new grade typed with the
 grade desk's keys, the decision sent."""
 from __future__ import annotations
 
-import asyncio
 import time
 
 from rich.text import Text
@@ -51,6 +50,10 @@ class NewCaseDialog(ReportsWorkerFailures, ModalScreen[int | None]):
     BINDINGS = [
         Binding("ctrl+r", "register", "Registrer", id="case.register", tooltip="Registrer saken"),
         Binding("escape", "cancel", "Avbryt", id="case.cancel", tooltip="Lukk uten å registrere"),
+        # Priority: run as the key arrives, so the keys typed right after go
+        # to the field moved to (see screens.papers for the same in the desk)
+        *(Binding(f"alt+{letter}", f"jump('{name}')", show=False, priority=True, id=f"case.jump_{name}")
+          for name, letter in FIELDS if letter),
     ]
 
     def compose(self) -> ComposeResult:
@@ -101,17 +104,14 @@ class NewCaseDialog(ReportsWorkerFailures, ModalScreen[int | None]):
         else:
             self.focus_next()
 
+    def action_jump(self, field: str) -> None:
+        """Alt+letter: to that field."""
+        self.set_focus(self.query_one(f"#{field}"))
+
     def on_key(self, event) -> None:
-        """Alt+letter jumps to a field; on the type, B/K choose; Enter on the
-        type moves on (↓ or space opens its list)."""
+        """On the type, B/K choose; Enter on the type moves on (↓ or space
+        opens its list)."""
         focused = self.focused
-        if event.key.startswith("alt+") and len(event.key) == 5:
-            target = next((name for name, letter in self.FIELDS if letter and letter == event.key[-1]), None)
-            if target:
-                self.query_one(f"#{target}").focus()
-                event.stop()
-                event.prevent_default()
-            return
         if isinstance(focused, Select) and focused.id == "case-type":
             if event.key == "enter":
                 self.focus_next()

@@ -13,6 +13,26 @@ if TYPE_CHECKING:
     from eksamen_tui.services.context import Context
 
 
+def when_typed_in(fields, then) -> None:
+    """Run `then` once each of `fields` has handled the keys already handed
+    to it. A form's priority bindings (its moves between fields, Enter in
+    the last field) run as their key arrives, while a burst's earlier keys
+    may still wait in the queues of the fields they were typed into: a
+    submit reads the fields only after those."""
+    waiting = set(fields)
+    if not waiting:
+        then()
+        return
+
+    def taken_in(field) -> None:
+        waiting.discard(field)
+        if not waiting:
+            then()
+
+    for field in fields:  # each callback runs after the keys queued before it
+        field.call_later(taken_in, field)
+
+
 def count_text(count: int, singular: str, plural: str) -> str:
     """«1 kandidat», «3 kandidater»: a number with its noun in the right form."""
     return f"{count} {singular if count == 1 else plural}"

@@ -75,7 +75,7 @@ lagrer. Esc går ut av feltet, Esc igjen lukker.
         self.back_to_field(event)
 
     def action_focus_path(self) -> None:
-        self.query_one("#import-path", Input).focus()
+        self.set_focus(self.query_one("#import-path", Input))  # now: the next key typed goes there
 
     def _field_error(self, message: str) -> None:
         self.query_one("#error-path", Static).update(message)

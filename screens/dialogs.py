@@ -5,6 +5,7 @@ the desk beneath (a ModalScreen owns the keyboard while it is open)."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field as dataclass_field
+from string import ascii_lowercase
 from typing import Any, Callable, Generic, TypeVar
 
 from rich.text import Text
@@ -86,7 +87,7 @@ class LeavesFieldFirst:
         target = self._left_field if self._left_field in fields else (fields[0] if fields else None)
         if target is None:
             return False
-        target.focus()
+        self.set_focus(target)
         event.stop()
         event.prevent_default()
         return True
@@ -174,6 +175,11 @@ class FormDialog(LeavesFieldFirst, ModalScreen[T], Generic[T]):
         Binding("escape", "cancel", "Avbryt", id="form.cancel",
                 tooltip="Ut av feltet; Esc igjen lukker uten å lagre"),
         Binding("ctrl+r", "submit", "Lagre", id="form.submit", tooltip="Lagre skjemaet (også Enter i siste felt)"),
+        # Priority: run as the key arrives, so the keys typed right after go
+        # to the field moved to (see screens.papers for the same in the desk)
+        Binding("enter", "next_field", show=False, priority=True, id="form.next_field"),
+        *(Binding(f"alt+{letter}", f"jump('{letter}')", show=False, priority=True, id=f"form.jump_{letter}")
+          for letter in ascii_lowercase),
     ]
 
     def __init__(self, title: str, fields: list[FormField], submit: Callable[[dict], T], *,
@@ -230,7 +236,32 @@ class FormDialog(LeavesFieldFirst, ModalScreen[T], Generic[T]):
         if target != "_form":
             self._widget(target).focus()
 
+    def check_action(self, action: str, parameters: tuple) -> bool | None:
+        if action == "jump":  # (False: the key goes on to the focused widget)
+            return any(spec.shortcut.lower() == parameters[0] for spec in self._fields)
+        if action == "next_field":  # on a field (not a button, nor an open Select's list)
+            return self.focused is not None and self.focused in self._fields_widgets()
+        return True
+
+    def action_jump(self, letter: str) -> None:
+        spec = next(spec for spec in self._fields if spec.shortcut.lower() == letter)
+        self.set_focus(self._widget(spec.key))
+
+    def action_next_field(self) -> None:
+        """Enter: the next field, or at the last one the form is submitted."""
+        fields = self._fields_widgets()
+        index = fields.index(self.focused)
+        if index + 1 < len(fields):
+            self.set_focus(fields[index + 1])
+        else:
+            self.action_submit()
+
     def action_submit(self) -> None:
+        from screens.base import when_typed_in
+
+        when_typed_in(self._fields_widgets(), self._submit_now)  # after the keys typed before it
+
+    def _submit_now(self) -> None:
         from eksamen_tui.domain.errors import DomainError
 
         values = self.values()
@@ -269,32 +300,10 @@ class FormDialog(LeavesFieldFirst, ModalScreen[T], Generic[T]):
         if self.back_to_field(event):
             return
         focused = self.focused
-        if event.key.startswith("alt+") and len(event.key) == 5:
-            letter = event.key[-1]
-            for spec in self._fields:
-                if spec.shortcut.lower() == letter:
-                    self._widget(spec.key).focus()
-                    event.stop()
-                    event.prevent_default()
-                    return
         if isinstance(focused, Select) and event.is_printable and event.character and event.key != "space":
             self._choose_by_letter(focused, event.character)  # type a first letter: chosen, no list to open
             event.stop()
             event.prevent_default()
-            return
-        if event.key != "enter" or focused is None:
-            return
-        keys = [spec.key for spec in self._fields]
-        current = (focused.id or "").removeprefix("field-")
-        if not isinstance(focused, (Input, Select)) or current not in keys:
-            return  # a button, or an open Select list: Enter does what it does there
-        event.stop()
-        event.prevent_default()
-        index = keys.index(current)
-        if index + 1 < len(keys):
-            self._widget(keys[index + 1]).focus()
-        else:
-            self.action_submit()
 
     def _choose_by_letter(self, select: Select, character: str) -> None:
         """The next option whose text begins with `character` (again and

@@ -15,7 +15,7 @@ from textual.content import Content
 from textual.reactive import reactive
 from textual.widgets import Header, Input, Label, Select, Static
 
-from screens.base import REFUSED, DeskScreen, ReportsWorkerFailures, count_text
+from screens.base import REFUSED, DeskScreen, ReportsWorkerFailures, count_text, when_typed_in
 from screens.widgets.entry_table import EntryTable
 from screens.widgets.exam_picker import ExamPicker
 from screens.footer import DeskFooter
@@ -154,9 +154,22 @@ mottaket. En sen levering registreres som sen, aldri avvist; en ny levering
         Binding("o", "overview", "Oversikt", id="papers.overview", tooltip="Gå til listen over manglende oppgaver"),
         Binding("k", "receipt", "Kvittering", id="papers.receipt", tooltip="Vis siste kvittering for eksamenen"),
         Binding("h", "history", "Historikk", id="papers.history", tooltip="Endringsloggen for eksamenens oppgave"),
-        *(Binding(str(n), f"toggle({n})", f"Punkt {n}", show=False, id=f"papers.toggle{n}") for n in range(1, 10)),
+        *(Binding(str(n), f"toggle({n})", f"Punkt {n}", show=False, priority=True, id=f"papers.toggle{n}")
+          for n in range(1, 10)),
         Binding("enter", "open_overview_row", "Åpne", show=False, id="papers.open",
                 tooltip="Åpne mottaket for eksamenen i oversikten"),
+        # The form's moves between fields (and the checklist's numbers, P on
+        # the format) are priority bindings: the app runs them as the key
+        # arrives, so the keys typed right after (a fast typist, a scanner)
+        # go to the field moved to. A widget's own key handler, or a plain
+        # binding, runs only when the widget gets to the key, and the keys
+        # behind it had by then been handed to the field left («Kari»,
+        # Enter, «30» made the name «Kari30»; a number after Alt+L ticked
+        # nothing).
+        *(Binding(f"alt+{letter}", f"jump('{name}')", show=False, priority=True, id=f"papers.jump_{name}")
+          for name, letter in FORM_FIELDS),
+        Binding("enter", "form_enter", show=False, priority=True, id="papers.form_enter"),
+        Binding("p,P", "switch_format", show=False, priority=True, id="papers.format"),
     ]
 
     def __init__(self) -> None:
@@ -291,9 +304,37 @@ mottaket. En sen levering registreres som sen, aldri avvist; en ny levering
             return self.query_one("#overview", EntryTable).has_focus
         if action in ("overview", "receipt", "history") and self._in_form():
             return False  # a letter typed in the form is never a desk shortcut
-        if action in ("register", "toggle", "receipt", "history"):
+        if action == "toggle":  # (a priority binding, see below: never a digit typed into a field)
+            return self.exam_id is not None and not isinstance(self.focused, Input)
+        if action in ("register", "receipt", "history"):
             return self.exam_id is not None or None
+        if action == "jump":  # (False: the key goes on to the focused widget)
+            return self.exam_id is not None
+        if action == "switch_format":
+            return self.exam_id is not None and self.focused is self.query_one("#format", Select)
+        if action == "form_enter":
+            return self.exam_id is not None and self._in_form() and (
+                self.focused in self._form_order() or self.focused.id == "form")
         return True
+
+    def action_jump(self, field: str) -> None:
+        self.set_focus(self.query_one(f"#{field}"))
+
+    def action_switch_format(self) -> None:
+        """P on the format: paper ↔ PDF."""
+        choice = self.query_one("#format", Select)
+        choice.value = "pdf" if choice.value == "paper" else "paper"
+
+    def action_form_enter(self) -> None:
+        """Enter in the form moves to the next field; in the last it registers."""
+        order = self._form_order()
+        focused = self.focused
+        if focused.id == "form":
+            self.set_focus(order[0])
+        elif focused is order[-1]:
+            self.action_register()
+        else:
+            self.set_focus(order[order.index(focused) + 1])
 
     def action_toggle(self, number: int) -> None:
         from eksamen_tui.domain.paper_checklist import CHECKLIST_ITEMS
@@ -306,6 +347,12 @@ mottaket. En sen levering registreres som sen, aldri avvist; en ny levering
         box.toggle()
 
     def action_register(self) -> None:
+        """Ctrl+R, or Enter in the last field: register once every field has
+        taken in the keys already typed into it (a burst is still in their
+        queues when this key arrives)."""
+        when_typed_in([self.query_one(f"#{name}") for name, _ in FORM_FIELDS], self._register)
+
+    def _register(self) -> None:
         from eksamen_tui.domain.paper_checklist import CHECKLIST_ITEMS, missing_items
         from eksamen_tui.services.papers import paper_context, receipt_lines, register_delivery
 
@@ -375,16 +422,8 @@ mottaket. En sen levering registreres som sen, aldri avvist; en ny levering
         if self.exam_id is None:
             return
         focused = self.focused
-        if event.key.startswith("alt+") and len(event.key) == 5:
-            target = next((name for name, letter in FORM_FIELDS if letter == event.key[-1]), None)
-            if target is not None:
-                self.query_one(f"#{target}").focus()
-                event.stop()
-                event.prevent_default()
-            return
         if not self._in_form():
             return
-        order = self._form_order()
         if event.key == "escape":
             # Esc leaves the field; a second Esc leaves the form for the search
             event.stop()
@@ -393,23 +432,8 @@ mottaket. En sen levering registreres som sen, aldri avvist; en ny levering
                 self.action_search()
                 self._say("Skjemaet er forlatt (ingenting er endret). Skriv emnekode, eller Alt+L tilbake.")
             else:
-                self.query_one("#form").focus()
+                self.set_focus(self.query_one("#form"))
                 self._say("Ute av feltet. Esc igjen forlater skjemaet; Enter eller Alt+L går tilbake.")
-            return
-        if event.key == "enter" and (focused in order or focused.id == "form"):
-            event.stop()
-            event.prevent_default()
-            if focused.id == "form":
-                order[0].focus()
-            elif focused is order[-1]:
-                self.action_register()
-            else:
-                order[order.index(focused) + 1].focus()
-            return
-        if isinstance(focused, Select) and event.character and event.character.lower() == "p":
-            focused.value = "pdf" if focused.value == "paper" else "paper"
-            event.stop()
-            event.prevent_default()
             return
         if (isinstance(focused, (CheckItem, Select)) or focused.id == "form") and event.character \
                 and event.character.isalpha():

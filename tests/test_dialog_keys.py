@@ -119,3 +119,33 @@ async def test_candidate_import_is_a_keyed_form(ctx, tmp_path):
         assert type(app.screen).__name__ == "DashboardScreen"
     with ctx.read() as s:
         assert s.exec(select(Registration.candidate_number).where(Registration.exam_id == exam.id)).all() == [201]
+
+
+async def test_a_burst_of_keys_fills_each_form_field_it_was_typed_for():
+    """The shared FormDialog: keys that arrive together (a scanner, a fast
+    typist ahead of a busy app) each land in the field they were typed for,
+    and Enter in the last field submits what was typed, all of it. Alt+K
+    arrives as the terminal sends it (ESC k: the key «alt+k» with the
+    character «k»), and is no text in the name."""
+    from textual import events
+    from textual.app import App
+
+    from screens.dialogs import FormDialog, FormField
+
+    results = []
+
+    class Host(App):
+        def on_mount(self) -> None:
+            fields = [FormField("name", "Navn", "n"), FormField("copies", "Kopier", "k"),
+                      FormField("remark", "Merknad", "m")]
+            self.push_screen(FormDialog("Skjema", fields, lambda values: values), results.append)
+
+    app = Host()
+    async with app.run_test(size=(100, 40)) as pilot:
+        await pilot.pause()
+        burst = [*"Kari", ("alt+k", "k"), *"30", ("alt+m", "m"), *"ok", "enter"]
+        for key in burst:
+            key, character = key if isinstance(key, tuple) else (key, key)
+            app.post_message(events.Key(key, character))
+        await settle(app, pilot)
+    assert results == [{"name": "Kari", "copies": "30", "remark": "ok"}]

@@ -217,3 +217,53 @@ async def test_checklist_items_tick_by_space_number_and_click_but_never_when_not
     (delivery,) = deliveries(ctx, exam.id)
     ticked = json.loads(delivery.checklist)
     assert ticked["pages_numbered"] and not ticked["cover_page_signed"] and not ticked["both_language_forms"]
+
+
+async def test_alt_letter_jumps_from_a_text_field_as_a_terminal_sends_it(ctx):
+    """A terminal sends Alt+K as ESC k: Textual reports the key "alt+k" with
+    the character «k» (Pilot's press has no character). From «Levert av»
+    it must jump to the copies, not type a «k» into the name."""
+    from textual import events
+
+    add_exam(ctx, code="TDT4120", exam_date=date(2026, 12, 4), candidates=10)
+    app = EksamenApp(ctx=ctx)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await to_papers_desk(app, pilot)
+        await find(app, pilot, "tdt4120")
+        await pilot.press("alt+l", *"Ola")
+        assert app.focused.id == "delivered-by"
+        app.post_message(events.Key("alt+k", "k"))  # as the terminal's ESC k arrives
+        await settle(app, pilot)
+        assert app.focused.id == "copies"
+        assert app.screen.query_one("#delivered-by").value == "Ola"
+        # and from the exam search (an Input too) back into the form
+        await pilot.press("escape", "escape")
+        await settle(app, pilot)
+        assert app.focused.has_class("picker-input")
+        app.post_message(events.Key("alt+l", "l"))
+        await settle(app, pilot)
+        assert app.focused.id == "delivered-by" and app.focused.value == "Ola"
+
+
+async def test_a_burst_of_keys_fills_each_field_it_was_typed_for(ctx):
+    """A scanner, or a fast typist ahead of a busy app: the keys arrive
+    together, before the first field has handled its Enter. Each key still
+    lands in the field it was typed for (the name stayed «Kari30» before the
+    form's moves became priority bindings)."""
+    from textual import events
+
+    exam = add_exam(ctx, code="TDT4120", exam_date=date(2026, 12, 4), candidates=10)
+    app = EksamenApp(ctx=ctx)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await to_papers_desk(app, pilot)
+        await find(app, pilot, "tdt4120")
+        burst = ["1", "2", "alt+l", *"Kari", "enter", "P", "enter", "3", "0", "alt+m", *"ok", "enter"]
+        for key in burst:  # all posted before the app handles the first
+            app.post_message(events.Key(key, key if len(key) == 1 else None))
+        await settle(app, pilot)
+        assert type(app.screen).__name__ == "ReceiptDialog"
+    (delivery,) = deliveries(ctx, exam.id)
+    assert (delivery.delivered_by, delivery.delivery_format, delivery.copies, delivery.remark) == (
+        "Kari", "pdf", 30, "ok")
+    ticked = json.loads(delivery.checklist)
+    assert ticked["cover_page_signed"] and ticked["pages_numbered"] and not ticked["two_teacher_review"]
