@@ -164,8 +164,8 @@ mottaket. En sen levering registreres som sen, aldri avvist; en ny levering
         # go to the field moved to. A widget's own key handler, or a plain
         # binding, runs only when the widget gets to the key, and the keys
         # behind it had by then been handed to the field left («Kari»,
-        # Enter, «30» made the name «Kari30»; a number after Alt+L ticked
-        # nothing).
+        # Enter, P, Enter, «30» made the name «Karip30»; a number after
+        # Alt+L ticked nothing).
         *(Binding(f"alt+{letter}", f"jump('{name}')", show=False, priority=True, id=f"papers.jump_{name}")
           for name, letter in FORM_FIELDS),
         Binding("enter", "form_enter", show=False, priority=True, id="papers.form_enter"),
@@ -304,7 +304,7 @@ mottaket. En sen levering registreres som sen, aldri avvist; en ny levering
             return self.query_one("#overview", EntryTable).has_focus
         if action in ("overview", "receipt", "history") and self._in_form():
             return False  # a letter typed in the form is never a desk shortcut
-        if action == "toggle":  # (a priority binding, see below: never a digit typed into a field)
+        if action == "toggle":  # (a priority binding, see BINDINGS: never a digit typed into a field)
             return self.exam_id is not None and not isinstance(self.focused, Input)
         if action in ("register", "receipt", "history"):
             return self.exam_id is not None or None
