@@ -44,7 +44,7 @@ import sqlite3
 from datetime import date
 from pathlib import Path
 
-FORMAT = 1
+FORMAT = 2
 SUFFIX = "-dashboard"
 
 # The change marker, one statement for SQLite and PostgreSQL alike
@@ -122,7 +122,9 @@ def store(database: str | os.PathLike, key: tuple, reading: dict) -> None:
     target = snapshot_path(database)
     temporary = target.with_name(f"{target.name}.{os.getpid()}.tmp")
     try:
-        data = pickle.dumps((key, reading), protocol=pickle.HIGHEST_PROTOCOL)
+        # the key first, on its own: a stale snapshot is told without reading the rest
+        data = pickle.dumps(key, protocol=pickle.HIGHEST_PROTOCOL) + pickle.dumps(
+            reading, protocol=pickle.HIGHEST_PROTOCOL)
         descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         with os.fdopen(descriptor, "wb") as out:
             out.write(data)
@@ -141,12 +143,13 @@ def load(database: str | os.PathLike, key: tuple) -> dict | None:
     except OSError:
         return None
     try:
-        kept_key, reading = _SnapshotUnpickler(io.BytesIO(data)).load()
+        stream = io.BytesIO(data)
+        if _SnapshotUnpickler(stream).load() != key:
+            return None  # stale (or another database's)
+        reading = _SnapshotUnpickler(stream).load()
     except Exception:  # noqa: BLE001 (a damaged or foreign file: read as usual)
         return None
-    if kept_key != key or not isinstance(reading, dict):
-        return None
-    return reading
+    return reading if isinstance(reading, dict) else None
 
 
 class _SnapshotUnpickler(pickle.Unpickler):

@@ -159,7 +159,7 @@ def test_a_damaged_or_planted_snapshot_is_not_used_and_runs_nothing(ctx, tmp_pat
         def __reduce__(self):
             return (os.system, (f"touch {planted}",))
 
-    path.write_bytes(pickle.dumps((key, {"profile": Plant()})))
+    path.write_bytes(pickle.dumps(key) + pickle.dumps({"profile": Plant()}))  # (the file's layout: key, reading)
     assert load(_database(ctx), key) is None
     assert not planted.exists()
     # and the feed then reads afresh, sending what the dashboard reads
