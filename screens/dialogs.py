@@ -256,12 +256,26 @@ class FormDialog(LeavesFieldFirst, ModalScreen[T], Generic[T]):
         else:
             self.action_submit()
 
+    # a submit waits for the fields: a second Enter or Ctrl+R meanwhile is the same one
+    _submitting = False
+
     def action_submit(self) -> None:
         from screens.base import when_typed_in
 
+        if self._submitting:
+            return
+        self._submitting = True
         when_typed_in(self._fields_widgets(), self._submit_now)  # after the keys typed before it
 
     def _submit_now(self) -> None:
+        dismissed = False
+        try:
+            dismissed = self._try_submit()
+        finally:
+            self._submitting = dismissed  # a refused form can be corrected and sent again
+
+    def _try_submit(self) -> bool:
+        """Submit the form; True once the dialog is dismissed with the result."""
         from eksamen_tui.domain.errors import DomainError
 
         values = self.values()
@@ -269,21 +283,22 @@ class FormDialog(LeavesFieldFirst, ModalScreen[T], Generic[T]):
             value = values[spec.key]
             if spec.required and (value is None or (isinstance(value, str) and not value.strip())):
                 self.show_error(spec.key, f"Fyll ut «{spec.label}»" if not spec.is_select else f"Velg «{spec.label}»")
-                return
+                return False
         try:
             result = self._submit(values)
         except FieldError as error:
             self.show_error(error.key, error.message)
-            return
+            return False
         except DomainError as error:
             self.show_error(self._error_field, str(error))
-            return
+            return False
         except Exception as error:  # noqa: BLE001 - logged; the dialog stays open with the line
             from screens.base import failure_message
 
             self.show_error(self._error_field, failure_message(error, where=f"skjema «{self._title}»"))
-            return
+            return False
         self.dismiss(result)
+        return True
 
     def action_cancel(self) -> None:
         self.leave_field_or_close(lambda: self.dismiss(None))

@@ -346,11 +346,23 @@ mottaket. En sen levering registreres som sen, aldri avvist; en ny levering
             return
         box.toggle()
 
+    # a registration waits for the fields: a second Enter or Ctrl+R meanwhile is the same one
+    _registering = False
+
     def action_register(self) -> None:
         """Ctrl+R, or Enter in the last field: register once every field has
         taken in the keys already typed into it (a burst is still in their
         queues when this key arrives)."""
-        when_typed_in([self.query_one(f"#{name}") for name, _ in FORM_FIELDS], self._register)
+        if self._registering:
+            return
+        self._registering = True
+        when_typed_in([self.query_one(f"#{name}") for name, _ in FORM_FIELDS], self._register_once)
+
+    def _register_once(self) -> None:
+        try:
+            self._register()
+        finally:
+            self._registering = False
 
     def _register(self) -> None:
         from eksamen_tui.domain.paper_checklist import CHECKLIST_ITEMS, missing_items
